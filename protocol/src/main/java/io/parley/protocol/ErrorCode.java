@@ -1,0 +1,78 @@
+package io.parley.protocol;
+
+/**
+ * Every error a Parley server or client can report, each with its category and whether retrying the
+ * same request later can succeed. The wire name is the constant's name. Immutable and thread-safe.
+ */
+public enum ErrorCode {
+  /** The frame or body is not valid JSON, or not a JSON object. */
+  BAD_JSON(ErrorCategory.PROTOCOL, false),
+  /** The frame's {@code type} is not one this peer accepts. */
+  UNKNOWN_TYPE(ErrorCategory.PROTOCOL, false),
+  /** A required field is absent or null. */
+  MISSING_FIELD(ErrorCategory.PROTOCOL, false),
+  /** A field has the wrong JSON type or a value outside its range. */
+  INVALID_FIELD(ErrorCategory.PROTOCOL, false),
+  /** A channel name does not match {@code [A-Za-z0-9:_\-.]{1,200}}. */
+  INVALID_CHANNEL(ErrorCategory.PROTOCOL, false),
+  /** The frame or body is larger than the configured maximum. */
+  FRAME_TOO_LARGE(ErrorCategory.PROTOCOL, false),
+  /** A frame other than {@code hello} arrived before {@code hello}. */
+  HELLO_REQUIRED(ErrorCategory.PROTOCOL, false),
+  /** A second {@code hello} arrived on a connection that already has a session. */
+  ALREADY_GREETED(ErrorCategory.PROTOCOL, false),
+  /** The connection is already subscribed to the channel. */
+  ALREADY_SUBSCRIBED(ErrorCategory.APPLICATION, false),
+  /** The connection is not subscribed to the channel. */
+  NOT_SUBSCRIBED(ErrorCategory.APPLICATION, false),
+  /** A {@code since} position is ahead of the channel's current position in the same epoch. */
+  POSITION_AHEAD(ErrorCategory.APPLICATION, false),
+  /** The channel is reserved for the server ({@code session:*}) and cannot be published to. */
+  CHANNEL_RESERVED(ErrorCategory.APPLICATION, false),
+  /** The subscriber fell behind its bounded outbound queue; resume from the last position. */
+  SLOW_CONSUMER(ErrorCategory.CONNECTION, true),
+  /** The connection sent nothing within the heartbeat timeout. */
+  HEARTBEAT_TIMEOUT(ErrorCategory.CONNECTION, true),
+  /** The server is shutting down or overloaded; reconnect after the hinted delay. */
+  SERVER_UNAVAILABLE(ErrorCategory.CONNECTION, true),
+  /** No token was presented where one is required. */
+  TOKEN_MISSING(ErrorCategory.AUTHENTICATION, false),
+  /** The token could not be parsed or its signature, issuer or audience is wrong. */
+  TOKEN_INVALID(ErrorCategory.AUTHENTICATION, false),
+  /** The token has expired. */
+  TOKEN_EXPIRED(ErrorCategory.AUTHENTICATION, false),
+  /** The token does not grant the requested channel or operation. */
+  FORBIDDEN(ErrorCategory.APPLICATION, false),
+  /** Too many requests; retry after the hinted delay. */
+  RATE_LIMITED(ErrorCategory.APPLICATION, true),
+  /** The server failed unexpectedly; the request may be retried. */
+  INTERNAL(ErrorCategory.CONNECTION, true);
+
+  private final ErrorCategory category;
+  private final boolean retryable;
+
+  ErrorCode(ErrorCategory category, boolean retryable) {
+    this.category = category;
+    this.retryable = retryable;
+  }
+
+  /** The category this code belongs to. */
+  public ErrorCategory category() {
+    return category;
+  }
+
+  /** Whether the same request may succeed when retried later. */
+  public boolean retryable() {
+    return retryable;
+  }
+
+  /** Returns the code with this wire name, or {@code null} when there is none. */
+  public static ErrorCode fromWireName(String wireName) {
+    for (ErrorCode code : values()) {
+      if (code.name().equals(wireName)) {
+        return code;
+      }
+    }
+    return null;
+  }
+}
