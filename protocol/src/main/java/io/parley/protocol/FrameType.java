@@ -14,6 +14,7 @@ public enum FrameType {
   PONG("pong", true, true),
   WELCOME("welcome", false, true),
   SUBSCRIBED("subscribed", false, true),
+  UNSUBSCRIBED("unsubscribed", false, true),
   MESSAGE("message", false, true),
   ACK("ack", false, true),
   GAP("gap", false, true),

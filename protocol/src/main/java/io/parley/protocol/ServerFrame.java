@@ -55,6 +55,19 @@ public sealed interface ServerFrame extends Frame {
     }
   }
 
+  /** Confirms that the connection left a channel; nothing of it follows. */
+  record Unsubscribed(String id, String channel) implements ServerFrame {
+    public Unsubscribed {
+      Objects.requireNonNull(id, "id");
+      Objects.requireNonNull(channel, "channel");
+    }
+
+    @Override
+    public FrameType type() {
+      return FrameType.UNSUBSCRIBED;
+    }
+  }
+
   /** One message of a channel, replayed or live. */
   record Message(String channel, String epoch, long seq, String event, JsonNode data, long ts)
       implements ServerFrame {

@@ -145,6 +145,9 @@ public final class FrameCodec {
               fields.channel("channel"),
               fields.requiredObject("position").position(),
               bool(fields, "recovered"));
+      case UNSUBSCRIBED ->
+          new ServerFrame.Unsubscribed(
+              fields.requiredString("id", Limits.MAX_ID_LENGTH), fields.channel("channel"));
       case MESSAGE ->
           new ServerFrame.Message(
               fields.channel("channel"),
@@ -225,6 +228,9 @@ public final class FrameCodec {
       json.writeStringField("channel", f.channel());
       writePosition(json, "position", f.position());
       json.writeBooleanField("recovered", f.recovered());
+    } else if (frame instanceof ServerFrame.Unsubscribed f) {
+      json.writeStringField("id", f.id());
+      json.writeStringField("channel", f.channel());
     } else if (frame instanceof ServerFrame.Message f) {
       json.writeStringField("channel", f.channel());
       json.writeStringField("epoch", f.epoch());

@@ -37,6 +37,7 @@ class FrameCodecTest {
     return List.of(
         new ServerFrame.Welcome("s1", new ServerFrame.Heartbeat(25_000, 60_000), "node-a"),
         new ServerFrame.Subscribed("1", "jobs:7", new Position("e1", 9), true),
+        new ServerFrame.Unsubscribed("3", "jobs:7"),
         new ServerFrame.Message(
             "jobs:7", "e1", 10, "progress", JsonNodeFactory.instance.numberNode(3), 1700),
         new ServerFrame.Ack("p-1", 10),

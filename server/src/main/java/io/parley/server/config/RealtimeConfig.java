@@ -1,0 +1,95 @@
+package io.parley.server.config;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * Every Parley setting, under {@code realtime.} in {@code application.properties}, each overridable
+ * by an environment variable ({@code realtime.history.size} is {@code REALTIME_HISTORY_SIZE}). The
+ * defaults run one node with nothing else installed. {@code docs/configuration.md} lists them all.
+ * Immutable and thread-safe.
+ */
+@ConfigMapping(prefix = "realtime")
+public interface RealtimeConfig {
+
+  /** This node's id, reported in {@code welcome}; defaults to a random one per start. */
+  Optional<String> nodeId();
+
+  /** Channel history. */
+  History history();
+
+  /** Publish idempotency. */
+  Idempotency idempotency();
+
+  /** Heartbeats on {@code /ws}. */
+  Heartbeat heartbeat();
+
+  /** Stateless HTTP polling. */
+  Poll poll();
+
+  /** Largest native frame or HTTP body accepted, in bytes. */
+  @WithDefault("65536")
+  int maxFrameBytes();
+
+  /**
+   * Frames queued for one connection and not yet written; a subscriber past it is disconnected with
+   * {@code SLOW_CONSUMER} and resumes from its position. Also bounds the live messages buffered
+   * while a replay is read.
+   */
+  @WithDefault("4096")
+  int outboundQueueSize();
+
+  /** How often unused channel state and expired idempotency keys are dropped. */
+  @WithDefault("30s")
+  Duration expiryInterval();
+
+  /** Channel history settings. */
+  interface History {
+    /** Messages kept per channel. */
+    @WithDefault("1000")
+    int size();
+
+    /** How long a message stays in history. */
+    @WithDefault("10m")
+    Duration maxAge();
+  }
+
+  /** Publish idempotency settings. */
+  interface Idempotency {
+    /** How long a publish id is remembered: a retry within it is acknowledged, not applied. */
+    @WithDefault("10m")
+    Duration window();
+
+    /** How many publish ids are remembered at most; the oldest are forgotten first. */
+    @WithDefault("1000000")
+    int maxEntries();
+  }
+
+  /** Heartbeat settings for {@code /ws}. */
+  interface Heartbeat {
+    /** How often the server sends {@code ping}. */
+    @WithDefault("25s")
+    Duration interval();
+
+    /** A connection silent for this long is closed with {@code HEARTBEAT_TIMEOUT}. */
+    @WithDefault("45s")
+    Duration timeout();
+  }
+
+  /** Stateless HTTP polling settings. */
+  interface Poll {
+    /** Largest {@code waitMs} a long-poll may ask for. */
+    @WithDefault("30s")
+    Duration maxWait();
+
+    /** Most messages returned by one poll; the rest follow on the next one. */
+    @WithDefault("1000")
+    int maxMessages();
+
+    /** Most channels one poll may list. */
+    @WithDefault("100")
+    int maxChannels();
+  }
+}

@@ -1,0 +1,83 @@
+package io.parley.server.config;
+
+import io.parley.protocol.codec.FrameCodec;
+import io.parley.protocol.time.Ticker;
+import io.parley.server.backplane.memory.MemoryBackplane;
+import io.parley.server.hub.Backplane;
+import io.parley.server.hub.Hub;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import io.vertx.core.Vertx;
+import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.inject.Produces;
+import jakarta.inject.Singleton;
+import java.security.SecureRandom;
+import java.util.Base64;
+
+/** Builds the hub and its collaborators from {@link RealtimeConfig}. Thread-safe. */
+@Singleton
+public class ServerWiring {
+  private static final SecureRandom RANDOM = new SecureRandom();
+
+  private long expiryTimer = -1;
+
+  /** A random URL-safe id of {@code bytes} random bytes. */
+  public static String randomId(int bytes) {
+    byte[] buffer = new byte[bytes];
+    RANDOM.nextBytes(buffer);
+    return Base64.getUrlEncoder().withoutPadding().encodeToString(buffer);
+  }
+
+  @Produces
+  @Singleton
+  Backplane backplane(RealtimeConfig config) {
+    return new MemoryBackplane(
+        config.history().size(),
+        config.history().maxAge(),
+        config.idempotency().window(),
+        config.idempotency().maxEntries(),
+        Ticker.system(),
+        () -> randomId(6));
+  }
+
+  @Produces
+  @Singleton
+  Hub hub(Backplane backplane, RealtimeConfig config) {
+    return new Hub(
+        backplane, () -> randomId(16), System::currentTimeMillis, config.outboundQueueSize());
+  }
+
+  @Produces
+  @Singleton
+  FrameCodec frameCodec(RealtimeConfig config) {
+    return FrameCodec.withMaxFrameBytes(config.maxFrameBytes());
+  }
+
+  @Produces
+  @Singleton
+  NodeIdentity nodeIdentity(RealtimeConfig config) {
+    return new NodeIdentity(config.nodeId().orElseGet(() -> "node-" + randomId(4)));
+  }
+
+  void start(@Observes StartupEvent event, Vertx vertx, Hub hub, RealtimeConfig config) {
+    // Expiry walks every channel: off the event loop, on a worker.
+    expiryTimer =
+        vertx.setPeriodic(
+            config.expiryInterval().toMillis(),
+            id ->
+                vertx.executeBlocking(
+                    () -> {
+                      hub.expire();
+                      return null;
+                    }));
+  }
+
+  void stop(@Observes ShutdownEvent event, Vertx vertx) {
+    if (expiryTimer >= 0) {
+      vertx.cancelTimer(expiryTimer);
+    }
+  }
+
+  /** This node's id. */
+  public record NodeIdentity(String id) {}
+}

@@ -1,0 +1,393 @@
+package io.parley.server.hub;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.parley.protocol.ChannelName;
+import io.parley.protocol.ErrorCode;
+import io.parley.protocol.Position;
+import io.parley.protocol.ServerFrame;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.LongSupplier;
+import java.util.function.Supplier;
+
+/**
+ * Sessions, channels and fan-out: the one place that decides what each connection receives.
+ * Transports translate their wire into calls here and implement {@link SessionSink} for the way
+ * back; they know nothing of each other. Sequences, history and idempotency live behind the {@link
+ * Backplane}.
+ *
+ * <p>Thread-safe. Every method may be called from any thread, including event loops: none blocks.
+ * Lock order: a backplane channel lock, then a {@link LocalChannel} monitor; a session's sink is
+ * called under a channel monitor and must only enqueue.
+ *
+ * <p>Seam guarantee: a subscription registers first and buffers live messages, then reads the
+ * replay, then sends replay and buffer in seq order, dropping anything at or before the last seq
+ * sent. Whatever concurrent publishers do, the subscriber sees every message once, in order.
+ */
+public final class Hub {
+  private static final System.Logger LOG = System.getLogger(Hub.class.getName());
+
+  private final Backplane backplane;
+  private final Supplier<String> sessionIds;
+  private final LongSupplier wallClockMillis;
+  private final int maxPendingPerSubscription;
+  private final ConcurrentHashMap<String, LocalChannel> channels = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<String, Session> sessions = new ConcurrentHashMap<>();
+
+  /**
+   * @param backplane where sequences and history live
+   * @param sessionIds makes unguessable session ids
+   * @param wallClockMillis the time stamped on published messages
+   * @param maxPendingPerSubscription live messages buffered while a replay is read; past it the
+   *     session is disconnected as a slow consumer
+   */
+  public Hub(
+      Backplane backplane,
+      Supplier<String> sessionIds,
+      LongSupplier wallClockMillis,
+      int maxPendingPerSubscription) {
+    this.backplane = Objects.requireNonNull(backplane, "backplane");
+    this.sessionIds = Objects.requireNonNull(sessionIds, "sessionIds");
+    this.wallClockMillis = Objects.requireNonNull(wallClockMillis, "wallClockMillis");
+    this.maxPendingPerSubscription = maxPendingPerSubscription;
+    backplane.listen(this::onMessage);
+  }
+
+  /**
+   * Opens a session and joins its automatic channels: {@code session:<id>} and, with a subject,
+   * {@code user:<subject>}. Nothing is sent to the sink for these.
+   *
+   * @param clientId the client's stable id, scoping its publish ids
+   * @param subject the authenticated subject, or {@code null}
+   */
+  public Session open(SessionSink sink, String clientId, String subject) {
+    Session session = new Session(sessionIds.get(), clientId, subject, sink);
+    sessions.put(session.id(), session);
+    join(session, null, ChannelName.ofSession(session.id()), null);
+    if (subject != null) {
+      join(session, null, ChannelName.ofUser(subject), null);
+    }
+    return session;
+  }
+
+  /** Ends a session: leaves every channel. Idempotent; call it from the transport's close. */
+  public void close(Session session) {
+    session.markClosed();
+    sessions.remove(session.id(), session);
+    for (Subscription subscription : List.copyOf(session.subscriptions.values())) {
+      leave(subscription);
+    }
+  }
+
+  /**
+   * Subscribes a session to a channel at a client's request. The sink then receives {@code
+   * subscribed} (or an {@code error} with {@code requestId}), a {@code gap} when history does not
+   * reach back to {@code since}, the replayed messages and then live ones.
+   *
+   * @param since the last position the client processed, or {@code null} to start live
+   */
+  public void subscribe(Session session, String requestId, String channel, Position since) {
+    if (channel.startsWith(ChannelName.SESSION_PREFIX)) {
+      reject(
+          session,
+          requestId,
+          ErrorCode.CHANNEL_RESERVED,
+          "channel " + channel + " is reserved: each connection is in its own session channel",
+          "channel");
+      return;
+    }
+    join(session, requestId, channel, since);
+  }
+
+  /** Leaves a channel; the sink receives {@code unsubscribed} or an {@code error}. */
+  public void unsubscribe(Session session, String requestId, String channel) {
+    Subscription subscription = session.subscriptions.get(channel);
+    if (subscription == null) {
+      reject(
+          session,
+          requestId,
+          ErrorCode.NOT_SUBSCRIBED,
+          "not subscribed to channel " + channel,
+          "channel");
+      return;
+    }
+    leave(subscription);
+    session.sink().send(new ServerFrame.Unsubscribed(requestId, channel));
+  }
+
+  /**
+   * Publishes a message. A retry with the same {@code (clientId, publishId)} within the idempotency
+   * window completes with the original position and is not delivered again.
+   */
+  public CompletionStage<Backplane.Appended> publish(
+      String clientId, String publishId, String channel, String event, JsonNode data) {
+    return backplane.append(channel, clientId, publishId, event, data, wallClockMillis.getAsLong());
+  }
+
+  /** Reads what a reader at {@code since} missed, for stateless transports. */
+  public CompletionStage<Replay> read(String channel, Position since, int limit) {
+    return backplane.replay(channel, since, limit);
+  }
+
+  /**
+   * Calls {@code onMessage} once, on the first message published to any of {@code channels} after
+   * this call, on the publisher's thread (it must not block).
+   *
+   * @return cancels the wait; call it on timeout or after firing
+   */
+  public Runnable awaitMessage(Collection<String> channels, Runnable onMessage) {
+    Runnable once = new Once(onMessage);
+    List<LocalChannel> joined = new ArrayList<>();
+    for (String name : channels) {
+      joined.add(attach(name, local -> local.waiters.add(once)));
+    }
+    return () -> {
+      for (LocalChannel local : joined) {
+        synchronized (local) {
+          local.waiters.remove(once);
+          retireIfIdle(local);
+        }
+      }
+    };
+  }
+
+  /** Drops backplane state nobody uses; call periodically. */
+  public void expire() {
+    backplane.expire(channels::containsKey);
+  }
+
+  /** The open sessions, for metrics and admin. */
+  public int sessionCount() {
+    return sessions.size();
+  }
+
+  /** How many sessions are subscribed to {@code channel} on this node. */
+  public int subscriberCount(String channel) {
+    LocalChannel local = channels.get(channel);
+    if (local == null) {
+      return 0;
+    }
+    synchronized (local) {
+      return local.subscribers.size();
+    }
+  }
+
+  private void join(Session session, String requestId, String channel, Position since) {
+    Subscription subscription = new Subscription(session, channel);
+    if (session.subscriptions.putIfAbsent(channel, subscription) != null) {
+      reject(
+          session,
+          requestId,
+          ErrorCode.ALREADY_SUBSCRIBED,
+          "already subscribed to channel " + channel,
+          "channel");
+      return;
+    }
+    if (session.isClosed()) {
+      session.subscriptions.remove(channel, subscription);
+      return;
+    }
+    // Register (pending) before reading the replay: every later message is then either in the
+    // replay or in the pending buffer, and duplicates between the two are dropped by seq.
+    attach(channel, local -> local.subscribers.add(subscription));
+    backplane
+        .replay(channel, since, Integer.MAX_VALUE)
+        .whenComplete(
+            (replay, failure) -> {
+              if (failure != null) {
+                LOG.log(System.Logger.Level.ERROR, "replay of " + channel + " failed", failure);
+                leave(subscription);
+                reject(
+                    session,
+                    requestId,
+                    ErrorCode.INTERNAL,
+                    "could not read channel " + channel,
+                    null);
+              } else {
+                goLive(subscription, requestId, since, replay);
+              }
+            });
+  }
+
+  private void goLive(Subscription subscription, String requestId, Position since, Replay replay) {
+    LocalChannel local = channels.get(subscription.channel);
+    if (local == null) {
+      return; // left before the replay arrived
+    }
+    synchronized (local) {
+      if (subscription.removed) {
+        return;
+      }
+      Session session = subscription.session;
+      if (replay.ahead()) {
+        removeLocked(local, subscription);
+        reject(
+            session,
+            requestId,
+            ErrorCode.POSITION_AHEAD,
+            "since "
+                + since
+                + " is ahead of channel "
+                + subscription.channel
+                + " at "
+                + replay.position(),
+            "since");
+        return;
+      }
+      SessionSink sink = session.sink();
+      boolean ok = true;
+      if (requestId != null) {
+        ok =
+            sink.send(
+                new ServerFrame.Subscribed(
+                    requestId, subscription.channel, replay.position(), replay.recovered()));
+      }
+      if (replay.gap() != null) {
+        ok &=
+            sink.send(
+                new ServerFrame.Gap(subscription.channel, replay.gap().from(), replay.gap().to()));
+      }
+      subscription.epoch = replay.position().epoch();
+      subscription.lastSeq = since == null ? replay.position().seq() : 0;
+      for (ChannelMessage message : replay.messages()) {
+        ok &= deliverLocked(subscription, message);
+      }
+      subscription.epoch = replay.position().epoch();
+      subscription.lastSeq = Math.max(subscription.lastSeq, replay.position().seq());
+      for (ChannelMessage message : subscription.pending) {
+        ok &= deliverLocked(subscription, message);
+      }
+      subscription.pending = null;
+      if (!ok) {
+        slowConsumer(session);
+      }
+    }
+  }
+
+  /** Fan-out of one message to this node's subscribers and waiters, in seq order per channel. */
+  private void onMessage(ChannelMessage message) {
+    LocalChannel local = channels.get(message.channel());
+    if (local == null) {
+      return;
+    }
+    List<Session> tooSlow = null;
+    synchronized (local) {
+      for (Subscription subscription : local.subscribers) {
+        boolean ok;
+        if (subscription.isLive()) {
+          ok = deliverLocked(subscription, message);
+        } else {
+          subscription.pending.add(message);
+          ok = subscription.pending.size() <= maxPendingPerSubscription;
+        }
+        if (!ok) {
+          tooSlow = tooSlow == null ? new ArrayList<>() : tooSlow;
+          tooSlow.add(subscription.session);
+        }
+      }
+      for (Runnable waiter : local.waiters) {
+        waiter.run();
+      }
+    }
+    if (tooSlow != null) {
+      tooSlow.forEach(this::slowConsumer);
+    }
+  }
+
+  /** Sends unless it is a duplicate; returns false when the sink's queue is full. */
+  private static boolean deliverLocked(Subscription subscription, ChannelMessage message) {
+    if (subscription.session.isClosed()) {
+      return true;
+    }
+    boolean sameEpoch = message.epoch().equals(subscription.epoch);
+    if (sameEpoch && message.seq() <= subscription.lastSeq) {
+      return true; // already sent: the replay and the pending buffer overlap
+    }
+    subscription.epoch = message.epoch();
+    subscription.lastSeq = message.seq();
+    return subscription.session.sink().sendMessage(message);
+  }
+
+  private void slowConsumer(Session session) {
+    if (session.markClosed()) {
+      LOG.log(System.Logger.Level.INFO, "disconnecting slow consumer " + session);
+      session
+          .sink()
+          .close(
+              ServerFrame.Error.of(
+                  null,
+                  ErrorCode.SLOW_CONSUMER,
+                  "the connection fell behind its outbound queue; reconnect and resume from your"
+                      + " last position",
+                  null));
+    }
+  }
+
+  private static void reject(
+      Session session, String requestId, ErrorCode code, String message, String field) {
+    session.sink().send(ServerFrame.Error.of(requestId, code, message, field));
+  }
+
+  private void leave(Subscription subscription) {
+    subscription.session.subscriptions.remove(subscription.channel, subscription);
+    LocalChannel local = channels.get(subscription.channel);
+    if (local == null) {
+      return;
+    }
+    synchronized (local) {
+      removeLocked(local, subscription);
+    }
+  }
+
+  private void removeLocked(LocalChannel local, Subscription subscription) {
+    subscription.removed = true;
+    subscription.session.subscriptions.remove(subscription.channel, subscription);
+    local.subscribers.remove(subscription);
+    retireIfIdle(local);
+  }
+
+  /** Runs {@code action} on the live local channel of {@code name}, creating it if needed. */
+  private LocalChannel attach(String name, java.util.function.Consumer<LocalChannel> action) {
+    while (true) {
+      LocalChannel local = channels.computeIfAbsent(name, LocalChannel::new);
+      synchronized (local) {
+        if (!local.retired) {
+          action.accept(local);
+          return local;
+        }
+      }
+    }
+  }
+
+  private void retireIfIdle(LocalChannel local) {
+    if (local.isIdle() && !local.retired) {
+      local.retired = true;
+      channels.remove(local.name, local);
+    }
+  }
+
+  /** Runs the delegate at most once. */
+  private static final class Once implements Runnable {
+    private final Runnable delegate;
+    private boolean done;
+
+    Once(Runnable delegate) {
+      this.delegate = delegate;
+    }
+
+    @Override
+    public void run() {
+      synchronized (this) {
+        if (done) {
+          return;
+        }
+        done = true;
+      }
+      delegate.run();
+    }
+  }
+}

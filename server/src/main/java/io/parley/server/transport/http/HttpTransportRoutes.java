@@ -1,0 +1,331 @@
+package io.parley.server.transport.http;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.databind.JsonNode;
+import io.parley.protocol.ErrorCode;
+import io.parley.protocol.Limits;
+import io.parley.protocol.Position;
+import io.parley.protocol.codec.FieldReader;
+import io.parley.protocol.codec.FrameCodec;
+import io.parley.protocol.codec.FrameDecodeException;
+import io.parley.server.config.RealtimeConfig;
+import io.parley.server.config.ServerWiring;
+import io.parley.server.hub.ChannelMessage;
+import io.parley.server.hub.Hub;
+import io.parley.server.hub.Replay;
+import io.parley.server.transport.websocket.NativeEncoding;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
+import java.io.IOException;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * The stateless HTTP transport: {@code POST /realtime/poll} (periodic or long-poll) and {@code POST
+ * /realtime/publish}. All state is in the request, so any node can answer. Handlers run on the
+ * event loop and never block; a long-poll holds no thread while it waits. Errors are {@code
+ * application/problem+json}. Thread-safe.
+ */
+@Singleton
+public class HttpTransportRoutes {
+  private static final System.Logger LOG = System.getLogger(HttpTransportRoutes.class.getName());
+
+  /** Client id for publishes that name none: their ids are idempotent among themselves. */
+  static final String ANONYMOUS_PUBLISHER = "http";
+
+  @Inject Hub hub;
+  @Inject FrameCodec codec;
+  @Inject RealtimeConfig config;
+  @Inject Vertx vertx;
+
+  void routes(@Observes Router router) {
+    BodyHandler body = BodyHandler.create(false).setBodyLimit(config.maxFrameBytes());
+    router.post("/realtime/poll").handler(body).handler(this::poll).failureHandler(this::failed);
+    router
+        .post("/realtime/publish")
+        .handler(body)
+        .handler(this::publish)
+        .failureHandler(this::failed);
+  }
+
+  private void poll(RoutingContext context) {
+    PollRequest request;
+    try {
+      request =
+          PollRequest.read(
+              parse(context), config.poll().maxWait().toMillis(), config.poll().maxChannels());
+    } catch (FrameDecodeException e) {
+      problem(e).send(context);
+      return;
+    }
+    Context eventLoop = vertx.getOrCreateContext();
+    readAll(request)
+        .whenComplete(
+            (result, failure) -> {
+              if (failure != null) {
+                internal(context, failure);
+              } else if (result.ahead() != null || !result.isEmpty() || request.waitMs() == 0) {
+                respond(context, result);
+              } else {
+                waitForMessages(context, eventLoop, request);
+              }
+            });
+  }
+
+  /** Holds the long-poll until a message arrives on a listed channel or {@code waitMs} passes. */
+  private void waitForMessages(RoutingContext context, Context eventLoop, PollRequest request) {
+    AtomicBoolean done = new AtomicBoolean();
+    Runnable[] cancel = new Runnable[1];
+    long[] timer = new long[1];
+    Runnable finish =
+        () -> {
+          if (!done.compareAndSet(false, true)) {
+            return;
+          }
+          cancel[0].run();
+          vertx.cancelTimer(timer[0]);
+          readAll(request)
+              .whenComplete(
+                  (result, failure) -> {
+                    if (failure != null) {
+                      internal(context, failure);
+                    } else {
+                      respond(context, result);
+                    }
+                  });
+        };
+    // The hub calls back under channel locks on the publisher's thread: hop to our event loop.
+    cancel[0] =
+        hub.awaitMessage(
+            request.subscriptions().keySet(), () -> eventLoop.runOnContext(v -> finish.run()));
+    timer[0] = vertx.setTimer(request.waitMs(), id -> finish.run());
+    context
+        .response()
+        .closeHandler(
+            v -> {
+              if (done.compareAndSet(false, true)) {
+                cancel[0].run();
+                vertx.cancelTimer(timer[0]);
+              }
+            });
+    // A message may have been published between the first read and the registration.
+    readAll(request)
+        .thenAccept(
+            result -> {
+              if (!result.isEmpty()) {
+                eventLoop.runOnContext(v -> finish.run());
+              }
+            });
+  }
+
+  private CompletionStage<PollResult> readAll(PollRequest request) {
+    CompletionStage<PollResult> stage = CompletableFuture.completedFuture(new PollResult());
+    for (Map.Entry<String, Position> entry : request.subscriptions().entrySet()) {
+      String channel = entry.getKey();
+      stage =
+          stage.thenCompose(
+              result -> {
+                int room = config.poll().maxMessages() - result.messages.size();
+                if (result.ahead != null || room <= 0) {
+                  result.more |= room <= 0;
+                  return CompletableFuture.completedFuture(result);
+                }
+                return hub.read(channel, entry.getValue(), room)
+                    .thenApply(replay -> result.add(channel, entry.getValue(), replay));
+              });
+    }
+    return stage;
+  }
+
+  private void respond(RoutingContext context, PollResult result) {
+    if (result.ahead != null) {
+      new Problem(
+              400,
+              ErrorCode.POSITION_AHEAD,
+              "position "
+                  + result.aheadOf
+                  + " of channel "
+                  + result.ahead
+                  + " is ahead of the channel at "
+                  + result.positions.get(result.ahead),
+              "subscriptions." + result.ahead + ".seq")
+          .send(context);
+      return;
+    }
+    if (context.response().ended() || context.response().closed()) {
+      return;
+    }
+    context
+        .response()
+        .putHeader("Content-Type", "application/json")
+        .putHeader("Cache-Control", "no-store")
+        .end(result.toJson(codec));
+  }
+
+  private void publish(RoutingContext context) {
+    String channel;
+    String event;
+    JsonNode data;
+    String id;
+    String clientId;
+    try {
+      FieldReader fields = FieldReader.of(parse(context));
+      channel = fields.channel("channel");
+      event = fields.requiredString("event", Limits.MAX_EVENT_LENGTH);
+      data = fields.anyValue("data");
+      id = fields.optionalString("id", Limits.MAX_ID_LENGTH);
+      clientId = fields.optionalString("clientId", Limits.MAX_ID_LENGTH);
+    } catch (FrameDecodeException e) {
+      problem(e).send(context);
+      return;
+    }
+    String publisher = clientId == null ? ANONYMOUS_PUBLISHER : clientId;
+    String publishId = id == null ? ServerWiring.randomId(12) : id;
+    hub.publish(publisher, publishId, channel, event, data)
+        .whenComplete(
+            (appended, failure) -> {
+              if (failure != null) {
+                internal(context, failure);
+                return;
+              }
+              StringWriter out = new StringWriter();
+              try (JsonGenerator json = codec.mapper().getFactory().createGenerator(out)) {
+                json.writeStartObject();
+                json.writeStringField("channel", appended.channel());
+                json.writeStringField("epoch", appended.position().epoch());
+                json.writeNumberField("seq", appended.position().seq());
+                json.writeStringField("id", publishId);
+                json.writeBooleanField("duplicate", appended.duplicate());
+                json.writeEndObject();
+              } catch (IOException e) {
+                throw new UncheckedIOException(e);
+              }
+              context.response().putHeader("Content-Type", "application/json").end(out.toString());
+            });
+  }
+
+  private JsonNode parse(RoutingContext context) {
+    String text = context.body() == null ? null : context.body().asString();
+    if (text == null || text.isBlank()) {
+      throw new FrameDecodeException(
+          ErrorCode.BAD_JSON, null, null, "the request body must be a JSON object; it was empty");
+    }
+    return codec.parseObject(text);
+  }
+
+  private void failed(RoutingContext context) {
+    if (context.statusCode() == 413) {
+      new Problem(
+              413,
+              ErrorCode.FRAME_TOO_LARGE,
+              "the request body is larger than the limit of " + config.maxFrameBytes() + " bytes",
+              null)
+          .send(context);
+    } else {
+      internal(context, context.failure());
+    }
+  }
+
+  private static void internal(RoutingContext context, Throwable failure) {
+    LOG.log(System.Logger.Level.ERROR, "HTTP " + context.normalizedPath() + " failed", failure);
+    new Problem(500, ErrorCode.INTERNAL, "the server failed; retry the request", null)
+        .send(context);
+  }
+
+  private static Problem problem(FrameDecodeException e) {
+    int status = e.code() == ErrorCode.FRAME_TOO_LARGE ? 413 : 400;
+    return new Problem(status, e.code(), e.getMessage(), e.field());
+  }
+
+  private record ChannelGap(String channel, Replay.Gap gap) {}
+
+  /** What one poll collected across its channels. Confined to one request's callbacks. */
+  private static final class PollResult {
+    final List<ChannelMessage> messages = new ArrayList<>();
+    final Map<String, Position> positions = new LinkedHashMap<>();
+    final List<ChannelGap> gaps = new ArrayList<>();
+    boolean more;
+    String ahead;
+    Position aheadOf;
+
+    PollResult add(String channel, Position since, Replay replay) {
+      if (replay.ahead()) {
+        ahead = channel;
+        aheadOf = since;
+        positions.put(channel, replay.position());
+        return this;
+      }
+      messages.addAll(replay.messages());
+      positions.put(channel, replay.position());
+      if (replay.gap() != null) {
+        gaps.add(new ChannelGap(channel, replay.gap()));
+      }
+      more |= replay.truncated();
+      return this;
+    }
+
+    String ahead() {
+      return ahead;
+    }
+
+    boolean isEmpty() {
+      return messages.isEmpty() && gaps.isEmpty();
+    }
+
+    String toJson(FrameCodec codec) {
+      StringWriter out = new StringWriter(256 + messages.size() * 128);
+      try (JsonGenerator json = codec.mapper().getFactory().createGenerator(out)) {
+        json.writeStartObject();
+        json.writeArrayFieldStart("messages");
+        for (ChannelMessage message : messages) {
+          json.writeRawValue(message.encoded(NativeEncoding.MESSAGE));
+        }
+        json.writeEndArray();
+        json.writeObjectFieldStart("positions");
+        for (Map.Entry<String, Position> entry : positions.entrySet()) {
+          json.writeObjectFieldStart(entry.getKey());
+          writePosition(json, entry.getValue());
+          json.writeEndObject();
+        }
+        json.writeEndObject();
+        json.writeArrayFieldStart("gaps");
+        for (ChannelGap gap : gaps) {
+          Replay.Gap range = gap.gap();
+          json.writeStartObject();
+          json.writeStringField("channel", gap.channel());
+          json.writeObjectFieldStart("from");
+          writePosition(json, range.from());
+          json.writeEndObject();
+          json.writeObjectFieldStart("to");
+          writePosition(json, range.to());
+          json.writeEndObject();
+          json.writeEndObject();
+        }
+        json.writeEndArray();
+        json.writeBooleanField("more", more);
+        json.writeEndObject();
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+      return out.toString();
+    }
+
+    private static void writePosition(JsonGenerator json, Position position) throws IOException {
+      json.writeStringField("epoch", position.epoch());
+      json.writeNumberField("seq", position.seq());
+    }
+  }
+}

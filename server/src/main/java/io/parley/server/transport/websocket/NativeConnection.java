@@ -1,0 +1,142 @@
+package io.parley.server.transport.websocket;
+
+import io.parley.protocol.ErrorCategory;
+import io.parley.protocol.ServerFrame;
+import io.parley.protocol.codec.FrameCodec;
+import io.parley.server.hub.ChannelMessage;
+import io.parley.server.hub.Encoding;
+import io.parley.server.hub.Session;
+import io.parley.server.hub.SessionSink;
+import io.quarkus.websockets.next.CloseReason;
+import io.quarkus.websockets.next.WebSocketConnection;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * One {@code /ws} connection: its hub session (after {@code hello}), its bounded outbound queue and
+ * its heartbeat clock. Thread-safe: the hub calls the sink methods from any thread; inbound frames
+ * arrive serially on the connection's event loop.
+ */
+final class NativeConnection implements SessionSink {
+  private static final System.Logger LOG = System.getLogger(NativeConnection.class.getName());
+
+  /** Close code for a retryable server-side disconnect (RFC 6455: try again later). */
+  static final int CLOSE_TRY_AGAIN_LATER = 1013;
+
+  /** Close code for a refused peer (RFC 6455: policy violation). */
+  static final int CLOSE_POLICY_VIOLATION = 1008;
+
+  private final WebSocketConnection connection;
+  private final FrameCodec codec;
+  private final Encoding<String> encoding;
+  private final int maxQueued;
+  private final AtomicInteger queued = new AtomicInteger();
+  private final AtomicBoolean closing = new AtomicBoolean();
+  private volatile Session session;
+  private volatile long lastReceivedNanos;
+  private volatile long lastPingNanos;
+
+  NativeConnection(
+      WebSocketConnection connection,
+      FrameCodec codec,
+      Encoding<String> encoding,
+      int maxQueued,
+      long nowNanos) {
+    this.connection = connection;
+    this.codec = codec;
+    this.encoding = encoding;
+    this.maxQueued = maxQueued;
+    this.lastReceivedNanos = nowNanos;
+    this.lastPingNanos = nowNanos;
+  }
+
+  WebSocketConnection connection() {
+    return connection;
+  }
+
+  /** The hub session, or {@code null} before {@code hello}. */
+  Session session() {
+    return session;
+  }
+
+  void greeted(Session session) {
+    this.session = session;
+  }
+
+  void received(long nowNanos) {
+    lastReceivedNanos = nowNanos;
+  }
+
+  long lastReceivedNanos() {
+    return lastReceivedNanos;
+  }
+
+  long lastPingNanos() {
+    return lastPingNanos;
+  }
+
+  void pinged(long nowNanos) {
+    lastPingNanos = nowNanos;
+  }
+
+  @Override
+  public boolean sendMessage(ChannelMessage message) {
+    return enqueue(message.encoded(encoding));
+  }
+
+  @Override
+  public boolean send(ServerFrame frame) {
+    return enqueue(codec.encode(frame));
+  }
+
+  @Override
+  public void close(ServerFrame.Error reason) {
+    if (!closing.compareAndSet(false, true)) {
+      return;
+    }
+    int code =
+        reason.category() == ErrorCategory.CONNECTION
+            ? CLOSE_TRY_AGAIN_LATER
+            : CLOSE_POLICY_VIOLATION;
+    // The error frame goes past the queue limit on purpose: it is the last one.
+    connection
+        .sendText(codec.encode(reason))
+        .onItemOrFailure()
+        .transformToUni(
+            (ok, failure) -> connection.close(new CloseReason(code, reason.code().name())))
+        .subscribe()
+        .with(ok -> {}, failure -> logSendFailure(failure));
+  }
+
+  boolean isClosing() {
+    return closing.get();
+  }
+
+  /** Queues one text frame unless the outbound queue is full; never blocks. */
+  private boolean enqueue(String text) {
+    if (closing.get()) {
+      return true; // closing anyway; dropping is not a slow-consumer event
+    }
+    if (queued.incrementAndGet() > maxQueued) {
+      queued.decrementAndGet();
+      return false;
+    }
+    connection
+        .sendText(text)
+        .subscribe()
+        .with(
+            ok -> queued.decrementAndGet(),
+            failure -> {
+              queued.decrementAndGet();
+              logSendFailure(failure);
+            });
+    return true;
+  }
+
+  private void logSendFailure(Throwable failure) {
+    // A write fails when the peer is gone; the close handler cleans up.
+    LOG.log(
+        System.Logger.Level.DEBUG,
+        () -> "send to /ws connection " + connection.id() + " failed: " + failure);
+  }
+}
