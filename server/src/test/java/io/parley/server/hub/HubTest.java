@@ -1,0 +1,343 @@
+package io.parley.server.hub;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.node.IntNode;
+import io.parley.protocol.ErrorCode;
+import io.parley.protocol.Position;
+import io.parley.protocol.ServerFrame;
+import io.parley.protocol.time.FakeTicker;
+import io.parley.server.backplane.memory.MemoryBackplane;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.LongStream;
+import org.junit.jupiter.api.Test;
+
+class HubTest {
+  private static final String CHANNEL = "jobs:1";
+
+  private final FakeTicker ticker = new FakeTicker();
+  private final AtomicInteger epochs = new AtomicInteger();
+  private final AtomicInteger sessionIds = new AtomicInteger();
+  private MemoryBackplane backplane = backplane(1_000);
+  private Hub hub = hub(backplane, 100);
+
+  private MemoryBackplane backplane(int historySize) {
+    return new MemoryBackplane(
+        historySize,
+        Duration.ofMinutes(10),
+        Duration.ofMinutes(10),
+        10_000,
+        ticker,
+        () -> "e" + epochs.incrementAndGet());
+  }
+
+  private Hub hub(MemoryBackplane backplane, int maxPending) {
+    return new Hub(backplane, () -> "s" + sessionIds.incrementAndGet(), () -> 1_000L, maxPending);
+  }
+
+  private void publish(int count) {
+    for (int i = 0; i < count; i++) {
+      hub.publish("pub", "id-" + System.nanoTime() + "-" + i, CHANNEL, "e", IntNode.valueOf(i));
+    }
+  }
+
+  private Position current() {
+    return hub.read(CHANNEL, null, 0).toCompletableFuture().join().position();
+  }
+
+  @Test
+  void subscriberReceivesMessagesInSeqOrder() {
+    RecordingSink sink = new RecordingSink();
+    Session session = hub.open(sink, "c1", null);
+    hub.subscribe(session, "r1", CHANNEL, null);
+    publish(5);
+
+    assertThat(sink.framesOf(ServerFrame.Subscribed.class))
+        .singleElement()
+        .satisfies(s -> assertThat(s.position().seq()).isZero());
+    assertThat(sink.seqs(CHANNEL)).containsExactly(1L, 2L, 3L, 4L, 5L);
+  }
+
+  @Test
+  void resumingSubscriberGetsExactlyTheMissedMessagesThenLiveOnes() {
+    publish(3);
+    Position seen = current().withSeq(1);
+    RecordingSink sink = new RecordingSink();
+    hub.subscribe(hub.open(sink, "c1", null), "r1", CHANNEL, seen);
+    publish(2);
+
+    ServerFrame.Subscribed subscribed = sink.framesOf(ServerFrame.Subscribed.class).get(0);
+    assertThat(subscribed.recovered()).isTrue();
+    assertThat(subscribed.position().seq()).isEqualTo(3);
+    assertThat(sink.seqs(CHANNEL)).containsExactly(2L, 3L, 4L, 5L);
+    assertThat(sink.frames().get(0)).isInstanceOf(ServerFrame.Subscribed.class);
+  }
+
+  @Test
+  void replayAndLiveMeetWithoutGapOrDuplicateUnderConcurrentPublishers() throws Exception {
+    backplane = backplane(10_000);
+    hub = hub(backplane, 100);
+    int publishers = 4;
+    int perPublisher = 2_000;
+    ExecutorService pool = Executors.newFixedThreadPool(publishers);
+    try {
+      CountDownLatch start = new CountDownLatch(1);
+      List<Future<?>> running = new ArrayList<>();
+      for (int p = 0; p < publishers; p++) {
+        int publisher = p;
+        running.add(
+            pool.submit(
+                () -> {
+                  start.await();
+                  for (int i = 0; i < perPublisher; i++) {
+                    hub.publish("p" + publisher, "m" + i, CHANNEL, "e", IntNode.valueOf(i));
+                  }
+                  return null;
+                }));
+      }
+      start.countDown();
+      // Subscribers join at different moments while the publishers run.
+      List<RecordingSink> sinks = new ArrayList<>();
+      for (int s = 0; s < 20; s++) {
+        RecordingSink sink = new RecordingSink();
+        sinks.add(sink);
+        Position since = s % 2 == 0 ? current().withSeq(0) : null;
+        hub.subscribe(hub.open(sink, "c" + s, null), "r", CHANNEL, since);
+      }
+      for (Future<?> future : running) {
+        future.get(30, TimeUnit.SECONDS);
+      }
+      long total = (long) publishers * perPublisher;
+      for (RecordingSink sink : sinks) {
+        List<Long> seqs = sink.seqs(CHANNEL);
+        long first = seqs.isEmpty() ? total + 1 : seqs.get(0);
+        assertThat(seqs)
+            .containsExactlyElementsOf(LongStream.rangeClosed(first, total).boxed().toList());
+      }
+      // Those that resumed from seq 0 saw everything.
+      assertThat(sinks.get(0).seqs(CHANNEL)).hasSize((int) total);
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  @Test
+  void historyKeepsOnlyTheConfiguredCountAndSignalsTheGap() {
+    backplane = backplane(5);
+    hub = hub(backplane, 100);
+    publish(10);
+    RecordingSink sink = new RecordingSink();
+    hub.subscribe(hub.open(sink, "c1", null), "r1", CHANNEL, current().withSeq(2));
+
+    ServerFrame.Gap gap = sink.framesOf(ServerFrame.Gap.class).get(0);
+    assertThat(gap.from().seq()).isEqualTo(2);
+    assertThat(gap.to().seq()).isEqualTo(5);
+    assertThat(sink.framesOf(ServerFrame.Subscribed.class).get(0).recovered()).isFalse();
+    assertThat(sink.seqs(CHANNEL)).containsExactly(6L, 7L, 8L, 9L, 10L);
+  }
+
+  @Test
+  void historyDropsMessagesOlderThanMaxAge() {
+    publish(3);
+    ticker.advance(Duration.ofMinutes(10).plusMillis(1));
+    publish(1);
+    RecordingSink sink = new RecordingSink();
+    hub.subscribe(hub.open(sink, "c1", null), "r1", CHANNEL, current().withSeq(1));
+
+    ServerFrame.Gap gap = sink.framesOf(ServerFrame.Gap.class).get(0);
+    assertThat(gap.to().seq()).isEqualTo(3);
+    assertThat(sink.seqs(CHANNEL)).containsExactly(4L);
+  }
+
+  @Test
+  void positionFromAnotherEpochIsReportedAsGapThenEverythingRetainedIsReplayed() {
+    publish(2);
+    RecordingSink sink = new RecordingSink();
+    hub.subscribe(hub.open(sink, "c1", null), "r1", CHANNEL, new Position("lost-epoch", 7));
+
+    ServerFrame.Gap gap = sink.framesOf(ServerFrame.Gap.class).get(0);
+    assertThat(gap.from()).isEqualTo(new Position("lost-epoch", 7));
+    assertThat(gap.to()).isEqualTo(current().withSeq(0));
+    assertThat(sink.seqs(CHANNEL)).containsExactly(1L, 2L);
+  }
+
+  @Test
+  void positionAheadOfTheChannelIsRefused() {
+    publish(2);
+    RecordingSink sink = new RecordingSink();
+    Session session = hub.open(sink, "c1", null);
+    hub.subscribe(session, "r1", CHANNEL, current().withSeq(9));
+
+    ServerFrame.Error error = sink.framesOf(ServerFrame.Error.class).get(0);
+    assertThat(error.code()).isEqualTo(ErrorCode.POSITION_AHEAD);
+    assertThat(error.id()).isEqualTo("r1");
+    assertThat(error.field()).isEqualTo("since");
+    assertThat(session.channels()).doesNotContain(CHANNEL);
+  }
+
+  @Test
+  void subscribingTwiceIsRefusedAndTheFirstSubscriptionStays() {
+    RecordingSink sink = new RecordingSink();
+    Session session = hub.open(sink, "c1", null);
+    hub.subscribe(session, "r1", CHANNEL, null);
+    hub.subscribe(session, "r2", CHANNEL, null);
+    publish(1);
+
+    ServerFrame.Error error = sink.framesOf(ServerFrame.Error.class).get(0);
+    assertThat(error.code()).isEqualTo(ErrorCode.ALREADY_SUBSCRIBED);
+    assertThat(error.id()).isEqualTo("r2");
+    assertThat(sink.seqs(CHANNEL)).containsExactly(1L);
+  }
+
+  @Test
+  void retriedPublishIsAckedWithTheOriginalSeqAndDeliveredOnce() {
+    RecordingSink sink = new RecordingSink();
+    hub.subscribe(hub.open(sink, "c1", null), "r1", CHANNEL, null);
+    Backplane.Appended first =
+        hub.publish("c9", "p-1", CHANNEL, "e", IntNode.valueOf(1)).toCompletableFuture().join();
+    Backplane.Appended retry =
+        hub.publish("c9", "p-1", CHANNEL, "e", IntNode.valueOf(1)).toCompletableFuture().join();
+    Backplane.Appended otherClient =
+        hub.publish("c8", "p-1", CHANNEL, "e", IntNode.valueOf(1)).toCompletableFuture().join();
+
+    assertThat(retry.position()).isEqualTo(first.position());
+    assertThat(retry.duplicate()).isTrue();
+    assertThat(otherClient.position().seq()).isEqualTo(2);
+    assertThat(sink.seqs(CHANNEL)).containsExactly(1L, 2L);
+  }
+
+  @Test
+  void publishIdIsForgottenAfterTheWindow() {
+    hub.publish("c9", "p-1", CHANNEL, "e", IntNode.valueOf(1));
+    ticker.advance(Duration.ofMinutes(11));
+    Backplane.Appended again =
+        hub.publish("c9", "p-1", CHANNEL, "e", IntNode.valueOf(1)).toCompletableFuture().join();
+    assertThat(again.duplicate()).isFalse();
+    assertThat(again.position().seq()).isEqualTo(2);
+  }
+
+  @Test
+  void everySessionIsInItsOwnChannelAndItsUsersChannel() {
+    RecordingSink sink = new RecordingSink();
+    Session session = hub.open(sink, "c1", "alice");
+    hub.publish("backend", "1", "session:" + session.id(), "e", IntNode.valueOf(1));
+    hub.publish("backend", "2", "user:alice", "e", IntNode.valueOf(2));
+
+    assertThat(session.channels()).containsExactlyInAnyOrder("session:s1", "user:alice");
+    assertThat(sink.seqs("session:s1")).containsExactly(1L);
+    assertThat(sink.seqs("user:alice")).containsExactly(1L);
+    assertThat(sink.framesOf(ServerFrame.Subscribed.class)).isEmpty();
+  }
+
+  @Test
+  void clientCannotSubscribeToASessionChannel() {
+    RecordingSink sink = new RecordingSink();
+    hub.subscribe(hub.open(sink, "c1", null), "r1", "session:someone-else", null);
+    assertThat(sink.framesOf(ServerFrame.Error.class).get(0).code())
+        .isEqualTo(ErrorCode.CHANNEL_RESERVED);
+  }
+
+  @Test
+  void slowConsumerIsDisconnectedWithoutSlowingOthers() {
+    RecordingSink slow = new RecordingSink(3);
+    RecordingSink fast = new RecordingSink();
+    Session slowSession = hub.open(slow, "slow", null);
+    hub.subscribe(slowSession, "r1", CHANNEL, null);
+    hub.subscribe(hub.open(fast, "fast", null), "r1", CHANNEL, null);
+    publish(10);
+
+    assertThat(slow.closeReason().code()).isEqualTo(ErrorCode.SLOW_CONSUMER);
+    assertThat(slowSession.isClosed()).isTrue();
+    assertThat(fast.seqs(CHANNEL)).hasSize(10);
+  }
+
+  @Test
+  void unsubscribeStopsDeliveryAndUnknownChannelIsAnError() {
+    RecordingSink sink = new RecordingSink();
+    Session session = hub.open(sink, "c1", null);
+    hub.subscribe(session, "r1", CHANNEL, null);
+    publish(1);
+    hub.unsubscribe(session, "r2", CHANNEL);
+    publish(1);
+    hub.unsubscribe(session, "r3", CHANNEL);
+
+    assertThat(sink.seqs(CHANNEL)).containsExactly(1L);
+    assertThat(sink.framesOf(ServerFrame.Unsubscribed.class)).hasSize(1);
+    assertThat(sink.framesOf(ServerFrame.Error.class).get(0).code())
+        .isEqualTo(ErrorCode.NOT_SUBSCRIBED);
+    assertThat(hub.subscriberCount(CHANNEL)).isZero();
+  }
+
+  @Test
+  void eachMessageIsEncodedOnceForAllSubscribers() {
+    AtomicInteger encodings = new AtomicInteger();
+    Encoding<String> counting =
+        Encoding.of(
+            "counting",
+            m -> {
+              encodings.incrementAndGet();
+              return "x";
+            });
+    List<ChannelMessage> seen = new ArrayList<>();
+    for (int i = 0; i < 50; i++) {
+      Session session =
+          hub.open(
+              new RecordingSink() {
+                @Override
+                public synchronized boolean sendMessage(ChannelMessage message) {
+                  message.encoded(counting);
+                  seen.add(message);
+                  return true;
+                }
+              },
+              "c" + i,
+              null);
+      hub.subscribe(session, "r", CHANNEL, null);
+    }
+    publish(1);
+    assertThat(seen).hasSize(50);
+    assertThat(encodings).hasValue(1);
+  }
+
+  @Test
+  void closedSessionLeavesAllItsChannels() {
+    RecordingSink sink = new RecordingSink();
+    Session session = hub.open(sink, "c1", "bob");
+    hub.subscribe(session, "r1", CHANNEL, null);
+    hub.close(session);
+    publish(1);
+
+    assertThat(sink.seqs(CHANNEL)).isEmpty();
+    assertThat(hub.subscriberCount(CHANNEL)).isZero();
+    assertThat(hub.subscriberCount("user:bob")).isZero();
+    assertThat(hub.sessionCount()).isZero();
+  }
+
+  @Test
+  void waiterFiresOnceOnTheFirstMessage() {
+    AtomicInteger fired = new AtomicInteger();
+    Runnable cancel = hub.awaitMessage(List.of(CHANNEL, "other"), fired::incrementAndGet);
+    publish(3);
+    cancel.run();
+    publish(1);
+    assertThat(fired).hasValue(1);
+  }
+
+  @Test
+  void expiryDropsUnusedChannelsSoTheirNextUseStartsANewEpoch() {
+    publish(1);
+    String before = current().epoch();
+    ticker.advance(Duration.ofMinutes(11));
+    hub.expire();
+    assertThat(backplane.channelCount()).isZero();
+    assertThat(current().epoch()).isNotEqualTo(before);
+  }
+}

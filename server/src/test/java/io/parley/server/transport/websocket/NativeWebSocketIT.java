@@ -1,0 +1,317 @@
+package io.parley.server.transport.websocket;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.node.IntNode;
+import com.fasterxml.jackson.databind.node.TextNode;
+import io.parley.protocol.ClientFrame;
+import io.parley.protocol.ErrorCode;
+import io.parley.protocol.Position;
+import io.parley.protocol.ServerFrame;
+import io.parley.server.testing.WsTestClient;
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.junit.QuarkusTest;
+import java.net.URL;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+@QuarkusTest
+class NativeWebSocketIT {
+  private static final AtomicInteger CHANNELS = new AtomicInteger();
+
+  @TestHTTPResource("/")
+  URL base;
+
+  private static String freshChannel() {
+    return "ws-it:" + CHANNELS.incrementAndGet();
+  }
+
+  private WsTestClient greeted(String clientId) {
+    return WsTestClient.greeted(base.toString(), clientId);
+  }
+
+  private static ServerFrame.Subscribed subscribe(WsTestClient client, String channel) {
+    client.send(new ClientFrame.Subscribe("sub-" + channel, channel, null));
+    return client.expect(ServerFrame.Subscribed.class);
+  }
+
+  private static ServerFrame.Ack publish(WsTestClient client, String channel, String id, int v) {
+    client.send(new ClientFrame.Publish(id, channel, "tick", IntNode.valueOf(v)));
+    return client.awaitFrame(ServerFrame.Ack.class, ack -> ack.id().equals(id));
+  }
+
+  /** Proves the connection still works after a rejected frame. */
+  private static void assertAlive(WsTestClient client) {
+    client.send(new ClientFrame.Ping(77));
+    assertThat(client.awaitFrame(ServerFrame.Pong.class, p -> true).ts()).isEqualTo(77);
+  }
+
+  private static ServerFrame.Error expectError(WsTestClient client, ErrorCode code) {
+    ServerFrame.Error error = client.expect(ServerFrame.Error.class);
+    assertThat(error.code()).as(error.message()).isEqualTo(code);
+    assertThat(error.category()).isEqualTo(code.category());
+    return error;
+  }
+
+  @Test
+  void helloIsAnsweredWithWelcomeCarryingSessionHeartbeatAndNode() {
+    try (WsTestClient client = WsTestClient.connect(base.toString())) {
+      client.send(new ClientFrame.Hello(null, "c-welcome"));
+      ServerFrame.Welcome welcome = client.expect(ServerFrame.Welcome.class);
+      assertThat(welcome.sessionId()).hasSizeGreaterThanOrEqualTo(20);
+      assertThat(welcome.heartbeat().intervalMs()).isEqualTo(25_000);
+      assertThat(welcome.heartbeat().timeoutMs()).isEqualTo(45_000);
+      assertThat(welcome.node()).isNotBlank();
+    }
+  }
+
+  @Test
+  void publishedMessageReachesEverySubscriberAndThePublisherGetsAnAck() {
+    String channel = freshChannel();
+    try (WsTestClient alice = greeted("alice");
+        WsTestClient bob = greeted("bob")) {
+      ServerFrame.Subscribed subscribed = subscribe(alice, channel);
+      assertThat(subscribed.position().seq()).isZero();
+      assertThat(subscribed.recovered()).isTrue();
+
+      ServerFrame.Ack ack = publish(bob, channel, "p-1", 41);
+      assertThat(ack.seq()).isEqualTo(1);
+
+      ServerFrame.Message message = alice.expect(ServerFrame.Message.class);
+      assertThat(message.channel()).isEqualTo(channel);
+      assertThat(message.seq()).isEqualTo(1);
+      assertThat(message.epoch()).isEqualTo(subscribed.position().epoch());
+      assertThat(message.event()).isEqualTo("tick");
+      assertThat(message.data()).isEqualTo(IntNode.valueOf(41));
+    }
+  }
+
+  @Test
+  void subscriberThatMissedMessagesResumesWithSinceAndGetsExactlyThoseOnceInOrder() {
+    String channel = freshChannel();
+    Position lastSeen;
+    try (WsTestClient publisher = greeted("pub");
+        WsTestClient reader = greeted("reader")) {
+      subscribe(reader, channel);
+      publish(publisher, channel, "a", 1);
+      publish(publisher, channel, "b", 2);
+      lastSeen = reader.expect(ServerFrame.Message.class).position();
+      reader.expect(ServerFrame.Message.class);
+      lastSeen = lastSeen.withSeq(2);
+      reader.close();
+
+      publish(publisher, channel, "c", 3);
+      publish(publisher, channel, "d", 4);
+      publish(publisher, channel, "e", 5);
+
+      try (WsTestClient back = greeted("reader")) {
+        back.send(new ClientFrame.Subscribe("resume", channel, lastSeen));
+        ServerFrame.Subscribed subscribed = back.expect(ServerFrame.Subscribed.class);
+        assertThat(subscribed.recovered()).isTrue();
+        assertThat(subscribed.position().seq()).isEqualTo(5);
+        publish(publisher, channel, "f", 6);
+        List<Long> seqs = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+          seqs.add(back.expect(ServerFrame.Message.class).seq());
+        }
+        assertThat(seqs).containsExactly(3L, 4L, 5L, 6L);
+      }
+    }
+  }
+
+  @Test
+  void retriedPublishIsAckedWithTheSameSeqAndDeliveredOnce() {
+    String channel = freshChannel();
+    try (WsTestClient client = greeted("retrier")) {
+      subscribe(client, channel);
+      client.send(new ClientFrame.Publish("same", channel, "e", TextNode.valueOf("x")));
+      client.send(new ClientFrame.Publish("same", channel, "e", TextNode.valueOf("x")));
+      client.send(new ClientFrame.Publish("next", channel, "e", TextNode.valueOf("y")));
+      List<Long> acks = new ArrayList<>();
+      List<Long> messages = new ArrayList<>();
+      while (acks.size() < 3) {
+        ServerFrame frame = client.next();
+        if (frame instanceof ServerFrame.Ack ack) {
+          acks.add(ack.seq());
+        } else if (frame instanceof ServerFrame.Message message) {
+          messages.add(message.seq());
+        }
+      }
+      while (messages.size() < 2) {
+        messages.add(client.expect(ServerFrame.Message.class).seq());
+      }
+      assertThat(acks).containsExactly(1L, 1L, 2L);
+      assertThat(messages).containsExactly(1L, 2L);
+    }
+  }
+
+  @Test
+  void unsubscribeIsConfirmedAndStopsDelivery() {
+    String channel = freshChannel();
+    try (WsTestClient client = greeted("leaver")) {
+      subscribe(client, channel);
+      client.send(new ClientFrame.Unsubscribe("u1", channel));
+      assertThat(client.expect(ServerFrame.Unsubscribed.class).channel()).isEqualTo(channel);
+      publish(client, channel, "after", 1);
+      assertAlive(client);
+    }
+  }
+
+  @Test
+  void malformedJsonGetsBadJsonAndTheConnectionSurvives() {
+    try (WsTestClient client = greeted("bad-json")) {
+      client.sendText("{\"type\":\"subscribe\",");
+      expectError(client, ErrorCode.BAD_JSON);
+      assertAlive(client);
+    }
+  }
+
+  @Test
+  void unknownFrameTypeGetsUnknownTypeNamingIt() {
+    try (WsTestClient client = greeted("unknown")) {
+      client.sendText("{\"type\":\"shout\",\"id\":\"7\"}");
+      ServerFrame.Error error = expectError(client, ErrorCode.UNKNOWN_TYPE);
+      assertThat(error.id()).isEqualTo("7");
+      assertThat(error.field()).isEqualTo("type");
+      assertThat(error.message()).contains("shout");
+      assertAlive(client);
+    }
+  }
+
+  @Test
+  void missingFieldGetsMissingFieldNamingIt() {
+    try (WsTestClient client = greeted("missing")) {
+      client.sendText("{\"type\":\"subscribe\",\"id\":\"8\"}");
+      ServerFrame.Error error = expectError(client, ErrorCode.MISSING_FIELD);
+      assertThat(error.field()).isEqualTo("channel");
+      assertThat(error.id()).isEqualTo("8");
+      assertAlive(client);
+    }
+  }
+
+  @Test
+  void mistypedFieldGetsInvalidFieldSayingWhatWasExpected() {
+    try (WsTestClient client = greeted("mistyped")) {
+      client.sendText(
+          "{\"type\":\"subscribe\",\"id\":\"9\",\"channel\":\"a\",\"since\":{\"epoch\":\"e\","
+              + "\"seq\":\"three\"}}");
+      ServerFrame.Error error = expectError(client, ErrorCode.INVALID_FIELD);
+      assertThat(error.field()).isEqualTo("since.seq");
+      assertThat(error.message()).isEqualTo("since.seq must be an integer but got a string");
+      assertAlive(client);
+    }
+  }
+
+  @Test
+  void channelNameOutsideThePatternGetsInvalidChannel() {
+    try (WsTestClient client = greeted("bad-channel")) {
+      client.sendText("{\"type\":\"subscribe\",\"id\":\"10\",\"channel\":\"jobs/1\"}");
+      ServerFrame.Error error = expectError(client, ErrorCode.INVALID_CHANNEL);
+      assertThat(error.field()).isEqualTo("channel");
+      assertAlive(client);
+    }
+  }
+
+  @Test
+  void oversizeFrameGetsFrameTooLargeAndTheConnectionSurvives() {
+    try (WsTestClient client = greeted("oversize")) {
+      client.sendText(
+          "{\"type\":\"publish\",\"id\":\"big\",\"channel\":\"a\",\"event\":\"e\",\"data\":\""
+              + "x".repeat(70_000)
+              + "\"}");
+      expectError(client, ErrorCode.FRAME_TOO_LARGE);
+      assertAlive(client);
+    }
+  }
+
+  @Test
+  void subscribingTwiceGetsAlreadySubscribed() {
+    String channel = freshChannel();
+    try (WsTestClient client = greeted("twice")) {
+      subscribe(client, channel);
+      client.send(new ClientFrame.Subscribe("again", channel, null));
+      ServerFrame.Error error = expectError(client, ErrorCode.ALREADY_SUBSCRIBED);
+      assertThat(error.id()).isEqualTo("again");
+      assertAlive(client);
+    }
+  }
+
+  @Test
+  void sinceAheadOfTheChannelGetsPositionAhead() {
+    String channel = freshChannel();
+    try (WsTestClient client = greeted("ahead")) {
+      Position now = subscribe(client, channel).position();
+      client.send(new ClientFrame.Unsubscribe("u", channel));
+      client.expect(ServerFrame.Unsubscribed.class);
+      client.send(new ClientFrame.Subscribe("future", channel, now.withSeq(99)));
+      ServerFrame.Error error = expectError(client, ErrorCode.POSITION_AHEAD);
+      assertThat(error.field()).isEqualTo("since");
+      assertThat(error.id()).isEqualTo("future");
+      assertAlive(client);
+    }
+  }
+
+  @Test
+  void sinceFromAnotherEpochGetsAGapThenTheRetainedMessages() {
+    String channel = freshChannel();
+    try (WsTestClient client = greeted("epoch")) {
+      publish(client, channel, "one", 1);
+      client.send(new ClientFrame.Subscribe("old", channel, new Position("gone", 12)));
+      ServerFrame.Subscribed subscribed = client.expect(ServerFrame.Subscribed.class);
+      assertThat(subscribed.recovered()).isFalse();
+      ServerFrame.Gap gap = client.expect(ServerFrame.Gap.class);
+      assertThat(gap.from()).isEqualTo(new Position("gone", 12));
+      assertThat(gap.to()).isEqualTo(subscribed.position().withSeq(0));
+      assertThat(client.expect(ServerFrame.Message.class).seq()).isEqualTo(1);
+    }
+  }
+
+  @Test
+  void publishBeforeHelloGetsHelloRequired() {
+    try (WsTestClient client = WsTestClient.connect(base.toString())) {
+      client.send(new ClientFrame.Publish("early", "a", "e", IntNode.valueOf(1)));
+      ServerFrame.Error error = expectError(client, ErrorCode.HELLO_REQUIRED);
+      assertThat(error.id()).isEqualTo("early");
+      client.send(new ClientFrame.Hello(null, "late"));
+      client.expect(ServerFrame.Welcome.class);
+    }
+  }
+
+  @Test
+  void secondHelloGetsAlreadyGreeted() {
+    try (WsTestClient client = greeted("double")) {
+      client.send(new ClientFrame.Hello(null, "double"));
+      expectError(client, ErrorCode.ALREADY_GREETED);
+      assertAlive(client);
+    }
+  }
+
+  @Test
+  void clientCannotPublishToASessionChannel() {
+    try (WsTestClient client = greeted("sneaky")) {
+      client.send(new ClientFrame.Publish("s", "session:abc", "e", IntNode.valueOf(1)));
+      ServerFrame.Error error = expectError(client, ErrorCode.CHANNEL_RESERVED);
+      assertThat(error.field()).isEqualTo("channel");
+    }
+  }
+
+  @Test
+  void oneClientsBadInputDoesNotAffectAnother() {
+    String channel = freshChannel();
+    try (WsTestClient good = greeted("good");
+        WsTestClient bad = greeted("bad");
+        WsTestClient publisher = greeted("publisher")) {
+      subscribe(good, channel);
+      subscribe(bad, channel);
+      bad.sendText("not json at all");
+      bad.sendText("{\"type\":\"publish\"}");
+      expectError(bad, ErrorCode.BAD_JSON);
+      expectError(bad, ErrorCode.MISSING_FIELD);
+      publish(publisher, channel, "ok", 1);
+      assertThat(good.expect(ServerFrame.Message.class).seq()).isEqualTo(1);
+      assertThat(bad.expect(ServerFrame.Message.class).seq()).isEqualTo(1);
+    }
+  }
+}
