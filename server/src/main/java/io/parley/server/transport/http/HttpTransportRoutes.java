@@ -80,7 +80,9 @@ public class HttpTransportRoutes {
               } else if (result.ahead() != null || !result.isEmpty() || request.waitMs() == 0) {
                 respond(context, result);
               } else {
-                waitForMessages(context, eventLoop, request);
+                // Wait from where the first read left each channel: a "start live" (null)
+                // position must not skip what arrives during the wait.
+                waitForMessages(context, eventLoop, request.from(result.positions));
               }
             });
   }

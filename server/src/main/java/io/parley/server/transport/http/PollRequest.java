@@ -22,6 +22,13 @@ import java.util.Map;
 record PollRequest(
     String clientId, String token, Map<String, Position> subscriptions, long waitMs) {
 
+  /** This request with every channel's position replaced by its entry in {@code positions}. */
+  PollRequest from(Map<String, Position> positions) {
+    Map<String, Position> resolved = new LinkedHashMap<>(subscriptions);
+    resolved.replaceAll((channel, since) -> positions.getOrDefault(channel, since));
+    return new PollRequest(clientId, token, resolved, waitMs);
+  }
+
   /**
    * Reads and validates a body.
    *
