@@ -1,0 +1,513 @@
+package io.parley.client.internal.transport;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.parley.client.AuthenticationException;
+import io.parley.client.ConnectionException;
+import io.parley.client.ParleyException;
+import io.parley.client.ProtocolException;
+import io.parley.client.PublishRejectedException;
+import io.parley.protocol.ClientFrame;
+import io.parley.protocol.ErrorCategory;
+import io.parley.protocol.ErrorCode;
+import io.parley.protocol.Limits;
+import io.parley.protocol.Position;
+import io.parley.protocol.ServerFrame;
+import io.parley.protocol.Transport;
+import io.parley.protocol.codec.FieldReader;
+import io.parley.protocol.codec.FrameCodec;
+import io.parley.protocol.codec.FrameDecodeException;
+import io.parley.protocol.time.Scheduler;
+import io.parley.protocol.time.Scheduler.Cancellable;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * Thread-safe stateless HTTP polling at {@code POST /realtime/poll}, in one of two modes: long-poll
+ * ({@code waitMs > 0}, the next poll starts as soon as one returns) or periodic ({@code waitMs =
+ * 0}, one poll per interval).
+ *
+ * <p>Each poll carries the whole state: {@code {"clientId", "subscriptions": {channel: {epoch, seq}
+ * or null}, "waitMs"}}, with {@code Authorization: Bearer <token>} when there is a token. The
+ * answer {@code {"messages", "positions", "gaps"}} becomes frames: a synthesized {@code subscribed}
+ * for each channel answered for the first time, then its {@code gap}s, then {@code message}s. The
+ * first successful poll (always with {@code waitMs = 0}) is the synthesized {@code welcome}; every
+ * later answer is reported as a {@code ping}, the sign of life the supervisor's watchdog wants.
+ * Adding a channel cancels the poll in flight and polls again at once, since the server cannot
+ * learn about it otherwise; the cancelled answer is discarded and its messages come again.
+ * Publishing goes through {@link PublishEndpoint}.
+ */
+public final class HttpPollTransport implements ClientTransport {
+  /** Largest poll answer read, in bytes of UTF-8: 16 MiB. */
+  static final int MAX_RESPONSE_BYTES = 16 * 1024 * 1024;
+
+  /** The two polling modes. */
+  public enum Mode {
+    LONG_POLL,
+    PERIODIC
+  }
+
+  private final Mode mode;
+  private final HttpClient http;
+  private final Endpoints endpoints;
+  private final Duration connectTimeout;
+  private final Duration wait;
+  private final Scheduler scheduler;
+  private final FrameCodec codec;
+  private final PublishEndpoint publishing;
+
+  /**
+   * @param wait the long-poll wait ({@link Mode#LONG_POLL}) or the poll interval ({@link
+   *     Mode#PERIODIC})
+   * @param scheduler runs the periodic polls
+   */
+  public HttpPollTransport(
+      Mode mode,
+      HttpClient http,
+      Endpoints endpoints,
+      Duration connectTimeout,
+      Duration wait,
+      Scheduler scheduler) {
+    this.mode = mode;
+    this.http = http;
+    this.endpoints = endpoints;
+    this.connectTimeout = connectTimeout;
+    this.wait = wait;
+    this.scheduler = scheduler;
+    this.codec = FrameCodec.withMaxFrameBytes(MAX_RESPONSE_BYTES);
+    this.publishing = new PublishEndpoint(http, endpoints.publish(), connectTimeout, codec);
+  }
+
+  @Override
+  public Transport kind() {
+    return mode == Mode.LONG_POLL ? Transport.HTTP_LONG_POLL : Transport.HTTP_POLL;
+  }
+
+  @Override
+  public Connection open(ConnectRequest request, Listener listener) {
+    PollConnection connection = new PollConnection(request, listener);
+    connection.poll();
+    return connection;
+  }
+
+  @Override
+  public void close() {
+    // The HttpClient is shared and owned by the transport set.
+  }
+
+  /** The JSON body of one poll. */
+  String pollBody(String clientId, Map<String, Position> subscriptions, long waitMs) {
+    ObjectNode body = codec.mapper().createObjectNode();
+    body.put("clientId", clientId);
+    ObjectNode channels = body.putObject("subscriptions");
+    subscriptions.forEach(
+        (channel, position) -> {
+          if (position == null) {
+            channels.putNull(channel);
+          } else {
+            channels.putObject(channel).put("epoch", position.epoch()).put("seq", position.seq());
+          }
+        });
+    body.put("waitMs", waitMs);
+    return body.toString();
+  }
+
+  /** Reads one poll answer. */
+  PollAnswer parseAnswer(String body) {
+    FieldReader root = FieldReader.of(codec.parseObject(body));
+    List<ServerFrame.Message> messages = new ArrayList<>();
+    JsonNode messageNodes = root.optionalNode("messages");
+    if (messageNodes != null) {
+      if (!messageNodes.isArray()) {
+        throw root.invalid("messages", "an array");
+      }
+      for (JsonNode node : messageNodes) {
+        FieldReader m = FieldReader.of(node);
+        messages.add(
+            new ServerFrame.Message(
+                m.channel("channel"),
+                m.requiredString("epoch", Limits.MAX_EPOCH_LENGTH),
+                m.requiredLong("seq", 1, Long.MAX_VALUE),
+                m.requiredString("event", Limits.MAX_EVENT_LENGTH),
+                m.anyValue("data"),
+                m.optionalLong("ts", 0, Long.MAX_VALUE, 0)));
+      }
+    }
+    Map<String, Position> positions = new LinkedHashMap<>();
+    JsonNode positionNodes = root.optionalNode("positions");
+    if (positionNodes != null) {
+      if (!positionNodes.isObject()) {
+        throw root.invalid("positions", "an object");
+      }
+      FieldReader byChannel = FieldReader.of(positionNodes);
+      positionNodes
+          .fieldNames()
+          .forEachRemaining(
+              channel -> positions.put(channel, byChannel.requiredObject(channel).position()));
+    }
+    List<ServerFrame.Gap> gaps = new ArrayList<>();
+    JsonNode gapNodes = root.optionalNode("gaps");
+    if (gapNodes != null) {
+      if (!gapNodes.isArray()) {
+        throw root.invalid("gaps", "an array");
+      }
+      for (JsonNode node : gapNodes) {
+        FieldReader g = FieldReader.of(node);
+        gaps.add(
+            new ServerFrame.Gap(
+                g.channel("channel"),
+                g.requiredObject("from").position(),
+                g.requiredObject("to").position()));
+      }
+    }
+    return new PollAnswer(messages, positions, gaps);
+  }
+
+  /** One poll's answer. */
+  record PollAnswer(
+      List<ServerFrame.Message> messages,
+      Map<String, Position> positions,
+      List<ServerFrame.Gap> gaps) {}
+
+  /** What one poll asked for. */
+  private record Ask(long generation, Map<String, String> pending, long waitMs) {}
+
+  private final class PollConnection implements Connection {
+    private final ConnectRequest request;
+    private final Listener listener;
+    private final AtomicBoolean finished = new AtomicBoolean();
+    private final String sessionId = "poll-" + UUID.randomUUID();
+
+    // Guarded by this.
+    private final Map<String, Position> cursors = new LinkedHashMap<>();
+    private final Map<String, String> pending = new HashMap<>();
+    private final Map<String, String> requestIds = new HashMap<>();
+    private String token;
+    private boolean welcomed;
+    private long generation;
+    private CompletableFuture<?> inFlight;
+    private Cancellable timer;
+
+    PollConnection(ConnectRequest request, Listener listener) {
+      this.request = request;
+      this.listener = listener;
+      this.token = request.token();
+    }
+
+    void poll() {
+      Ask ask;
+      String body;
+      HttpRequest httpRequest;
+      synchronized (this) {
+        if (finished.get()) {
+          return;
+        }
+        timer = null;
+        generation++;
+        long waitMs = welcomed && mode == Mode.LONG_POLL ? wait.toMillis() : 0;
+        ask = new Ask(generation, new HashMap<>(pending), waitMs);
+        body = pollBody(request.clientId(), cursors, waitMs);
+        HttpRequest.Builder builder =
+            HttpRequest.newBuilder(endpoints.poll())
+                .timeout(connectTimeout.plusMillis(waitMs))
+                .header("Content-Type", "application/json")
+                .header("Accept", "application/json, application/problem+json")
+                .POST(HttpRequest.BodyPublishers.ofString(body));
+        if (token != null) {
+          builder.header("Authorization", "Bearer " + token);
+        }
+        httpRequest = builder.build();
+      }
+      CompletableFuture<HttpResponse<String>> call =
+          http.sendAsync(httpRequest, HttpResponse.BodyHandlers.ofString());
+      synchronized (this) {
+        if (ask.generation == generation) {
+          inFlight = call;
+        }
+      }
+      call.whenComplete((response, failure) -> answered(ask, response, failure));
+    }
+
+    private void answered(Ask ask, HttpResponse<String> response, Throwable failure) {
+      synchronized (this) {
+        if (finished.get() || ask.generation != generation) {
+          return;
+        }
+        inFlight = null;
+      }
+      if (failure != null) {
+        Throwable cause = failure instanceof CompletionException ? failure.getCause() : failure;
+        if (cause instanceof CancellationException) {
+          return;
+        }
+        fail(
+            new ConnectionException(
+                "poll failed: " + cause, kind(), null, cause == null ? failure : cause));
+        return;
+      }
+      if (response.statusCode() != 200) {
+        refused(ProblemDetails.parse(codec.mapper(), response.statusCode(), response.body()));
+        return;
+      }
+      PollAnswer answer;
+      try {
+        answer = parseAnswer(response.body());
+      } catch (FrameDecodeException e) {
+        fail(
+            new ProtocolException(
+                "unreadable poll answer: " + e.getMessage(), e.code(), e.field()));
+        return;
+      }
+      List<ServerFrame> frames = new ArrayList<>();
+      boolean first;
+      synchronized (this) {
+        first = !welcomed;
+        welcomed = true;
+        Set<String> gapped = new HashSet<>();
+        for (ServerFrame.Gap gap : answer.gaps()) {
+          gapped.add(gap.channel());
+        }
+        ask.pending.forEach(
+            (channel, id) -> {
+              Position position = answer.positions().get(channel);
+              if (position != null && id.equals(pending.get(channel))) {
+                pending.remove(channel);
+                frames.add(
+                    new ServerFrame.Subscribed(id, channel, position, !gapped.contains(channel)));
+              }
+            });
+        for (ServerFrame.Gap gap : answer.gaps()) {
+          if (cursors.containsKey(gap.channel())) {
+            frames.add(gap);
+          }
+        }
+        for (ServerFrame.Message message : answer.messages()) {
+          if (cursors.containsKey(message.channel())) {
+            frames.add(message);
+          }
+        }
+        answer
+            .positions()
+            .forEach(
+                (channel, position) -> {
+                  if (cursors.containsKey(channel)) {
+                    cursors.put(channel, position);
+                  }
+                });
+      }
+      if (first) {
+        long intervalMs = wait.toMillis();
+        emit(
+            new ServerFrame.Welcome(
+                sessionId,
+                new ServerFrame.Heartbeat(intervalMs, connectTimeout.toMillis()),
+                response.headers().firstValue("x-parley-node").orElse("http")));
+      } else {
+        emit(new ServerFrame.Ping(System.currentTimeMillis()));
+      }
+      frames.forEach(this::emit);
+      next();
+    }
+
+    /** A non-200 answer: per-channel problems end that channel, the rest end the connection. */
+    private void refused(ProblemDetails problem) {
+      if (problem.isAuthentication()) {
+        fail(
+            new AuthenticationException(
+                "poll refused: " + problem.describe(), problem.code(), kind()));
+        return;
+      }
+      String channel = problem.field() == null ? null : channelOf(problem.field());
+      if (channel != null) {
+        String id;
+        synchronized (this) {
+          id = requestIds.remove(channel);
+          cursors.remove(channel);
+          pending.remove(channel);
+        }
+        emit(problem.toErrorFrame(id));
+        next();
+        return;
+      }
+      if (problem.retryable()) {
+        fail(
+            new ConnectionException(
+                "poll failed: " + problem.describe(), kind(), problem.effectiveCode(), null));
+      } else {
+        fail(
+            new ProtocolException(
+                "poll refused: " + problem.describe(), problem.effectiveCode(), problem.field()));
+      }
+    }
+
+    /**
+     * The subscribed channel a problem's {@code field} names, such as {@code subscriptions.a.b}.
+     */
+    private synchronized String channelOf(String field) {
+      String prefix = "subscriptions.";
+      if (!field.startsWith(prefix)) {
+        return null;
+      }
+      String rest = field.substring(prefix.length());
+      String best = null;
+      for (String channel : requestIds.keySet()) {
+        if ((rest.equals(channel) || rest.startsWith(channel + "."))
+            && (best == null || channel.length() > best.length())) {
+          best = channel;
+        }
+      }
+      return best;
+    }
+
+    private void next() {
+      synchronized (this) {
+        if (finished.get()) {
+          return;
+        }
+        if (mode == Mode.PERIODIC) {
+          timer = scheduler.schedule(wait, this::poll);
+          return;
+        }
+      }
+      poll();
+    }
+
+    /** Cancels the poll in flight or the wait for the next one, and polls at once. */
+    private void repoll() {
+      synchronized (this) {
+        if (finished.get() || !welcomed) {
+          return;
+        }
+        if (inFlight != null) {
+          inFlight.cancel(true);
+          inFlight = null;
+        }
+        if (timer != null) {
+          timer.cancel();
+          timer = null;
+        }
+        generation++;
+      }
+      poll();
+    }
+
+    @Override
+    public boolean send(ClientFrame frame) {
+      if (finished.get()) {
+        return false;
+      }
+      if (frame instanceof ClientFrame.Subscribe subscribe) {
+        synchronized (this) {
+          cursors.put(subscribe.channel(), subscribe.since());
+          pending.put(subscribe.channel(), subscribe.id());
+          requestIds.put(subscribe.channel(), subscribe.id());
+        }
+        repoll();
+      } else if (frame instanceof ClientFrame.Unsubscribe unsubscribe) {
+        synchronized (this) {
+          cursors.remove(unsubscribe.channel());
+          pending.remove(unsubscribe.channel());
+          requestIds.remove(unsubscribe.channel());
+        }
+        emit(new ServerFrame.Unsubscribed(unsubscribe.id(), unsubscribe.channel()));
+      } else if (frame instanceof ClientFrame.Publish publish) {
+        publish(publish);
+      } else if (frame instanceof ClientFrame.Auth auth) {
+        synchronized (this) {
+          token = auth.token();
+        }
+      }
+      // hello, ping and pong have no meaning here: the poll itself is the heartbeat.
+      return true;
+    }
+
+    private void publish(ClientFrame.Publish publish) {
+      String bearer;
+      synchronized (this) {
+        bearer = token;
+      }
+      publishing
+          .publish(
+              bearer,
+              publish.id(),
+              request.clientId(),
+              publish.channel(),
+              publish.event(),
+              publish.data())
+          .whenComplete(
+              (ack, failure) -> {
+                if (failure == null) {
+                  if (!finished.get()) {
+                    listener.onPublishAcked(publish.id(), ack.seq(), ack.epoch());
+                  }
+                  return;
+                }
+                Throwable cause =
+                    failure instanceof CompletionException ? failure.getCause() : failure;
+                emit(errorFrame(publish.id(), cause));
+              });
+    }
+
+    private void emit(ServerFrame frame) {
+      if (!finished.get()) {
+        listener.onFrame(frame);
+      }
+    }
+
+    private void fail(ParleyException cause) {
+      if (!finished.compareAndSet(false, true)) {
+        return;
+      }
+      stopPolling();
+      listener.onClosed(cause);
+    }
+
+    @Override
+    public void close() {
+      finished.set(true);
+      stopPolling();
+    }
+
+    private synchronized void stopPolling() {
+      if (inFlight != null) {
+        inFlight.cancel(true);
+        inFlight = null;
+      }
+      if (timer != null) {
+        timer.cancel();
+        timer = null;
+      }
+    }
+  }
+
+  /** A failed HTTP publish as the error frame a native connection would have sent. */
+  static ServerFrame.Error errorFrame(String id, Throwable cause) {
+    if (cause instanceof PublishRejectedException rejected) {
+      ErrorCode code = rejected.code() != null ? rejected.code() : ErrorCode.INTERNAL;
+      return new ServerFrame.Error(
+          id, code, code.category(), rejected.getMessage(), rejected.retryable(), rejected.field());
+    }
+    if (cause instanceof AuthenticationException refused) {
+      ErrorCode code = refused.code() != null ? refused.code() : ErrorCode.TOKEN_INVALID;
+      return new ServerFrame.Error(
+          id, code, ErrorCategory.AUTHENTICATION, refused.getMessage(), false, null);
+    }
+    String message = cause == null ? "publish failed" : String.valueOf(cause.getMessage());
+    return new ServerFrame.Error(
+        id, ErrorCode.INTERNAL, ErrorCategory.CONNECTION, message, true, null);
+  }
+}

@@ -1,0 +1,86 @@
+package io.parley.client.internal.transport;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.parley.protocol.ErrorCode;
+import io.parley.protocol.Limits;
+import io.parley.protocol.ServerFrame;
+import io.parley.protocol.codec.FieldReader;
+import io.parley.protocol.codec.FrameCodec;
+import io.parley.protocol.codec.FrameDecodeException;
+import java.io.IOException;
+import java.util.Map;
+
+/**
+ * Thread-safe (stateless) translation of Socket.IO event and ack payloads into Parley frames: it
+ * adds the {@code type} (and the request's {@code id}) and decodes them with {@link FrameCodec}, so
+ * every transport validates the same way. Payloads arrive as org.json values; only their JSON text
+ * is read here.
+ */
+final class SocketIoFrames {
+
+  private SocketIoFrames() {}
+
+  /**
+   * Decodes one payload as a frame of {@code type}. An ack of the form {@code {"error": {...}}}
+   * becomes an {@code error} frame for request {@code id}.
+   *
+   * @param id the request id to answer, or {@code null} for server-initiated events
+   * @throws FrameDecodeException when the payload is missing or does not fit the frame
+   */
+  static ServerFrame decode(FrameCodec codec, String type, String id, Object payload) {
+    ObjectNode node = object(codec, payload, type);
+    JsonNode error = node.get("error");
+    if (error != null && error.isObject()) {
+      node = (ObjectNode) error;
+      type = "error";
+    }
+    ObjectNode frame = codec.mapper().createObjectNode();
+    frame.put("type", type);
+    if (id != null) {
+      frame.put("id", id);
+    }
+    for (Map.Entry<String, JsonNode> field : node.properties()) {
+      if (!field.getKey().equals("type") && !field.getKey().equals("id")) {
+        frame.set(field.getKey(), field.getValue());
+      }
+    }
+    return codec.decodeServer(frame.toString());
+  }
+
+  /** A publish ack: {@code seq} and {@code epoch}, or the error. */
+  record PublishAck(long seq, String epoch, ServerFrame.Error error) {}
+
+  /** Decodes the ack of a {@code publish}: {@code {"seq","epoch"}} or {@code {"error": {...}}}. */
+  static PublishAck publishAck(FrameCodec codec, String id, Object payload) {
+    ObjectNode node = object(codec, payload, "publish ack");
+    JsonNode error = node.get("error");
+    if (error != null && error.isObject()) {
+      return new PublishAck(0, null, (ServerFrame.Error) decode(codec, "error", id, payload));
+    }
+    FieldReader fields = FieldReader.of(node);
+    return new PublishAck(
+        fields.requiredLong("seq", 1, Long.MAX_VALUE),
+        fields.optionalString("epoch", Limits.MAX_EPOCH_LENGTH),
+        null);
+  }
+
+  private static ObjectNode object(FrameCodec codec, Object payload, String what) {
+    if (payload == null) {
+      throw new FrameDecodeException(
+          ErrorCode.MISSING_FIELD, null, null, what + " carried no payload");
+    }
+    JsonNode node;
+    try {
+      node = codec.mapper().readTree(payload.toString());
+    } catch (IOException e) {
+      throw new FrameDecodeException(
+          ErrorCode.BAD_JSON, null, null, what + " payload is not JSON: " + e.getMessage());
+    }
+    if (node == null || !node.isObject()) {
+      throw new FrameDecodeException(
+          ErrorCode.BAD_JSON, null, null, what + " payload must be a JSON object");
+    }
+    return (ObjectNode) node;
+  }
+}

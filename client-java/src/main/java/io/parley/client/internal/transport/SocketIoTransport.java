@@ -1,0 +1,338 @@
+package io.parley.client.internal.transport;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.parley.client.AuthenticationException;
+import io.parley.client.ConnectionException;
+import io.parley.client.ParleyException;
+import io.parley.client.ProtocolException;
+import io.parley.client.internal.DaemonThreads;
+import io.parley.protocol.ClientFrame;
+import io.parley.protocol.ErrorCategory;
+import io.parley.protocol.ErrorCode;
+import io.parley.protocol.Position;
+import io.parley.protocol.ServerFrame;
+import io.parley.protocol.Transport;
+import io.parley.protocol.codec.FrameCodec;
+import io.parley.protocol.codec.FrameDecodeException;
+import io.socket.client.IO;
+import io.socket.client.Manager;
+import io.socket.client.Socket;
+import io.socket.engineio.parser.Packet;
+import java.io.IOException;
+import java.lang.System.Logger;
+import java.lang.System.Logger.Level;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import okhttp3.ConnectionPool;
+import okhttp3.Dispatcher;
+import okhttp3.OkHttpClient;
+import org.json.JSONException;
+import org.json.JSONObject;
+
+/**
+ * Thread-safe Socket.IO v4 (Engine.IO 4, Socket.IO protocol 5) through the official {@code
+ * io.socket:socket.io-client}, mapped onto Parley frames. No Socket.IO, OkHttp or org.json type
+ * leaves this class.
+ *
+ * <p>Options: path {@code <base>/socket.io/}, transports polling then websocket (so a stripped
+ * upgrade leaves the connection on long-polling), {@code forceNew}, no built-in reconnection (the
+ * supervisor reconnects), CONNECT auth {@code {token?, clientId}} (strings only). This transport
+ * owns one OkHttp client, dispatcher and pool for all its connections and releases them in {@link
+ * #close()}.
+ *
+ * <p>Mapping: {@code connect} → a synthesized {@code welcome} (session id = socket id, heartbeat
+ * from the Engine.IO handshake); Engine.IO pings → {@code ping} (signs of life, no answer needed:
+ * Engine.IO answers itself); events {@code message}, {@code gap}, {@code reconnect} → those frames;
+ * acks of {@code subscribe}, {@code unsubscribe}, {@code publish} → {@code subscribed}, {@code
+ * unsubscribed}, publish acks, or {@code error} with the request's id when the ack is {@code
+ * {"error": {...}}}; {@code connect_error} and {@code disconnect} → the final close.
+ */
+public final class SocketIoTransport implements ClientTransport {
+  private static final Logger LOG = System.getLogger(SocketIoTransport.class.getName());
+
+  /** Engine.IO v4 defaults, used until the handshake says otherwise. */
+  static final long DEFAULT_PING_INTERVAL_MS = 25_000;
+
+  static final long DEFAULT_PING_TIMEOUT_MS = 20_000;
+
+  private final Endpoints endpoints;
+  private final Duration connectTimeout;
+  private final FrameCodec codec = FrameCodec.withMaxFrameBytes(4 * 1024 * 1024);
+  private final ExecutorService okHttpThreads;
+  private final OkHttpClient okHttp;
+
+  public SocketIoTransport(Endpoints endpoints, Duration connectTimeout, String threadPrefix) {
+    this.endpoints = endpoints;
+    this.connectTimeout = connectTimeout;
+    this.okHttpThreads =
+        new ThreadPoolExecutor(
+            0,
+            Integer.MAX_VALUE,
+            60,
+            TimeUnit.SECONDS,
+            new SynchronousQueue<>(),
+            new DaemonThreads(threadPrefix + "-okhttp"));
+    this.okHttp =
+        new OkHttpClient.Builder()
+            .dispatcher(new Dispatcher(okHttpThreads))
+            .connectionPool(new ConnectionPool())
+            .connectTimeout(connectTimeout.toMillis(), TimeUnit.MILLISECONDS)
+            // Engine.IO long-polls for up to pingInterval + pingTimeout.
+            .readTimeout(1, TimeUnit.MINUTES)
+            .build();
+  }
+
+  @Override
+  public Transport kind() {
+    return Transport.SOCKET_IO;
+  }
+
+  @Override
+  public Connection open(ConnectRequest request, Listener listener) {
+    Map<String, String> auth = new HashMap<>();
+    if (request.token() != null) {
+      auth.put("token", request.token());
+    }
+    auth.put("clientId", request.clientId());
+    IO.Options options =
+        IO.Options.builder()
+            .setPath(endpoints.socketIoPath())
+            .setForceNew(true)
+            .setReconnection(false)
+            .setTimeout(connectTimeout.toMillis())
+            .setTransports(new String[] {"polling", "websocket"})
+            .setAuth(auth)
+            .build();
+    options.callFactory = okHttp;
+    options.webSocketFactory = okHttp;
+    SocketIoConnection connection =
+        new SocketIoConnection(IO.socket(endpoints.socketIoOrigin(), options), listener, codec);
+    connection.start();
+    return connection;
+  }
+
+  @Override
+  public void close() {
+    okHttpThreads.shutdown();
+    okHttp.connectionPool().evictAll();
+  }
+
+  /** Whether {@link #close()} ran and every OkHttp thread has ended. For tests. */
+  boolean terminated() {
+    return okHttpThreads.isTerminated();
+  }
+
+  private static final class SocketIoConnection implements Connection {
+    private final Socket socket;
+    private final Listener listener;
+    private final FrameCodec codec;
+    private final AtomicBoolean finished = new AtomicBoolean();
+    private volatile long pingIntervalMs = DEFAULT_PING_INTERVAL_MS;
+    private volatile long pingTimeoutMs = DEFAULT_PING_TIMEOUT_MS;
+
+    SocketIoConnection(Socket socket, Listener listener, FrameCodec codec) {
+      this.socket = socket;
+      this.listener = listener;
+      this.codec = codec;
+    }
+
+    void start() {
+      socket
+          .io()
+          .on(
+              Manager.EVENT_TRANSPORT,
+              args -> {
+                if (args.length > 0
+                    && args[0] instanceof io.socket.engineio.client.Transport engine) {
+                  engine.on(
+                      io.socket.engineio.client.Transport.EVENT_PACKET,
+                      packet -> enginePacket(packet));
+                }
+              });
+      socket.on(Socket.EVENT_CONNECT, args -> connected());
+      socket.on(Socket.EVENT_CONNECT_ERROR, args -> fail(connectError(args)));
+      socket.on(
+          Socket.EVENT_DISCONNECT,
+          args ->
+              fail(
+                  new ConnectionException(
+                      "Socket.IO disconnected: " + (args.length > 0 ? args[0] : "unknown"),
+                      Transport.SOCKET_IO,
+                      null,
+                      null)));
+      socket.on("message", args -> event("message", args));
+      socket.on("gap", args -> event("gap", args));
+      socket.on("reconnect", args -> event("reconnect", args));
+      socket.connect();
+    }
+
+    private void enginePacket(Object[] args) {
+      if (args.length == 0 || !(args[0] instanceof Packet<?> packet)) {
+        return;
+      }
+      if (Packet.OPEN.equals(packet.type) && packet.data instanceof String handshake) {
+        readHandshake(handshake);
+      } else if (Packet.PING.equals(packet.type)) {
+        emit(new ServerFrame.Ping(System.currentTimeMillis()));
+      }
+    }
+
+    private void readHandshake(String handshake) {
+      try {
+        JsonNode node = codec.mapper().readTree(handshake);
+        if (node.path("pingInterval").canConvertToLong()) {
+          pingIntervalMs = node.path("pingInterval").longValue();
+        }
+        if (node.path("pingTimeout").canConvertToLong()) {
+          pingTimeoutMs = node.path("pingTimeout").longValue();
+        }
+      } catch (IOException e) {
+        LOG.log(Level.DEBUG, "unreadable Engine.IO handshake; keeping default heartbeat", e);
+      }
+    }
+
+    private void connected() {
+      String id = socket.id();
+      emit(
+          new ServerFrame.Welcome(
+              id == null ? "unknown" : id,
+              new ServerFrame.Heartbeat(Math.max(1, pingIntervalMs), Math.max(1, pingTimeoutMs)),
+              "socket.io"));
+    }
+
+    private void event(String type, Object[] args) {
+      try {
+        emit(SocketIoFrames.decode(codec, type, null, args.length > 0 ? args[0] : null));
+      } catch (FrameDecodeException e) {
+        fail(
+            new ProtocolException(
+                "unreadable Socket.IO '" + type + "' event: " + e.getMessage(),
+                e.code(),
+                e.field()));
+      }
+    }
+
+    @Override
+    public boolean send(ClientFrame frame) {
+      if (finished.get()) {
+        return false;
+      }
+      try {
+        if (frame instanceof ClientFrame.Subscribe subscribe) {
+          ObjectNode payload =
+              codec.mapper().createObjectNode().put("channel", subscribe.channel());
+          Position since = subscribe.since();
+          if (since != null) {
+            payload.putObject("since").put("epoch", since.epoch()).put("seq", since.seq());
+          }
+          emitWithAck("subscribe", payload, args -> answered("subscribed", subscribe.id(), args));
+        } else if (frame instanceof ClientFrame.Unsubscribe unsubscribe) {
+          ObjectNode payload =
+              codec.mapper().createObjectNode().put("channel", unsubscribe.channel());
+          emitWithAck(
+              "unsubscribe", payload, args -> answered("unsubscribed", unsubscribe.id(), args));
+        } else if (frame instanceof ClientFrame.Publish publish) {
+          ObjectNode payload =
+              codec
+                  .mapper()
+                  .createObjectNode()
+                  .put("id", publish.id())
+                  .put("channel", publish.channel())
+                  .put("event", publish.event());
+          payload.set("data", publish.data());
+          emitWithAck("publish", payload, args -> published(publish.id(), args));
+        }
+        // hello, auth, ping and pong: CONNECT carries the auth and Engine.IO does the heartbeat.
+        return true;
+      } catch (JSONException e) {
+        fail(
+            new ProtocolException(
+                "cannot encode " + frame.type().wireName() + " for Socket.IO: " + e.getMessage(),
+                ErrorCode.BAD_JSON,
+                null));
+        return false;
+      }
+    }
+
+    private void emitWithAck(String event, ObjectNode payload, io.socket.client.Ack ack)
+        throws JSONException {
+      socket.emit(event, new Object[] {new JSONObject(payload.toString())}, ack);
+    }
+
+    private void answered(String type, String id, Object[] args) {
+      try {
+        emit(SocketIoFrames.decode(codec, type, id, args.length > 0 ? args[0] : null));
+      } catch (FrameDecodeException e) {
+        fail(
+            new ProtocolException(
+                "unreadable Socket.IO " + type + " ack: " + e.getMessage(), e.code(), e.field()));
+      }
+    }
+
+    private void published(String id, Object[] args) {
+      try {
+        SocketIoFrames.PublishAck ack =
+            SocketIoFrames.publishAck(codec, id, args.length > 0 ? args[0] : null);
+        if (ack.error() != null) {
+          emit(ack.error());
+        } else if (!finished.get()) {
+          listener.onPublishAcked(id, ack.seq(), ack.epoch());
+        }
+      } catch (FrameDecodeException e) {
+        fail(
+            new ProtocolException(
+                "unreadable Socket.IO publish ack: " + e.getMessage(), e.code(), e.field()));
+      }
+    }
+
+    private ParleyException connectError(Object[] args) {
+      Object arg = args.length > 0 ? args[0] : null;
+      if (arg instanceof JSONObject json) {
+        String message = json.optString("message", "connection refused");
+        JSONObject data = json.optJSONObject("data");
+        ErrorCode code = data == null ? null : ErrorCode.fromWireName(data.optString("code", null));
+        if (code != null && code.category() == ErrorCategory.AUTHENTICATION) {
+          return new AuthenticationException(
+              "Socket.IO connect refused: " + code + ": " + message, code, Transport.SOCKET_IO);
+        }
+        return new ConnectionException(
+            "Socket.IO connect refused: " + message, Transport.SOCKET_IO, code, null);
+      }
+      Throwable cause = arg instanceof Throwable t ? t : null;
+      return new ConnectionException(
+          "Socket.IO connect failed: " + (arg == null ? "unknown" : arg),
+          Transport.SOCKET_IO,
+          null,
+          cause);
+    }
+
+    private void emit(ServerFrame frame) {
+      if (!finished.get()) {
+        listener.onFrame(frame);
+      }
+    }
+
+    private void fail(ParleyException cause) {
+      if (finished.compareAndSet(false, true)) {
+        socket.off();
+        socket.close();
+        listener.onClosed(cause);
+      }
+    }
+
+    @Override
+    public void close() {
+      if (finished.compareAndSet(false, true)) {
+        socket.off();
+        socket.close();
+      }
+    }
+  }
+}

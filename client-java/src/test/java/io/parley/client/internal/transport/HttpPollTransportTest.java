@@ -1,0 +1,305 @@
+package io.parley.client.internal.transport;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import io.parley.client.AuthenticationException;
+import io.parley.client.internal.transport.HttpPollTransport.Mode;
+import io.parley.client.internal.transport.HttpPollTransport.PollAnswer;
+import io.parley.client.internal.transport.RecordingTransportListener.Acked;
+import io.parley.client.internal.transport.RecordingTransportListener.Closed;
+import io.parley.client.internal.transport.TestHttpServer.Reply;
+import io.parley.protocol.ClientFrame;
+import io.parley.protocol.ErrorCode;
+import io.parley.protocol.Position;
+import io.parley.protocol.ServerFrame;
+import io.parley.protocol.Transport;
+import io.parley.protocol.codec.FrameDecodeException;
+import io.parley.protocol.time.FakeScheduler;
+import java.net.http.HttpClient;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class HttpPollTransportTest {
+  private static final String EMPTY = "{\"messages\":[],\"positions\":{},\"gaps\":[]}";
+  private static final Duration PATIENCE = Duration.ofSeconds(10);
+
+  private final ExecutorService httpThreads = Executors.newCachedThreadPool();
+  private final HttpClient http = HttpClient.newBuilder().executor(httpThreads).build();
+  private final FakeScheduler scheduler = new FakeScheduler();
+  private final RecordingTransportListener listener = new RecordingTransportListener();
+  private TestHttpServer server;
+  private ClientTransport.Connection connection;
+
+  @AfterEach
+  void stop() {
+    if (connection != null) {
+      connection.close();
+    }
+    if (server != null) {
+      server.close();
+    }
+    httpThreads.shutdownNow();
+  }
+
+  private HttpPollTransport transport(Mode mode, Duration wait) throws Exception {
+    server = new TestHttpServer();
+    return new HttpPollTransport(
+        mode, http, new Endpoints(server.base()), Duration.ofSeconds(5), wait, scheduler);
+  }
+
+  private HttpPollTransport offline(Mode mode) {
+    return new HttpPollTransport(
+        mode,
+        http,
+        new Endpoints(java.net.URI.create("http://127.0.0.1:1")),
+        Duration.ofSeconds(5),
+        Duration.ofSeconds(25),
+        scheduler);
+  }
+
+  @Test
+  void encodesThePollBodyWithPositionsAndLiveChannels() {
+    Map<String, Position> subscriptions = new LinkedHashMap<>();
+    subscriptions.put("jobs:7", new Position("e1", 3));
+    subscriptions.put("news", null);
+
+    String body = offline(Mode.LONG_POLL).pollBody("client-1", subscriptions, 25_000);
+
+    assertThat(body)
+        .isEqualTo(
+            "{\"clientId\":\"client-1\",\"subscriptions\":"
+                + "{\"jobs:7\":{\"epoch\":\"e1\",\"seq\":3},\"news\":null},\"waitMs\":25000}");
+  }
+
+  @Test
+  void readsMessagesPositionsAndGapsFromAnAnswer() {
+    PollAnswer answer =
+        offline(Mode.LONG_POLL)
+            .parseAnswer(
+                "{\"messages\":[{\"channel\":\"jobs\",\"epoch\":\"e2\",\"seq\":8,\"event\":\"p\","
+                    + "\"data\":{\"pct\":5},\"ts\":1700}],"
+                    + "\"positions\":{\"jobs\":{\"epoch\":\"e2\",\"seq\":8}},"
+                    + "\"gaps\":[{\"channel\":\"jobs\",\"from\":{\"epoch\":\"e1\",\"seq\":3},"
+                    + "\"to\":{\"epoch\":\"e2\",\"seq\":7}}],\"future\":true}");
+
+    assertThat(answer.messages())
+        .containsExactly(
+            new ServerFrame.Message(
+                "jobs", "e2", 8, "p", JsonNodeFactory.instance.objectNode().put("pct", 5), 1700));
+    assertThat(answer.positions()).containsExactly(Map.entry("jobs", new Position("e2", 8)));
+    assertThat(answer.gaps())
+        .containsExactly(new ServerFrame.Gap("jobs", new Position("e1", 3), new Position("e2", 7)));
+  }
+
+  @Test
+  void rejectsAnAnswerWithAMistypedFieldNamingIt() {
+    assertThatThrownBy(
+            () ->
+                offline(Mode.PERIODIC)
+                    .parseAnswer("{\"positions\":{\"jobs\":{\"epoch\":\"e1\",\"seq\":\"x\"}}}"))
+        .isInstanceOfSatisfying(
+            FrameDecodeException.class,
+            e -> {
+              assertThat(e.code()).isEqualTo(ErrorCode.INVALID_FIELD);
+              assertThat(e.field()).isEqualTo("jobs.seq");
+            });
+  }
+
+  @Test
+  void firstPollAsksWithoutWaitingAndBecomesTheWelcome() throws Exception {
+    HttpPollTransport transport = transport(Mode.LONG_POLL, Duration.ofSeconds(25));
+    server.respond(
+        request ->
+            server.requests().size() == 1
+                ? new Reply(200, "application/json", EMPTY, Map.of("x-parley-node", "node-7"))
+                : Reply.HOLD);
+
+    connection = transport.open(new ClientTransport.ConnectRequest("tok", "client-1"), listener);
+
+    ServerFrame.Welcome welcome = listener.next(ServerFrame.Welcome.class);
+    assertThat(welcome.node()).isEqualTo("node-7");
+    assertThat(welcome.heartbeat()).isEqualTo(new ServerFrame.Heartbeat(25_000, 5_000));
+    TestHttpServer.Request first = server.requests().get(0);
+    assertThat(first.method()).isEqualTo("POST");
+    assertThat(first.path()).isEqualTo("/realtime/poll");
+    assertThat(first.header("Authorization")).isEqualTo("Bearer tok");
+    assertThat(first.body())
+        .isEqualTo("{\"clientId\":\"client-1\",\"subscriptions\":{},\"waitMs\":0}");
+    await().atMost(PATIENCE).until(() -> server.requests().size() == 2);
+    assertThat(server.requests().get(1).body()).contains("\"waitMs\":25000");
+    assertThat(transport.kind()).isEqualTo(Transport.HTTP_LONG_POLL);
+  }
+
+  @Test
+  void subscribingPollsAtOnceAndReportsSubscribedThenGapsThenMessages() throws Exception {
+    HttpPollTransport transport = transport(Mode.LONG_POLL, Duration.ofSeconds(25));
+    server.respond(
+        request -> {
+          if (server.requests().size() == 1) {
+            return Reply.json(EMPTY);
+          }
+          if (request.body().contains("\"jobs\":{\"epoch\":\"e1\",\"seq\":3}")) {
+            return Reply.json(
+                "{\"messages\":["
+                    + "{\"channel\":\"jobs\",\"epoch\":\"e2\",\"seq\":8,\"event\":\"p\",\"data\":1},"
+                    + "{\"channel\":\"jobs\",\"epoch\":\"e2\",\"seq\":9,\"event\":\"p\",\"data\":2}],"
+                    + "\"positions\":{\"jobs\":{\"epoch\":\"e2\",\"seq\":9}},"
+                    + "\"gaps\":[{\"channel\":\"jobs\",\"from\":{\"epoch\":\"e1\",\"seq\":3},"
+                    + "\"to\":{\"epoch\":\"e2\",\"seq\":7}}]}");
+          }
+          return Reply.HOLD;
+        });
+    connection = transport.open(new ClientTransport.ConnectRequest(null, "client-1"), listener);
+    listener.next(ServerFrame.Welcome.class);
+    await().atMost(PATIENCE).until(() -> server.requests().size() == 2);
+
+    connection.send(new ClientFrame.Subscribe("s1", "jobs", new Position("e1", 3)));
+
+    assertThat(listener.nextSkippingPings(ServerFrame.Subscribed.class))
+        .isEqualTo(new ServerFrame.Subscribed("s1", "jobs", new Position("e2", 9), false));
+    assertThat(listener.next(ServerFrame.Gap.class).to()).isEqualTo(new Position("e2", 7));
+    assertThat(listener.next(ServerFrame.Message.class).seq()).isEqualTo(8);
+    assertThat(listener.next(ServerFrame.Message.class).seq()).isEqualTo(9);
+    await().atMost(PATIENCE).until(() -> server.requests().size() >= 4);
+    assertThat(server.requests().get(3).body())
+        .contains("\"jobs\":{\"epoch\":\"e2\",\"seq\":9}")
+        .contains("\"waitMs\":25000");
+    assertThat(server.requests().get(0).header("Authorization")).isNull();
+  }
+
+  @Test
+  void periodicModePollsOncePerIntervalWithoutWaiting() throws Exception {
+    HttpPollTransport transport = transport(Mode.PERIODIC, Duration.ofSeconds(2));
+    server.respond(request -> Reply.json(EMPTY));
+    connection = transport.open(new ClientTransport.ConnectRequest(null, "client-1"), listener);
+    listener.next(ServerFrame.Welcome.class);
+    await().atMost(PATIENCE).until(() -> scheduler.pendingDelays().size() == 1);
+    assertThat(server.requests()).hasSize(1);
+
+    scheduler.advance(Duration.ofSeconds(2));
+
+    listener.next(ServerFrame.Ping.class);
+    assertThat(server.requests()).hasSize(2);
+    assertThat(server.requests().get(1).body()).contains("\"waitMs\":0");
+    assertThat(transport.kind()).isEqualTo(Transport.HTTP_POLL);
+  }
+
+  @Test
+  void closesWithAnAuthenticationExceptionWhenThePollIsUnauthorized() throws Exception {
+    HttpPollTransport transport = transport(Mode.LONG_POLL, Duration.ofSeconds(25));
+    server.respond(
+        request ->
+            Reply.problem(
+                401,
+                "{\"type\":\"about:blank\",\"title\":\"Unauthorized\",\"status\":401,"
+                    + "\"detail\":\"token expired\",\"code\":\"TOKEN_EXPIRED\"}"));
+
+    connection = transport.open(new ClientTransport.ConnectRequest("old", "client-1"), listener);
+
+    Closed closed = listener.next(Closed.class);
+    assertThat(closed.cause())
+        .isInstanceOfSatisfying(
+            AuthenticationException.class,
+            e -> {
+              assertThat(e.code()).isEqualTo(ErrorCode.TOKEN_EXPIRED);
+              assertThat(e.transport()).isEqualTo(Transport.HTTP_LONG_POLL);
+            })
+        .hasMessageContaining("token expired");
+    listener.assertExhausted();
+  }
+
+  @Test
+  void aProblemNamingOneChannelFailsOnlyThatSubscribe() throws Exception {
+    HttpPollTransport transport = transport(Mode.LONG_POLL, Duration.ofSeconds(25));
+    server.respond(
+        request -> {
+          if (server.requests().size() == 1) {
+            return Reply.json(EMPTY);
+          }
+          if (request.body().contains("secret.area")) {
+            return Reply.problem(
+                403,
+                "{\"title\":\"Forbidden\",\"status\":403,\"code\":\"FORBIDDEN\","
+                    + "\"field\":\"subscriptions.secret.area\"}");
+          }
+          return Reply.HOLD;
+        });
+    connection = transport.open(new ClientTransport.ConnectRequest(null, "client-1"), listener);
+    listener.next(ServerFrame.Welcome.class);
+    await().atMost(PATIENCE).until(() -> server.requests().size() == 2);
+
+    connection.send(new ClientFrame.Subscribe("s9", "secret.area", null));
+
+    ServerFrame.Error error = listener.nextSkippingPings(ServerFrame.Error.class);
+    assertThat(error.id()).isEqualTo("s9");
+    assertThat(error.code()).isEqualTo(ErrorCode.FORBIDDEN);
+    assertThat(error.field()).isEqualTo("subscriptions.secret.area");
+    await().atMost(PATIENCE).until(() -> server.requests().size() == 4);
+    assertThat(server.requests().get(3).body()).doesNotContain("secret.area");
+    assertThat(listener.isEmpty()).isTrue();
+  }
+
+  @Test
+  void publishesOverHttpWithTheIdempotencyIdAndReportsTheAckWithItsEpoch() throws Exception {
+    HttpPollTransport transport = transport(Mode.LONG_POLL, Duration.ofSeconds(25));
+    server.respond(
+        request -> {
+          if (request.path().equals("/realtime/publish")) {
+            return Reply.json("{\"channel\":\"jobs\",\"epoch\":\"e3\",\"seq\":12}");
+          }
+          return server.requests().size() == 1 ? Reply.json(EMPTY) : Reply.HOLD;
+        });
+    connection = transport.open(new ClientTransport.ConnectRequest("tok", "client-1"), listener);
+    listener.next(ServerFrame.Welcome.class);
+
+    connection.send(
+        new ClientFrame.Publish(
+            "p-1", "jobs", "progress", JsonNodeFactory.instance.objectNode().put("pct", 50)));
+
+    assertThat(listener.nextSkippingPings(Acked.class)).isEqualTo(new Acked("p-1", 12, "e3"));
+    TestHttpServer.Request publish =
+        server.requests().stream()
+            .filter(r -> r.path().equals("/realtime/publish"))
+            .findFirst()
+            .orElseThrow();
+    assertThat(publish.body())
+        .isEqualTo(
+            "{\"channel\":\"jobs\",\"event\":\"progress\",\"data\":{\"pct\":50},"
+                + "\"id\":\"p-1\",\"clientId\":\"client-1\"}");
+    assertThat(publish.header("Authorization")).isEqualTo("Bearer tok");
+  }
+
+  @Test
+  void aRefusedPublishBecomesAnErrorFrameForItsId() throws Exception {
+    HttpPollTransport transport = transport(Mode.LONG_POLL, Duration.ofSeconds(25));
+    server.respond(
+        request -> {
+          if (request.path().equals("/realtime/publish")) {
+            return Reply.problem(
+                403,
+                "{\"title\":\"Forbidden\",\"status\":403,\"code\":\"CHANNEL_RESERVED\","
+                    + "\"field\":\"channel\"}");
+          }
+          return server.requests().size() == 1 ? Reply.json(EMPTY) : Reply.HOLD;
+        });
+    connection = transport.open(new ClientTransport.ConnectRequest(null, "client-1"), listener);
+    listener.next(ServerFrame.Welcome.class);
+
+    connection.send(
+        new ClientFrame.Publish("p-2", "session:a", "e", JsonNodeFactory.instance.nullNode()));
+
+    ServerFrame.Error error = listener.nextSkippingPings(ServerFrame.Error.class);
+    assertThat(error.id()).isEqualTo("p-2");
+    assertThat(error.code()).isEqualTo(ErrorCode.CHANNEL_RESERVED);
+    assertThat(error.retryable()).isFalse();
+    assertThat(error.field()).isEqualTo("channel");
+  }
+}
