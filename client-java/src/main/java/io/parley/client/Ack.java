@@ -10,8 +10,7 @@ import java.util.Objects;
  * @param channel the channel published to
  * @param id the publish's idempotency id
  * @param seq the message's sequence number in the channel
- * @param epoch the channel's epoch, or {@code null} when the transport's acknowledgment does not
- *     carry it (native WebSocket acks carry only {@code seq})
+ * @param epoch the channel's epoch at that seq
  */
 public record Ack(String channel, String id, long seq, String epoch) {
   public Ack {

@@ -89,10 +89,14 @@ public sealed interface ServerFrame extends Frame {
     }
   }
 
-  /** Acknowledges a publish: the message got {@code seq} (the original one for a retry). */
-  record Ack(String id, long seq) implements ServerFrame {
+  /**
+   * Acknowledges a publish: the message got position {@code epoch}:{@code seq} in its channel (the
+   * original one for a retry).
+   */
+  record Ack(String id, long seq, String epoch) implements ServerFrame {
     public Ack {
       Objects.requireNonNull(id, "id");
+      Objects.requireNonNull(epoch, "epoch");
     }
 
     @Override

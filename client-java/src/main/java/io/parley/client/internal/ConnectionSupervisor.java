@@ -670,7 +670,7 @@ final class ConnectionSupervisor {
     } else if (frame instanceof ServerFrame.Gap gap) {
       gap(gap);
     } else if (frame instanceof ServerFrame.Ack ack) {
-      acked(ack.id(), ack.seq(), null);
+      acked(ack.id(), ack.seq(), ack.epoch());
     } else if (frame instanceof ServerFrame.Error error) {
       error(link, error);
     } else if (frame instanceof ServerFrame.Pong pong) {

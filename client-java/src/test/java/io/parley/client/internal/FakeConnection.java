@@ -78,7 +78,7 @@ final class FakeConnection implements ClientTransport.Connection {
   }
 
   void ack(String publishId, long seq) {
-    listener.onFrame(new ServerFrame.Ack(publishId, seq));
+    listener.onFrame(new ServerFrame.Ack(publishId, seq, "e1"));
   }
 
   void ackWithEpoch(String publishId, long seq, String epoch) {

@@ -88,7 +88,7 @@ class OutboxTest {
     connection.ack(sent.get(0).id(), 7);
     fixture.run();
 
-    assertThat(first).isCompletedWithValue(new Ack("jobs", sent.get(0).id(), 7, null));
+    assertThat(first).isCompletedWithValue(new Ack("jobs", sent.get(0).id(), 7, "e1"));
     assertThat(completions).hasValue(1);
     assertThat(second).isNotDone();
   }

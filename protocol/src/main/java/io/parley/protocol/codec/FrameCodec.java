@@ -159,7 +159,8 @@ public final class FrameCodec {
       case ACK ->
           new ServerFrame.Ack(
               fields.requiredString("id", Limits.MAX_ID_LENGTH),
-              fields.requiredLong("seq", 1, Long.MAX_VALUE));
+              fields.requiredLong("seq", 1, Long.MAX_VALUE),
+              fields.requiredString("epoch", Limits.MAX_EPOCH_LENGTH));
       case GAP ->
           new ServerFrame.Gap(
               fields.channel("channel"),
@@ -242,6 +243,7 @@ public final class FrameCodec {
     } else if (frame instanceof ServerFrame.Ack f) {
       json.writeStringField("id", f.id());
       json.writeNumberField("seq", f.seq());
+      json.writeStringField("epoch", f.epoch());
     } else if (frame instanceof ServerFrame.Gap f) {
       json.writeStringField("channel", f.channel());
       writePosition(json, "from", f.from());

@@ -40,7 +40,7 @@ class FrameCodecTest {
         new ServerFrame.Unsubscribed("3", "jobs:7"),
         new ServerFrame.Message(
             "jobs:7", "e1", 10, "progress", JsonNodeFactory.instance.numberNode(3), 1700),
-        new ServerFrame.Ack("p-1", 10),
+        new ServerFrame.Ack("p-1", 10, "e1"),
         new ServerFrame.Gap("jobs:7", new Position("old", 3), new Position("e1", 7)),
         ServerFrame.Error.of("1", ErrorCode.INVALID_CHANNEL, "bad", "channel"),
         ServerFrame.Error.of(null, ErrorCode.SLOW_CONSUMER, "too slow", null),
@@ -63,8 +63,9 @@ class FrameCodecTest {
 
   @Test
   void encodesCompactlyWithTypeFirst() {
-    Frame frame = new ServerFrame.Ack("p-1", 10);
-    assertThat(codec.encode(frame)).isEqualTo("{\"type\":\"ack\",\"id\":\"p-1\",\"seq\":10}");
+    Frame frame = new ServerFrame.Ack("p-1", 10, "e1");
+    assertThat(codec.encode(frame))
+        .isEqualTo("{\"type\":\"ack\",\"id\":\"p-1\",\"seq\":10,\"epoch\":\"e1\"}");
   }
 
   @Test

@@ -160,7 +160,9 @@ public class NativeWebSocketEndpoint {
                     ServerFrame.Error.of(
                         publish.id(), ErrorCode.INTERNAL, "publish failed; retry it", null));
               } else {
-                state.send(new ServerFrame.Ack(publish.id(), appended.position().seq()));
+                state.send(
+                    new ServerFrame.Ack(
+                        publish.id(), appended.position().seq(), appended.position().epoch()));
               }
             });
   }
