@@ -104,6 +104,14 @@ public final class ServerProcess implements AutoCloseable {
     return port;
   }
 
+  /** The operating system's id of the server process, for CPU and memory figures. */
+  public synchronized long pid() {
+    if (process == null) {
+      throw new IllegalStateException("not started");
+    }
+    return process.pid();
+  }
+
   /** Whether the server process is running. */
   public synchronized boolean isRunning() {
     return process != null && process.isAlive();

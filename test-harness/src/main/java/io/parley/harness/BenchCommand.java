@@ -1,0 +1,133 @@
+package io.parley.harness;
+
+import io.parley.harness.bench.BenchProtocol;
+import io.parley.harness.bench.BenchResult;
+import io.parley.harness.bench.BenchSettings;
+import io.parley.harness.bench.LoadGenerator;
+import java.io.PrintStream;
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * {@code bench}: runs one load-generator scenario against a running server and prints its figures
+ * as a JSON line and a table. Not thread-safe (one run, on the main thread).
+ */
+final class BenchCommand implements Command {
+  private static final Set<String> OPTIONS =
+      Set.of(
+          "--server",
+          "--protocol",
+          "--scenario",
+          "--connections",
+          "--rate",
+          "--seconds",
+          "--sources",
+          "--server-pid",
+          "--seed");
+
+  @Override
+  public String name() {
+    return "bench";
+  }
+
+  @Override
+  public String summary() {
+    return "load a server: connect storm, idle, fan-out or many channels";
+  }
+
+  @Override
+  public String usage() {
+    return """
+        usage: parley-harness bench --server URL [options]
+
+          --server URL        the server's HTTP base URL (required), e.g. http://127.0.0.1:8080
+          --protocol P        native (/ws) or socket-io (raw Engine.IO framing); default native
+          --scenario S        connect, idle, fanout or channels; default fanout
+          --connections N     client connections (subscribers); default 1000
+          --rate R            messages published per second, 0 = as fast as acks return; default 0
+          --seconds S         how long to publish, or to stay idle; default 10
+          --sources A         loopback source addresses: 127.0.0.1 or a range 127.0.0.1-4;
+                              about 28,000 connections each; default 127.0.0.1
+          --server-pid PID    the server's process id, for its CPU and memory figures
+          --seed N            seeds the spread of publishes across channels; default 1
+
+        example:
+          parley-harness bench --server http://127.0.0.1:8080 --scenario fanout \\
+              --connections 1000 --rate 10 --seconds 30 --server-pid 4242
+        """;
+  }
+
+  @Override
+  public int run(List<String> args, PrintStream out) throws Exception {
+    Options options = new Options(args, OPTIONS);
+    if (!options.has("--server")) {
+      throw new UsageException("--server", "required");
+    }
+    BenchSettings settings =
+        new BenchSettings(
+            URI.create(options.string("--server", null)),
+            choose(BenchProtocol.class, "--protocol", options.string("--protocol", "native")),
+            choose(
+                BenchSettings.Scenario.class, "--scenario", options.string("--scenario", "fanout")),
+            (int) positive(options, "--connections", 1000),
+            (int) options.number("--rate", 0),
+            Duration.ofSeconds(positive(options, "--seconds", 10)),
+            sources(options.string("--sources", "127.0.0.1")),
+            options.number("--server-pid", -1),
+            options.number("--seed", 1));
+    try (LoadGenerator generator = new LoadGenerator(settings)) {
+      BenchResult result = generator.run();
+      out.println(result.toJsonLine());
+      out.print(result.toTable());
+    }
+    return 0;
+  }
+
+  private static long positive(Options options, String name, long fallback) {
+    long value = options.number(name, fallback);
+    if (value < 1) {
+      throw new UsageException(name, "expected a number of at least 1 but was " + value);
+    }
+    return value;
+  }
+
+  private static <E extends Enum<E>> E choose(Class<E> type, String option, String text) {
+    try {
+      return Enum.valueOf(type, text.toUpperCase(Locale.ROOT).replace('-', '_'));
+    } catch (IllegalArgumentException e) {
+      List<String> names = new ArrayList<>();
+      for (E value : type.getEnumConstants()) {
+        names.add(value.name().toLowerCase(Locale.ROOT).replace('_', '-'));
+      }
+      throw new UsageException(option, "expected one of " + names + " but was '" + text + "'");
+    }
+  }
+
+  /** {@code 127.0.0.1} or {@code 127.0.0.1-4} (last octet range). */
+  static List<String> sources(String text) {
+    int dash = text.indexOf('-');
+    if (dash < 0) {
+      return List.of(text);
+    }
+    String first = text.substring(0, dash);
+    int lastDot = first.lastIndexOf('.');
+    try {
+      int from = Integer.parseInt(first.substring(lastDot + 1));
+      int to = Integer.parseInt(text.substring(dash + 1));
+      if (to < from || to > 255) {
+        throw new UsageException("--sources", "range must run upward within 0-255: " + text);
+      }
+      List<String> addresses = new ArrayList<>();
+      for (int octet = from; octet <= to; octet++) {
+        addresses.add(first.substring(0, lastDot + 1) + octet);
+      }
+      return addresses;
+    } catch (NumberFormatException e) {
+      throw new UsageException("--sources", "expected 127.0.0.1 or 127.0.0.1-4 but was " + text);
+    }
+  }
+}

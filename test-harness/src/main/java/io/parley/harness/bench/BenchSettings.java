@@ -1,0 +1,61 @@
+package io.parley.harness.bench;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * What one load-generator run does. Immutable and thread-safe.
+ *
+ * @param server the server's HTTP base URL, e.g. {@code http://127.0.0.1:8080}
+ * @param protocol the wire the connections speak
+ * @param scenario what to measure
+ * @param connections how many client connections (subscribers; fan-out adds one publisher)
+ * @param ratePerSecond messages published per second; 0 publishes as fast as acks return
+ * @param duration how long to publish (fan-out, channels) or to stay idle (idle)
+ * @param sourceAddresses loopback addresses to connect from, each good for about 28,000 connections
+ *     to one server port (e.g. 127.0.0.1 to 127.0.0.4 for 100,000)
+ * @param serverPid the server's process id for CPU and memory figures, or -1 when unknown
+ * @param seed seeds the spread of publishes across channels
+ */
+public record BenchSettings(
+    URI server,
+    BenchProtocol protocol,
+    Scenario scenario,
+    int connections,
+    int ratePerSecond,
+    Duration duration,
+    List<String> sourceAddresses,
+    long serverPid,
+    long seed) {
+
+  /** The scenarios the load generator runs. */
+  public enum Scenario {
+    /** Open the connections as fast as the server accepts them: rate and handshake latency. */
+    CONNECT,
+    /** Hold the connections idle: memory and CPU per idle connection. */
+    IDLE,
+    /** One publisher, every connection subscribed to one channel: delivery rate, latency, CPU. */
+    FANOUT,
+    /** Every connection on its own channel, publishes spread across them (notifications). */
+    CHANNELS
+  }
+
+  public BenchSettings {
+    Objects.requireNonNull(server, "server");
+    Objects.requireNonNull(protocol, "protocol");
+    Objects.requireNonNull(scenario, "scenario");
+    Objects.requireNonNull(duration, "duration");
+    sourceAddresses = List.copyOf(sourceAddresses);
+    if (connections < 1) {
+      throw new IllegalArgumentException("connections must be >= 1 but was " + connections);
+    }
+    if (ratePerSecond < 0) {
+      throw new IllegalArgumentException("ratePerSecond must be >= 0 but was " + ratePerSecond);
+    }
+    if (sourceAddresses.isEmpty()) {
+      throw new IllegalArgumentException("sourceAddresses must name at least one address");
+    }
+  }
+}

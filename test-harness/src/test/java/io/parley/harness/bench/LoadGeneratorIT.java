@@ -1,0 +1,77 @@
+package io.parley.harness.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.parley.harness.server.ServerProcess;
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** A smoke run of each load scenario, small enough for every build, so the generator cannot rot. */
+class LoadGeneratorIT {
+  private static ServerProcess server;
+
+  @BeforeAll
+  static void startServer() {
+    server = ServerProcess.builder().build().start();
+  }
+
+  @AfterAll
+  static void stopServer() {
+    server.close();
+  }
+
+  private static BenchResult run(BenchSettings.Scenario scenario, int connections, int rate)
+      throws InterruptedException {
+    BenchSettings settings =
+        new BenchSettings(
+            URI.create(server.baseUrl()),
+            BenchProtocol.NATIVE,
+            scenario,
+            connections,
+            rate,
+            Duration.ofSeconds(2),
+            List.of("127.0.0.1"),
+            server.pid(),
+            7);
+    try (LoadGenerator generator = new LoadGenerator(settings)) {
+      return generator.run();
+    }
+  }
+
+  @Test
+  void fanOutDeliversEveryMessageToEverySubscriberOnce() throws InterruptedException {
+    BenchResult result = run(BenchSettings.Scenario.FANOUT, 20, 50);
+    assertThat(result.number("connected")).isEqualTo(20);
+    assertThat(result.number("published")).isGreaterThan(50);
+    assertThat(result.number("delivered"))
+        .as(result.toTable())
+        .isEqualTo(result.number("expectedDeliveries"))
+        .isEqualTo(result.number("published") * 20);
+    assertThat(result.number("lost")).isZero();
+    assertThat(result.number("duplicated")).isZero();
+    assertThat(result.number("skippedSeqs")).isZero();
+    assertThat(result.get("serverCpuUsPerDelivery")).isNotNull();
+    assertThat(result.toJsonLine()).startsWith("{\"scenario\":\"fanout\"");
+  }
+
+  @Test
+  void manyChannelsDeliverEachPublishToItsOneSubscriber() throws InterruptedException {
+    BenchResult result = run(BenchSettings.Scenario.CHANNELS, 30, 0);
+    assertThat(result.number("published")).isPositive();
+    assertThat(result.number("delivered")).isEqualTo(result.number("published"));
+    assertThat(result.number("lost")).isZero();
+    assertThat(result.number("duplicated")).isZero();
+  }
+
+  @Test
+  void connectStormReportsRateAndHandshakeLatency() throws InterruptedException {
+    BenchResult result = run(BenchSettings.Scenario.CONNECT, 100, 0);
+    assertThat(result.number("connected")).isEqualTo(100);
+    assertThat(result.number("connectFailures")).isZero();
+    assertThat((Double) result.get("handshakeP99Ms")).isPositive();
+  }
+}
