@@ -18,7 +18,8 @@ import java.util.stream.Collectors;
 public final class HarnessCli {
 
   /** Every subcommand. Add new ones here (for example {@code run scenario.yaml}). */
-  static final List<Command> COMMANDS = List.of(new ProxyCommand(), new BenchCommand());
+  static final List<Command> COMMANDS =
+      List.of(new ProxyCommand(), new BenchCommand(), new BenchReportCommand());
 
   static final int EXIT_FAILURE = 1;
   static final int EXIT_USAGE = 2;

@@ -74,6 +74,7 @@ public final class LoadGenerator implements AutoCloseable {
             .put("protocol", settings.protocol().name().toLowerCase(java.util.Locale.ROOT))
             .put("server", settings.server().toString())
             .put("connections", settings.connections())
+            .put("rate", settings.ratePerSecond())
             .put("cores", Runtime.getRuntime().availableProcessors())
             .put("jvm", System.getProperty("java.vm.name") + " " + Runtime.version())
             .put("loadAverageBefore", ProcessStats.loadAverage());

@@ -1,0 +1,76 @@
+#!/usr/bin/env bash
+# The benchmark suite: Parley (native /ws and Socket.IO) against the Node reference Socket.IO
+# server and netty-socketio, interleaved A B C D, A B C D ... so that a noisy neighbour hurts every
+# server alike. Builds everything it needs (Parley, the harness, both peers; npm for Node), runs
+# each scenario RUNS times per server, writes the JSON lines to bench/results/<time>.jsonl and a
+# Markdown report with PNG charts to bench/results/<time>/.
+#
+#   bench/run-suite.sh                 # full sizes (takes a while; wants an otherwise idle machine)
+#   SIZE=small bench/run-suite.sh      # a few hundred connections, for a quick look
+set -euo pipefail
+cd "$(dirname "$0")/.."
+RUNS=${RUNS:-2}
+SIZE=${SIZE:-full}
+stamp=$(date -u +%Y%m%dT%H%M%SZ)
+results=bench/results/$stamp.jsonl
+mkdir -p bench/results/$stamp
+
+if [ "$SIZE" = small ]; then
+  fanout_subs=200; idle_conns=2000; channel_subs=1000; seconds=10
+else
+  fanout_subs=1000; idle_conns=10000; channel_subs=10000; seconds=30
+fi
+
+echo "building Parley, the harness and the peers"
+./mvnw -B -q -pl server,test-harness -am package -DskipTests \
+  -Dspotless.check.skip=true -Dcheckstyle.skip=true
+./mvnw -B -q -f bench/peers/netty-socketio/pom.xml package
+(cd bench/peers/node-socketio && npm ci --no-audit --no-fund --silent)
+harness=(java -Xmx2g -jar test-harness/target/parley-test-harness-0.1.0-SNAPSHOT-all.jar)
+
+port=18600
+start_server() { # label -> sets server_pid, protocol
+  case "$1" in
+    parley-native|parley-socketio)
+      java -Xmx1g -Dquarkus.http.port=$port -Dquarkus.http.host=127.0.0.1 \
+        -jar server/target/quarkus-app/quarkus-run.jar > bench/results/$stamp/$1.log 2>&1 &
+      server_pid=$! ;;
+    node-socketio)
+      node bench/peers/node-socketio/server.js $port > bench/results/$stamp/$1.log 2>&1 &
+      server_pid=$! ;;
+    netty-socketio)
+      java -Xmx1g -jar bench/peers/netty-socketio/target/peer-netty-socketio.jar $port \
+        > bench/results/$stamp/$1.log 2>&1 &
+      server_pid=$! ;;
+  esac
+  protocol=socket-io
+  [ "$1" = parley-native ] && protocol=native
+  for _ in $(seq 1 120); do
+    grep -qi "listening" bench/results/$stamp/$1.log && return 0
+    kill -0 $server_pid 2>/dev/null || { cat bench/results/$stamp/$1.log; exit 1; }
+    sleep 0.5
+  done
+  echo "$1 did not start"; exit 1
+}
+
+bench() { # label scenario connections rate
+  "${harness[@]}" bench --server http://127.0.0.1:$port --protocol $protocol --scenario $2 \
+    --connections $3 --rate $4 --seconds $seconds --server-pid $server_pid \
+    | head -n 1 | sed "s/^{/{\"label\":\"$1\",/" | tee -a "$results"
+}
+
+for run in $(seq 1 "$RUNS"); do
+  for label in parley-native parley-socketio node-socketio netty-socketio; do
+    echo "run $run: $label"
+    for scenario in "fanout $fanout_subs 10" "fanout $fanout_subs 0" "channels $channel_subs 200" \
+                    "connect $fanout_subs 0" "idle $idle_conns 0"; do
+      start_server $label
+      bench $label $scenario
+      kill $server_pid; wait $server_pid 2>/dev/null || true
+    done
+  done
+done
+
+"${harness[@]}" bench-report --results "$results" --reference node-socketio \
+  --charts bench/results/$stamp > bench/results/$stamp/report.md
+echo "report: bench/results/$stamp/report.md"
