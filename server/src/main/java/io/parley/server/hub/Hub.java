@@ -192,8 +192,22 @@ public final class Hub {
       return;
     }
     // Register (pending) before reading the replay: every later message is then either in the
-    // replay or in the pending buffer, and duplicates between the two are dropped by seq.
-    attach(channel, local -> local.subscribers.add(subscription));
+    // replay or in the pending buffer, and duplicates between the two are dropped by seq. A
+    // subscription that ended (close or unsubscribe raced with this join) is not attached.
+    attach(
+        channel,
+        local -> {
+          synchronized (subscription) {
+            if (!subscription.removed && !session.isClosed()) {
+              subscription.local = local;
+              local.subscribers.add(subscription);
+            }
+          }
+        });
+    if (subscription.local == null) {
+      session.subscriptions.remove(channel, subscription);
+      return;
+    }
     backplane
         .replay(channel, since, Integer.MAX_VALUE)
         .whenComplete(
@@ -214,12 +228,9 @@ public final class Hub {
   }
 
   private void goLive(Subscription subscription, String requestId, Position since, Replay replay) {
-    LocalChannel local = channels.get(subscription.channel);
-    if (local == null) {
-      return; // left before the replay arrived
-    }
+    LocalChannel local = subscription.local;
     synchronized (local) {
-      if (subscription.removed) {
+      if (subscription.isRemoved()) {
         return;
       }
       Session session = subscription.session;
@@ -333,10 +344,16 @@ public final class Hub {
   }
 
   private void leave(Subscription subscription) {
+    LocalChannel local;
+    // Against a concurrent attach: either it sees removed and never attaches, or this sees where
+    // it attached and removes it there.
+    synchronized (subscription) {
+      subscription.removed = true;
+      local = subscription.local;
+    }
     subscription.session.subscriptions.remove(subscription.channel, subscription);
-    LocalChannel local = channels.get(subscription.channel);
     if (local == null) {
-      return;
+      return; // never attached
     }
     synchronized (local) {
       removeLocked(local, subscription);
@@ -344,7 +361,7 @@ public final class Hub {
   }
 
   private void removeLocked(LocalChannel local, Subscription subscription) {
-    subscription.removed = true;
+    subscription.markRemoved();
     subscription.session.subscriptions.remove(subscription.channel, subscription);
     local.subscribers.remove(subscription);
     retireIfIdle(local);

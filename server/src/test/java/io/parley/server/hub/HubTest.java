@@ -322,6 +322,39 @@ class HubTest {
   }
 
   @Test
+  void sessionsClosedWhileTheyJoinLeaveNoSubscriberBehind() throws Exception {
+    ExecutorService pool = Executors.newFixedThreadPool(4);
+    ExecutorService closers = Executors.newFixedThreadPool(4);
+    try {
+      List<Future<?>> running = new ArrayList<>();
+      for (int t = 0; t < 4; t++) {
+        running.add(
+            pool.submit(
+                () -> {
+                  for (int i = 0; i < 2_000; i++) {
+                    Session session = hub.open(new RecordingSink(), "c", null);
+                    Future<?> closing = closers.submit(() -> hub.close(session));
+                    hub.subscribe(session, "r", CHANNEL, null);
+                    hub.unsubscribe(session, "u", CHANNEL);
+                    hub.subscribe(session, "r2", CHANNEL, null);
+                    closing.get();
+                    hub.close(session);
+                  }
+                  return null;
+                }));
+      }
+      for (Future<?> future : running) {
+        future.get(60, TimeUnit.SECONDS);
+      }
+    } finally {
+      pool.shutdownNow();
+      closers.shutdownNow();
+    }
+    assertThat(hub.subscriberCount(CHANNEL)).isZero();
+    assertThat(hub.sessionCount()).isZero();
+  }
+
+  @Test
   void waiterFiresOnceOnTheFirstMessage() {
     AtomicInteger fired = new AtomicInteger();
     Runnable cancel = hub.awaitMessage(List.of(CHANNEL, "other"), fired::incrementAndGet);
