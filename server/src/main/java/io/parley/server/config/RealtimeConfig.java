@@ -29,6 +29,9 @@ public interface RealtimeConfig {
   /** Stateless HTTP polling. */
   Poll poll();
 
+  /** Socket.IO (Engine.IO v4 / Socket.IO v5) at {@code /socket.io/}. */
+  SocketIo socketio();
+
   /** Largest native frame or HTTP body accepted, in bytes. */
   @WithDefault("65536")
   int maxFrameBytes();
@@ -91,5 +94,49 @@ public interface RealtimeConfig {
     /** Most channels one poll may list. */
     @WithDefault("100")
     int maxChannels();
+  }
+
+  /** Socket.IO settings; the defaults are those of the reference Node server. */
+  interface SocketIo {
+    /** How often the server sends an Engine.IO ping. */
+    @WithDefault("25s")
+    Duration pingInterval();
+
+    /** How long the server waits for the pong before it closes the connection. */
+    @WithDefault("20s")
+    Duration pingTimeout();
+
+    /**
+     * Largest HTTP long-polling body or WebSocket message accepted, in bytes; announced to clients
+     * as {@code maxPayload}.
+     */
+    @WithDefault("1000000")
+    int maxHttpBufferSize();
+
+    /** An Engine.IO connection that joins no namespace within this time is closed. */
+    @WithDefault("45s")
+    Duration connectTimeout();
+
+    /** A polling-to-websocket upgrade that does not complete within this time is abandoned. */
+    @WithDefault("10s")
+    Duration upgradeTimeout();
+
+    /**
+     * Origins allowed by CORS on {@code /socket.io/}; {@code *} allows any. Absent: no CORS headers
+     * are sent (same-origin pages and non-browser clients only).
+     */
+    Optional<java.util.List<String>> corsOrigins();
+
+    /** Whether CORS responses allow credentials (cookies); the request's origin is echoed. */
+    @WithDefault("false")
+    boolean corsCredentials();
+
+    /**
+     * Conformance mode for the official protocol test suites: a bare echo Engine.IO endpoint at
+     * {@code /engine.io/}, echo handlers on {@code /} and a {@code /custom} namespace. Never on in
+     * production.
+     */
+    @WithDefault("false")
+    boolean conformance();
   }
 }

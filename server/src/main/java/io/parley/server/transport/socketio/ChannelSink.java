@@ -1,0 +1,125 @@
+package io.parley.server.transport.socketio;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.parley.protocol.Position;
+import io.parley.protocol.ServerFrame;
+import io.parley.server.hub.ChannelMessage;
+import io.parley.server.hub.SessionSink;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The hub's way back to one Socket.IO client on namespace {@code /}: channel messages become {@code
+ * message} events, {@code subscribed}/{@code unsubscribed}/{@code error} frames answer the acks of
+ * the requests that caused them, {@code gap} becomes a {@code gap} event. Thread-safe: the hub
+ * calls it from any thread, sometimes under a channel lock; every method only enqueues on the
+ * connection's bounded outbound queue.
+ */
+final class ChannelSink implements SessionSink {
+  private final NamespaceSocket socket;
+  private final AtomicLong requestIds = new AtomicLong();
+
+  /** Acks awaiting the hub's answer, by request id; each entry is removed by that answer. */
+  private final ConcurrentHashMap<String, Ack> pending = new ConcurrentHashMap<>();
+
+  ChannelSink(NamespaceSocket socket) {
+    this.socket = socket;
+  }
+
+  /** A fresh request id for the hub, remembering {@code ack} (may be null) for its answer. */
+  String register(Ack ack) {
+    String id = Long.toString(requestIds.incrementAndGet());
+    if (ack != null) {
+      pending.put(id, ack);
+    }
+    return id;
+  }
+
+  @Override
+  public boolean sendMessage(ChannelMessage message) {
+    if (!socket.isConnected()) {
+      return true; // disconnecting anyway: dropping is not a slow-consumer event
+    }
+    return socket.sendEncoded(EnginePacket.preEncoded(message.encoded(SocketIoEncoding.MESSAGE)));
+  }
+
+  @Override
+  public boolean send(ServerFrame frame) {
+    if (!socket.isConnected()) {
+      return true;
+    }
+    if (frame instanceof ServerFrame.Subscribed f) {
+      return answer(
+          f.id(),
+          SocketJson.NODES
+              .objectNode()
+              .put("channel", f.channel())
+              .<ObjectNode>set("position", position(f.position()))
+              .put("recovered", f.recovered()));
+    } else if (frame instanceof ServerFrame.Unsubscribed f) {
+      return answer(f.id(), SocketJson.NODES.objectNode().put("channel", f.channel()));
+    } else if (frame instanceof ServerFrame.Gap f) {
+      ObjectNode gap =
+          SocketJson.NODES
+              .objectNode()
+              .put("channel", f.channel())
+              .<ObjectNode>set("from", position(f.from()))
+              .set("to", position(f.to()));
+      return socket.emit("gap", gap);
+    } else if (frame instanceof ServerFrame.Error f) {
+      Ack ack = f.id() == null ? null : pending.remove(f.id());
+      if (ack != null) {
+        ack.send(error(f));
+        return true;
+      }
+      return socket.emit("error", error(f).get("error"));
+    } else if (frame instanceof ServerFrame.Reconnect f) {
+      // A drain hint: the client should reconnect after afterMs and resume.
+      return socket.emit(
+          "reconnect",
+          SocketJson.NODES.objectNode().put("reason", f.reason()).put("afterMs", f.afterMs()));
+    }
+    return true; // no other frame reaches a Socket.IO client
+  }
+
+  private boolean answer(String requestId, ObjectNode payload) {
+    Ack ack = pending.remove(requestId);
+    if (ack != null) {
+      ack.send(payload);
+    }
+    return true;
+  }
+
+  @Override
+  public void close(ServerFrame.Error reason) {
+    // Best effort: the error event is dropped when the queue is full (the usual reason to be
+    // here). Closing the Engine.IO connection (not a namespace DISCONNECT) makes official
+    // clients reconnect by themselves.
+    socket.send(
+        new SocketPacket(
+            SocketPacketType.EVENT,
+            socket.namespace(),
+            null,
+            SocketJson.NODES.arrayNode().add("error").add(error(reason).get("error"))));
+    socket.closeConnection(reason.code().name());
+  }
+
+  /** {@code {"error":{code,category,message,retryable,field?}}}. */
+  static ObjectNode error(ServerFrame.Error f) {
+    ObjectNode error =
+        SocketJson.NODES
+            .objectNode()
+            .put("code", f.code().name())
+            .put("category", f.category().wireName())
+            .put("message", f.message())
+            .put("retryable", f.retryable());
+    if (f.field() != null) {
+      error.put("field", f.field());
+    }
+    return SocketJson.NODES.objectNode().set("error", error);
+  }
+
+  static ObjectNode position(Position position) {
+    return SocketJson.NODES.objectNode().put("epoch", position.epoch()).put("seq", position.seq());
+  }
+}

@@ -1,0 +1,54 @@
+package io.parley.server.transport.socketio;
+
+import java.util.Objects;
+
+/**
+ * One Engine.IO packet: a type and either text data, binary data or nothing. A packet may carry its
+ * complete wire text ({@link #preEncoded}), computed once and shared by many connections. Immutable
+ * and thread-safe (binary arrays are never modified after construction).
+ *
+ * @param type the packet type
+ * @param text the text data, or {@code null}
+ * @param binary the binary data of a binary message, or {@code null}
+ * @param wire the whole encoded text packet including its type digit, or {@code null}
+ */
+record EnginePacket(EnginePacketType type, String text, byte[] binary, String wire) {
+  static final EnginePacket NOOP = new EnginePacket(EnginePacketType.NOOP, null, null, null);
+  static final EnginePacket CLOSE = new EnginePacket(EnginePacketType.CLOSE, null, null, null);
+  static final EnginePacket PING = new EnginePacket(EnginePacketType.PING, null, null, null);
+
+  EnginePacket {
+    Objects.requireNonNull(type, "type");
+  }
+
+  static EnginePacket of(EnginePacketType type, String text) {
+    return new EnginePacket(type, text, null, null);
+  }
+
+  /** A text message. */
+  static EnginePacket message(String text) {
+    return new EnginePacket(EnginePacketType.MESSAGE, text, null, null);
+  }
+
+  /** A binary message. */
+  static EnginePacket binary(byte[] data) {
+    return new EnginePacket(EnginePacketType.MESSAGE, null, data, null);
+  }
+
+  /** A text message given as its complete wire text, {@code 4...}. */
+  static EnginePacket preEncoded(String wire) {
+    return new EnginePacket(EnginePacketType.MESSAGE, null, null, wire);
+  }
+
+  boolean isBinary() {
+    return binary != null;
+  }
+
+  /** The Socket.IO-level text of a text message packet ({@code ""} when it has none). */
+  String messageText() {
+    if (wire != null) {
+      return wire.substring(1);
+    }
+    return text == null ? "" : text;
+  }
+}

@@ -1,0 +1,194 @@
+package io.parley.server.transport.socketio;
+
+import io.parley.server.config.ServerWiring;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.http.ServerWebSocket;
+import io.vertx.ext.web.RoutingContext;
+import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
+
+/**
+ * The Engine.IO v4 server of one path: request verification with the reference server's errors,
+ * CORS, the handshake over polling or WebSocket, and dispatch of later requests to their {@link
+ * EngineSocket}. Thread-safe: {@link #handle} runs on whichever event loop received the request and
+ * hops to the session's home context.
+ */
+final class EngineServer {
+  private static final System.Logger LOG = System.getLogger(EngineServer.class.getName());
+
+  /** Bytes of randomness in a session id (the reference uses 15: 20 base64 characters). */
+  private static final int SID_BYTES = 15;
+
+  private final Vertx vertx;
+  private final EngineSettings settings;
+  private final Cors cors;
+  private final Consumer<EngineSocket> onConnection;
+  private final ConcurrentHashMap<String, EngineSocket> clients = new ConcurrentHashMap<>();
+
+  /**
+   * @param onConnection called on the new session's home context before its open packet is sent; it
+   *     sets the session's listener
+   */
+  EngineServer(
+      Vertx vertx, EngineSettings settings, Cors cors, Consumer<EngineSocket> onConnection) {
+    this.vertx = vertx;
+    this.settings = settings;
+    this.cors = cors;
+    this.onConnection = onConnection;
+  }
+
+  /** The number of open sessions. */
+  int clientCount() {
+    return clients.size();
+  }
+
+  /** The session {@code sid}, or {@code null}. */
+  EngineSocket find(String sid) {
+    return clients.get(sid);
+  }
+
+  /** Closes every session, e.g. at shutdown. */
+  void closeAll() {
+    for (EngineSocket socket : List.copyOf(clients.values())) {
+      socket.execute(() -> socket.close("server shutting down"));
+    }
+  }
+
+  /** Handles one request on this path; event loop. */
+  void handle(RoutingContext routing) {
+    HttpServerRequest request = routing.request();
+    HttpServerResponse response = request.response();
+    if (cors.apply(request, response)) {
+      return; // preflight answered
+    }
+    boolean upgrade = "websocket".equalsIgnoreCase(request.getHeader("Upgrade"));
+    String transport = request.getParam("transport");
+    String sid = request.getParam("sid");
+    EngineError error = verify(request.method(), transport, sid, upgrade);
+    if (error != null) {
+      abort(response, error);
+      return;
+    }
+    if (sid != null) {
+      EngineSocket socket = clients.get(sid);
+      if (upgrade) {
+        upgrade(request, socket, "websocket".equals(transport));
+      } else if (request.method() == HttpMethod.GET) {
+        socket.execute(() -> socket.onPollRequest(response));
+      } else if (request.method() == HttpMethod.POST) {
+        String body = routing.body() == null ? "" : routing.body().asString("UTF-8");
+        socket.execute(
+            () -> {
+              int status = socket.onPollData(body == null ? "" : body);
+              if (status == 200) {
+                response.putHeader("Content-Type", "text/html").end("ok");
+              } else {
+                abort(response, EngineError.BAD_REQUEST);
+              }
+            });
+      } else {
+        abort(response, EngineError.BAD_REQUEST);
+      }
+      return;
+    }
+    if (!"4".equals(request.getParam("EIO"))) {
+      abort(response, EngineError.UNSUPPORTED_PROTOCOL_VERSION);
+      return;
+    }
+    if (upgrade && !"websocket".equals(transport)) {
+      abort(response, EngineError.BAD_REQUEST);
+    } else if (upgrade) {
+      request
+          .toWebSocket()
+          .onSuccess(this::openWebSocket)
+          .onFailure(
+              failure ->
+                  LOG.log(
+                      System.Logger.Level.DEBUG,
+                      () -> "websocket handshake on " + request.path() + " failed: " + failure));
+    } else {
+      EngineSocket socket = create(EngineSocket.Transport.POLLING);
+      socket.open();
+      socket.onPollRequest(response);
+    }
+  }
+
+  /** The reference server's {@code verify}: which error, if any, a request gets. */
+  private EngineError verify(HttpMethod method, String transport, String sid, boolean upgrade) {
+    if (!"polling".equals(transport) && !"websocket".equals(transport)) {
+      return EngineError.UNKNOWN_TRANSPORT;
+    }
+    if (sid != null) {
+      EngineSocket socket = clients.get(sid);
+      if (socket == null) {
+        return EngineError.UNKNOWN_SID;
+      }
+      if (upgrade) {
+        // As the reference: a late, second or non-websocket probe is accepted, then closed.
+        return null;
+      } else if (!transport.equals(name(socket.transport()))) {
+        return EngineError.BAD_REQUEST;
+      }
+      return null;
+    }
+    if (method != HttpMethod.GET) {
+      return EngineError.BAD_HANDSHAKE_METHOD;
+    }
+    if ("websocket".equals(transport) && !upgrade) {
+      return EngineError.BAD_REQUEST;
+    }
+    return null;
+  }
+
+  private static String name(EngineSocket.Transport transport) {
+    return transport == EngineSocket.Transport.POLLING ? "polling" : "websocket";
+  }
+
+  private EngineSocket create(EngineSocket.Transport transport) {
+    Context context = vertx.getOrCreateContext();
+    EngineSocket socket =
+        new EngineSocket(
+            ServerWiring.randomId(SID_BYTES),
+            vertx,
+            context,
+            settings,
+            transport,
+            ended -> clients.remove(ended.sid(), ended));
+    clients.put(socket.sid(), socket);
+    onConnection.accept(socket);
+    return socket;
+  }
+
+  private void openWebSocket(ServerWebSocket ws) {
+    EngineSocket socket = create(EngineSocket.Transport.WEBSOCKET);
+    socket.attachWebSocket(ws);
+    socket.open();
+  }
+
+  private void upgrade(HttpServerRequest request, EngineSocket socket, boolean toWebSocket) {
+    request
+        .toWebSocket()
+        .onSuccess(ws -> socket.acceptProbe(ws, toWebSocket))
+        .onFailure(
+            failure ->
+                LOG.log(
+                    System.Logger.Level.DEBUG,
+                    () -> "websocket upgrade of " + socket + " failed: " + failure));
+  }
+
+  /** Answers a refused request the way the reference server does. */
+  static void abort(HttpServerResponse response, EngineError error) {
+    if (response.ended() || response.closed()) {
+      return;
+    }
+    response
+        .setStatusCode(error.status())
+        .putHeader("Content-Type", "application/json")
+        .end(error.json());
+  }
+}

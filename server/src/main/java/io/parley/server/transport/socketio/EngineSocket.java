@@ -1,0 +1,625 @@
+package io.parley.server.transport.socketio;
+
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.http.ServerWebSocket;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+
+/**
+ * One Engine.IO v4 connection (one {@code sid}): its transport (long-polling or WebSocket), the
+ * polling-to-websocket upgrade, the heartbeat and the write buffer. Thread-confined: every method
+ * runs on the connection's home Vert.x context (the event loop of the request that opened it),
+ * except {@link #offer} and {@link #execute}, which any thread may call; requests and frames that
+ * arrive on other event loops hop to it.
+ */
+final class EngineSocket {
+  private static final System.Logger LOG = System.getLogger(EngineSocket.class.getName());
+
+  /**
+   * How long a GET is held during an upgrade before it is released with a noop (the reference
+   * server checks every 100 ms). The wait lets a {@code 5} sent right after the probe complete the
+   * upgrade first, as it would on a single-threaded server: such a GET then gets 400, since the
+   * session no longer polls.
+   */
+  static final long UPGRADE_NOOP_DELAY_MS = 50;
+
+  /** Receives what the peer sends; called on the home context. */
+  interface Listener {
+    /** A message packet, text or binary. */
+    void onMessage(EnginePacket packet);
+
+    /** The connection ended; nothing is delivered after this. */
+    void onClose(String reason);
+  }
+
+  enum Transport {
+    POLLING,
+    WEBSOCKET
+  }
+
+  private enum State {
+    OPEN,
+    CLOSING,
+    CLOSED
+  }
+
+  private final String sid;
+  private final Vertx vertx;
+  private final Context context;
+  private final EngineSettings settings;
+  private final Consumer<EngineSocket> onEnded;
+  private final ArrayDeque<EnginePacket> writeBuffer = new ArrayDeque<>();
+
+  /** Packets accepted for sending but not yet handed to a transport; read by any thread. */
+  private final AtomicInteger queued = new AtomicInteger();
+
+  private Listener listener;
+  private State state = State.OPEN;
+  private volatile Transport transport;
+  private volatile ServerWebSocket webSocket;
+  private volatile HttpServerResponse pendingGet;
+  private ServerWebSocket probe;
+
+  private boolean probed;
+  private long pingIntervalTimer = -1;
+  private long pingTimeoutTimer = -1;
+  private long upgradeTimer = -1;
+  private long closeTimer = -1;
+  private long upgradeNoopTimer = -1;
+
+  EngineSocket(
+      String sid,
+      Vertx vertx,
+      Context context,
+      EngineSettings settings,
+      Transport transport,
+      Consumer<EngineSocket> onEnded) {
+    this.sid = sid;
+    this.vertx = vertx;
+    this.context = context;
+    this.settings = settings;
+    this.transport = transport;
+    this.onEnded = onEnded;
+  }
+
+  String sid() {
+    return sid;
+  }
+
+  Transport transport() {
+    return transport;
+  }
+
+  /** Whether an upgrade to WebSocket is under way (a probe socket is attached). */
+  boolean isUpgrading() {
+    return probe != null;
+  }
+
+  Context context() {
+    return context;
+  }
+
+  Vertx vertx() {
+    return vertx;
+  }
+
+  EngineSettings settings() {
+    return settings;
+  }
+
+  /** Whether a long-polling GET is waiting for data; any thread (for tests and metrics). */
+  boolean hasPendingGet() {
+    return pendingGet != null;
+  }
+
+  boolean isOpen() {
+    return state == State.OPEN;
+  }
+
+  /** Sets who receives messages; call before {@link #open}. */
+  void listener(Listener listener) {
+    this.listener = listener;
+  }
+
+  /**
+   * Runs {@code task} on the home context, always queued (never inline), so that requests and
+   * frames arriving on different event loops run in the order they were read. Any thread.
+   */
+  void execute(Runnable task) {
+    context.runOnContext(v -> task.run());
+  }
+
+  /** Sends the open packet and starts the heartbeat. */
+  void open() {
+    send(
+        EnginePacket.of(
+            EnginePacketType.OPEN, settings.handshake(sid, transport == Transport.POLLING)));
+    schedulePing();
+  }
+
+  /**
+   * Queues a packet from any thread, in call order per calling thread; never blocks.
+   *
+   * @return {@code false} when the connection already holds {@link EngineSettings#maxQueued} unsent
+   *     packets or its WebSocket's write queue is full; nothing is queued then
+   */
+  boolean offer(EnginePacket packet) {
+    return offer(List.of(packet));
+  }
+
+  /**
+   * Queues packets that must go out together and in order (a packet and its attachments) from any
+   * thread; never blocks.
+   *
+   * @return {@code false} when the queue has no room for all of them; nothing is queued then
+   */
+  boolean offer(List<EnginePacket> packets) {
+    ServerWebSocket ws = webSocket;
+    if (ws != null && transport == Transport.WEBSOCKET && ws.writeQueueFull()) {
+      return false;
+    }
+    int count = packets.size();
+    if (queued.addAndGet(count) > settings.maxQueued()) {
+      queued.addAndGet(-count);
+      return false;
+    }
+    context.runOnContext(
+        v -> {
+          if (state == State.CLOSED) {
+            return;
+          }
+          writeBuffer.addAll(packets);
+          flush();
+        });
+    return true;
+  }
+
+  /** Runs {@code task} on the home context after everything offered so far. Any thread. */
+  void runAfterQueued(Runnable task) {
+    context.runOnContext(v -> task.run());
+  }
+
+  /** Queues a packet and flushes it if the transport is writable. Home context only. */
+  void send(EnginePacket packet) {
+    if (state == State.CLOSED) {
+      return;
+    }
+    queued.incrementAndGet();
+    writeBuffer.add(packet);
+    flush();
+  }
+
+  /** Queues several packets at once, so that one polling response carries them all. */
+  void send(List<EnginePacket> packets) {
+    if (state == State.CLOSED) {
+      return;
+    }
+    queued.addAndGet(packets.size());
+    writeBuffer.addAll(packets);
+    flush();
+  }
+
+  // ---------------------------------------------------------------- long-polling
+
+  /** A long-polling GET for this session. */
+  void onPollRequest(HttpServerResponse response) {
+    if (state == State.CLOSED || transport != Transport.POLLING) {
+      EngineServer.abort(
+          response, state == State.CLOSED ? EngineError.UNKNOWN_SID : EngineError.BAD_REQUEST);
+      return;
+    }
+    if (pendingGet != null) {
+      // The reference server answers the first GET with close, ends the session, and refuses
+      // the second one.
+      LOG.log(System.Logger.Level.DEBUG, () -> "overlapping polling GETs on " + sid);
+      abort("transport error");
+      if (!response.ended()) {
+        response.setStatusCode(400).end();
+      }
+      return;
+    }
+    pendingGet = response;
+    response.closeHandler(
+        v ->
+            execute(
+                () -> {
+                  if (pendingGet == response) {
+                    pendingGet = null;
+                    abort("transport close");
+                  }
+                }));
+    if (probed && writeBuffer.isEmpty() && state == State.OPEN) {
+      // Upgrading: release the client's poll soon so that it can finish the upgrade.
+      scheduleUpgradeNoop();
+      return;
+    }
+    flush();
+  }
+
+  /**
+   * A long-polling POST body for this session.
+   *
+   * @return the HTTP status to answer: 200, or 400 when the payload was malformed (the session is
+   *     then closed)
+   */
+  int onPollData(String body) {
+    if (state == State.CLOSED || transport != Transport.POLLING) {
+      return 400;
+    }
+    List<EnginePacket> packets;
+    try {
+      packets = EngineCodec.decodePayload(body);
+    } catch (MalformedPacketException e) {
+      LOG.log(System.Logger.Level.DEBUG, () -> "closing " + sid + ": " + e.getMessage());
+      abort("parse error");
+      return 400;
+    }
+    for (EnginePacket packet : packets) {
+      if (state == State.CLOSED) {
+        break;
+      }
+      if (packet.type() == EnginePacketType.CLOSE) {
+        end("transport close", true);
+        break;
+      }
+      onPacket(packet);
+    }
+    return 200;
+  }
+
+  private void respondToPoll(List<EnginePacket> packets) {
+    HttpServerResponse response = pendingGet;
+    pendingGet = null;
+    if (response.ended() || response.closed()) {
+      return;
+    }
+    response
+        .putHeader("Content-Type", "text/plain; charset=UTF-8")
+        .end(EngineCodec.encodePayload(packets));
+  }
+
+  // ---------------------------------------------------------------- websocket
+
+  /** Attaches the socket of a websocket-only session (no upgrade); home context. */
+  void attachWebSocket(ServerWebSocket ws) {
+    webSocket = ws;
+    listen(ws);
+  }
+
+  /**
+   * Takes a WebSocket that asks to upgrade this session. Called on the socket's own event loop
+   * right after the handshake, so that no frame arrives before the handlers are set; the frames
+   * then hop to the home context, after the upgrade has started there.
+   *
+   * @param toWebSocket whether the request named the websocket transport; other probes, late ones
+   *     and second ones are closed at once, as the reference does
+   */
+  void acceptProbe(ServerWebSocket ws, boolean toWebSocket) {
+    listen(ws);
+    execute(
+        () -> {
+          if (!toWebSocket
+              || state != State.OPEN
+              || probe != null
+              || transport != Transport.POLLING) {
+            closeWebSocket(ws);
+          } else {
+            startUpgrade(ws);
+          }
+        });
+  }
+
+  private void startUpgrade(ServerWebSocket ws) {
+    probe = ws;
+    probed = false;
+    upgradeTimer =
+        vertx.setTimer(
+            settings.upgradeTimeout().toMillis(),
+            id -> {
+              upgradeTimer = -1;
+              if (probe == ws) {
+                LOG.log(System.Logger.Level.DEBUG, () -> "upgrade of " + sid + " timed out");
+                cancelUpgrade();
+              }
+            });
+  }
+
+  private void listen(ServerWebSocket ws) {
+    WebSocketMessages.attach(
+        ws,
+        settings.maxPayload(),
+        new WebSocketMessages.Receiver() {
+          @Override
+          public void onText(String text) {
+            execute(() -> onWebSocketText(ws, text));
+          }
+
+          @Override
+          public void onBinary(byte[] data) {
+            execute(() -> onWebSocketPacket(ws, EnginePacket.binary(data)));
+          }
+        });
+    ws.closeHandler(v -> execute(() -> onWebSocketClosed(ws)));
+    ws.exceptionHandler(
+        failure ->
+            LOG.log(
+                System.Logger.Level.DEBUG,
+                () -> "websocket of Engine.IO session " + sid + " failed: " + failure));
+  }
+
+  private void onWebSocketText(ServerWebSocket ws, String text) {
+    EnginePacket packet;
+    try {
+      packet = EngineCodec.decode(text);
+    } catch (MalformedPacketException e) {
+      LOG.log(System.Logger.Level.DEBUG, () -> "closing " + sid + ": " + e.getMessage());
+      if (ws == probe) {
+        cancelUpgrade();
+      } else {
+        abort("parse error");
+      }
+      return;
+    }
+    onWebSocketPacket(ws, packet);
+  }
+
+  private void onWebSocketPacket(ServerWebSocket ws, EnginePacket packet) {
+    if (state == State.CLOSED) {
+      return;
+    }
+    if (ws == probe) {
+      onProbePacket(ws, packet);
+    } else if (ws == webSocket && transport == Transport.WEBSOCKET) {
+      if (packet.type() == EnginePacketType.CLOSE) {
+        end("transport close", false);
+      } else {
+        onPacket(packet);
+      }
+    }
+  }
+
+  private void onProbePacket(ServerWebSocket ws, EnginePacket packet) {
+    if (packet.type() == EnginePacketType.PING && "probe".equals(packet.text())) {
+      ws.writeTextMessage("3probe");
+      probed = true;
+      if (pendingGet != null) {
+        scheduleUpgradeNoop();
+      }
+    } else if (packet.type() == EnginePacketType.UPGRADE && probed) {
+      cancelTimer(upgradeTimer);
+      upgradeTimer = -1;
+      probe = null;
+      probed = false;
+      cancelTimer(upgradeNoopTimer);
+      upgradeNoopTimer = -1;
+      HttpServerResponse stale = pendingGet;
+      if (stale != null) {
+        // A client that upgrades has stopped polling: this GET came after the upgrade began.
+        pendingGet = null;
+        EngineServer.abort(stale, EngineError.BAD_REQUEST);
+      }
+      webSocket = ws;
+      transport = Transport.WEBSOCKET;
+      LOG.log(System.Logger.Level.DEBUG, () -> "Engine.IO session " + sid + " upgraded");
+      flush();
+    } else {
+      cancelUpgrade();
+    }
+  }
+
+  /** Releases the pending GET with a noop shortly, unless the upgrade completes first. */
+  private void scheduleUpgradeNoop() {
+    if (upgradeNoopTimer >= 0) {
+      return;
+    }
+    upgradeNoopTimer =
+        vertx.setTimer(
+            UPGRADE_NOOP_DELAY_MS,
+            id -> {
+              upgradeNoopTimer = -1;
+              if (pendingGet != null && state == State.OPEN && transport == Transport.POLLING) {
+                if (writeBuffer.isEmpty()) {
+                  respondToPoll(List.of(EnginePacket.NOOP));
+                } else {
+                  flush();
+                }
+              }
+            });
+  }
+
+  private void cancelUpgrade() {
+    ServerWebSocket ws = probe;
+    probe = null;
+    probed = false;
+    cancelTimer(upgradeTimer);
+    upgradeTimer = -1;
+    if (ws != null) {
+      closeWebSocket(ws);
+    }
+  }
+
+  private void onWebSocketClosed(ServerWebSocket ws) {
+    if (ws == probe) {
+      probe = null;
+      probed = false;
+      cancelTimer(upgradeTimer);
+      upgradeTimer = -1;
+    } else if (ws == webSocket && transport == Transport.WEBSOCKET && state != State.CLOSED) {
+      end("transport close", false);
+    }
+  }
+
+  // ---------------------------------------------------------------- packets and heartbeat
+
+  private void onPacket(EnginePacket packet) {
+    switch (packet.type()) {
+      case MESSAGE -> listener.onMessage(packet);
+      case PONG -> {
+        cancelTimer(pingTimeoutTimer);
+        pingTimeoutTimer = -1;
+        schedulePing();
+      }
+      case PING -> {
+        // Engine.IO v4: only the server pings.
+        LOG.log(System.Logger.Level.DEBUG, () -> "closing " + sid + ": ping from the client");
+        abort("invalid heartbeat direction");
+      }
+      default -> {
+        // open, upgrade and noop from the client mean nothing here; the reference ignores them.
+      }
+    }
+  }
+
+  private void schedulePing() {
+    cancelTimer(pingIntervalTimer);
+    pingIntervalTimer =
+        vertx.setTimer(
+            settings.pingInterval().toMillis(),
+            id -> {
+              pingIntervalTimer = -1;
+              if (state != State.OPEN) {
+                return;
+              }
+              send(EnginePacket.PING);
+              cancelTimer(pingTimeoutTimer);
+              pingTimeoutTimer =
+                  vertx.setTimer(
+                      settings.pingTimeout().toMillis(),
+                      timeout -> {
+                        pingTimeoutTimer = -1;
+                        LOG.log(System.Logger.Level.DEBUG, () -> "ping timeout on " + sid);
+                        abort("ping timeout");
+                      });
+            });
+  }
+
+  private void flush() {
+    if (state == State.CLOSED) {
+      return;
+    }
+    if (transport == Transport.WEBSOCKET) {
+      ServerWebSocket ws = webSocket;
+      int written = writeBuffer.size();
+      while (!writeBuffer.isEmpty()) {
+        EnginePacket packet = writeBuffer.poll();
+        if (packet.isBinary()) {
+          ws.writeBinaryMessage(Buffer.buffer(packet.binary()));
+        } else {
+          ws.writeTextMessage(EngineCodec.encode(packet));
+        }
+      }
+      queued.addAndGet(-written);
+      if (state == State.CLOSING) {
+        end("forced close", false);
+      }
+    } else if (pendingGet != null && (!writeBuffer.isEmpty() || state == State.CLOSING)) {
+      List<EnginePacket> packets = new ArrayList<>(writeBuffer);
+      writeBuffer.clear();
+      queued.addAndGet(-packets.size());
+      boolean closing = state == State.CLOSING;
+      if (closing) {
+        packets.add(EnginePacket.CLOSE);
+      }
+      respondToPoll(packets);
+      if (closing) {
+        end("forced close", false);
+      }
+    }
+  }
+
+  // ---------------------------------------------------------------- closing
+
+  /**
+   * Closes the connection from the server side: what is buffered is sent first, then (over polling)
+   * a close packet. Idempotent; home context.
+   */
+  void close(String reason) {
+    if (state != State.OPEN) {
+      return;
+    }
+    LOG.log(System.Logger.Level.DEBUG, () -> "closing Engine.IO session " + sid + ": " + reason);
+    state = State.CLOSING;
+    if (transport == Transport.WEBSOCKET || pendingGet != null) {
+      flush();
+    } else {
+      // Over polling the buffer and the close packet go out with the next GET; a client that
+      // never polls again is dropped after the ping timeout.
+      closeTimer =
+          vertx.setTimer(
+              settings.pingTimeout().toMillis(),
+              id -> {
+                closeTimer = -1;
+                end("forced close", false);
+              });
+    }
+  }
+
+  /** Ends the connection at once, discarding the buffer: a pending GET gets a close packet. */
+  void abort(String reason) {
+    if (state == State.CLOSED) {
+      return;
+    }
+    writeBuffer.clear();
+    if (pendingGet != null) {
+      respondToPoll(List.of(EnginePacket.CLOSE));
+    }
+    end(reason, false);
+  }
+
+  /**
+   * Ends the session: releases every resource and tells the listener once.
+   *
+   * @param byClient the client sent a close packet over polling: a pending GET gets a noop
+   */
+  private void end(String reason, boolean byClient) {
+    if (state == State.CLOSED) {
+      return;
+    }
+    state = State.CLOSED;
+    cancelTimer(pingIntervalTimer);
+    cancelTimer(pingTimeoutTimer);
+    cancelTimer(upgradeTimer);
+    cancelTimer(closeTimer);
+    cancelTimer(upgradeNoopTimer);
+    writeBuffer.clear();
+    queued.set(0);
+    if (pendingGet != null) {
+      respondToPoll(List.of(byClient ? EnginePacket.NOOP : EnginePacket.CLOSE));
+    }
+    if (webSocket != null) {
+      closeWebSocket(webSocket);
+    }
+    if (probe != null) {
+      closeWebSocket(probe);
+    }
+    probe = null;
+    onEnded.accept(this);
+    if (listener != null) {
+      listener.onClose(reason);
+    }
+  }
+
+  /** Closes a socket with a close frame; Vert.x closes the connection after the handshake. */
+  private static void closeWebSocket(ServerWebSocket ws) {
+    if (!ws.isClosed()) {
+      ws.close();
+    }
+  }
+
+  private void cancelTimer(long id) {
+    if (id >= 0) {
+      vertx.cancelTimer(id);
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "EngineSocket[" + sid + ", " + transport + "]";
+  }
+}

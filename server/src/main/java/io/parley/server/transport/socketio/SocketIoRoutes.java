@@ -1,0 +1,120 @@
+package io.parley.server.transport.socketio;
+
+import io.parley.server.config.RealtimeConfig;
+import io.parley.server.hub.Hub;
+import io.quarkus.runtime.ShutdownEvent;
+import io.vertx.core.Vertx;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.handler.BodyHandler;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
+import java.util.List;
+
+/**
+ * Mounts the Socket.IO server on {@code /socket.io/}, thread-safe: one plain Vert.x route serving
+ * long-polling and upgrading WebSockets, with Parley's channel events on namespace {@code /}; in
+ * conformance mode also the echo handlers and a bare Engine.IO echo endpoint on {@code
+ * /engine.io/}. Handlers run on the event loop and never block.
+ */
+@Singleton
+public class SocketIoRoutes {
+  private static final System.Logger LOG = System.getLogger(SocketIoRoutes.class.getName());
+
+  /** The Socket.IO path; clients always send the trailing slash. */
+  public static final String PATH = "/socket.io/";
+
+  /** The bare Engine.IO echo path of conformance mode. */
+  public static final String ENGINE_PATH = "/engine.io/";
+
+  @Inject Vertx vertx;
+  @Inject Hub hub;
+  @Inject RealtimeConfig config;
+  @Inject SocketIoNamespaces namespaces;
+
+  private EngineServer socketIo;
+  private EngineServer engineEcho;
+
+  void routes(@Observes Router router) {
+    RealtimeConfig.SocketIo settings = config.socketio();
+    EngineSettings engine =
+        new EngineSettings(
+            settings.pingInterval(),
+            settings.pingTimeout(),
+            settings.maxHttpBufferSize(),
+            settings.upgradeTimeout(),
+            config.outboundQueueSize());
+    Cors cors = new Cors(settings.corsOrigins().orElse(List.of()), settings.corsCredentials());
+    new ChannelEvents(hub).install(namespaces.of("/"));
+    socketIo =
+        new EngineServer(
+            vertx,
+            engine,
+            cors,
+            socket -> SocketIoConnection.attach(socket, namespaces, settings.connectTimeout()));
+    mount(router, PATH, socketIo, settings.maxHttpBufferSize());
+    if (settings.conformance()) {
+      LOG.log(
+          System.Logger.Level.WARNING,
+          "Socket.IO conformance mode: echo handlers and " + ENGINE_PATH + " are on");
+      ConformanceHandlers.install(namespaces);
+      engineEcho =
+          new EngineServer(
+              vertx, engine, cors, socket -> socket.listener(ConformanceHandlers.echo(socket)));
+      mount(router, ENGINE_PATH, engineEcho, settings.maxHttpBufferSize());
+    }
+  }
+
+  private static void mount(Router router, String path, EngineServer server, int maxBody) {
+    // A route added through the Router observer reads no body by itself: POST needs a BodyHandler.
+    router
+        .post(path)
+        .handler(BodyHandler.create(false).setBodyLimit(maxBody))
+        .failureHandler(
+            context -> {
+              int status = context.statusCode() == 413 ? 413 : 500;
+              if (status == 500) {
+                LOG.log(
+                    System.Logger.Level.ERROR,
+                    "reading a body on " + path + " failed",
+                    context.failure());
+              }
+              if (!context.response().ended()) {
+                context.response().setStatusCode(status).end();
+              }
+            });
+    router.route(path).handler(server::handle);
+  }
+
+  void stop(@Observes ShutdownEvent event) {
+    if (socketIo != null) {
+      socketIo.closeAll();
+    }
+    if (engineEcho != null) {
+      engineEcho.closeAll();
+    }
+  }
+
+  /** Whether session {@code sid} on {@code /socket.io/} has a long-polling GET waiting. */
+  boolean hasPendingGet(String sid) {
+    EngineSocket socket = socketIo == null ? null : socketIo.find(sid);
+    return socket != null && socket.hasPendingGet();
+  }
+
+  /** Closes every Socket.IO connection, as a restart would; clients reconnect by themselves. */
+  void closeAllConnections() {
+    if (socketIo != null) {
+      socketIo.closeAll();
+    }
+  }
+
+  /** Whether session {@code sid} is open on {@code /socket.io/}. */
+  boolean hasSession(String sid) {
+    return socketIo != null && socketIo.find(sid) != null;
+  }
+
+  /** Open Engine.IO sessions on {@code /socket.io/}, for metrics and tests. */
+  public int sessionCount() {
+    return socketIo == null ? 0 : socketIo.clientCount();
+  }
+}
