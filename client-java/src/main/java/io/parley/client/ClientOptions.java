@@ -150,7 +150,7 @@ public final class ClientOptions {
 
   /**
    * Silence after which a connection counts as dead, or {@code null} to derive it from the server's
-   * welcome ({@code heartbeat.intervalMs + heartbeat.timeoutMs}).
+   * welcome ({@code heartbeat.timeoutMs}).
    */
   public Duration heartbeatTimeout() {
     return heartbeatTimeout;

@@ -261,7 +261,7 @@ public interface ParleyClient {
 
     /**
      * Silence after which a connection counts as dead. Default {@code null}: the server's welcome
-     * decides ({@code heartbeat.intervalMs + heartbeat.timeoutMs}).
+     * decides ({@code heartbeat.timeoutMs}).
      */
     public Builder heartbeatTimeout(Duration heartbeatTimeout) {
       this.heartbeatTimeout =

@@ -523,8 +523,10 @@ final class ConnectionSupervisor {
     if (options.heartbeatTimeout() != null) {
       return options.heartbeatTimeout();
     }
-    ServerFrame.Heartbeat heartbeat = welcome.heartbeat();
-    return Duration.ofMillis(heartbeat.intervalMs() + heartbeat.timeoutMs());
+    // timeoutMs is already the longest silence the server allows (docs/protocol.md, Heartbeats):
+    // it pings every intervalMs well within it. Transports without a native welcome synthesize a
+    // timeoutMs with the same meaning.
+    return Duration.ofMillis(welcome.heartbeat().timeoutMs());
   }
 
   // ---------------------------------------------------------------- candidates: probe, migration
@@ -689,6 +691,11 @@ final class ConnectionSupervisor {
       return;
     }
     Position position = subscription.position;
+    if (position != null && position.seq() == 0 && !frame.epoch().equals(position.epoch())) {
+      // Seq 0 is "before the first message" in any epoch (the server replays from the start
+      // whatever the epoch), so a channel that restarted before its first message lost nothing.
+      position = new Position(frame.epoch(), 0);
+    }
     if (position != null
         && frame.epoch().equals(position.epoch())
         && frame.seq() <= position.seq()) {

@@ -435,7 +435,7 @@ class ConnectionSupervisorTest {
     client.connect();
     fixture.run();
     FakeConnection connection = fixture.transports.last();
-    connection.welcome(new ServerFrame.Heartbeat(1_000, 500));
+    connection.welcome(new ServerFrame.Heartbeat(1_000, 1_500));
     fixture.run();
 
     fixture.advance(Duration.ofMillis(1_200));

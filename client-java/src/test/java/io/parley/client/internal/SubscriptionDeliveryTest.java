@@ -105,6 +105,23 @@ class SubscriptionDeliveryTest {
   }
 
   @Test
+  void aPositionAtSeqZeroTakesTheFirstMessagesOfAnyEpochWithoutAGap() {
+    FakeConnection first = connectedAndSubscribed();
+    FakeConnection second = reconnect(first);
+    assertThat(second.lastSubscribe("jobs").since()).isEqualTo(new Position("e1", 0));
+
+    // The server restarted before the channel's first message: nothing was lost.
+    second.confirm("jobs", new Position("e2", 2));
+    second.message("jobs", "e2", 1);
+    second.message("jobs", "e2", 2);
+    fixture.run();
+
+    assertThat(handler.takeSeqs()).containsExactly(1L, 2L);
+    handler.assertExhausted();
+    assertThat(client.metrics().gapsSeen()).isZero();
+  }
+
+  @Test
   void resumesFromAStoredPosition() {
     client = fixture.start();
     Subscription subscription = client.subscribe("jobs", new Position("e7", 41), handler);

@@ -46,10 +46,15 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * answer {@code {"messages", "positions", "gaps"}} becomes frames: a synthesized {@code subscribed}
  * for each channel answered for the first time, then its {@code gap}s, then {@code message}s. The
  * first successful poll (always with {@code waitMs = 0}) is the synthesized {@code welcome}; every
- * later answer is reported as a {@code ping}, the sign of life the supervisor's watchdog wants.
- * Adding a channel cancels the poll in flight and polls again at once, since the server cannot
- * learn about it otherwise; the cancelled answer is discarded and its messages come again.
- * Publishing goes through {@link PublishEndpoint}.
+ * later answer is reported as a {@code ping}, the sign of life the supervisor's watchdog wants. The
+ * server refuses a poll without channels, so while there is none the connection instead checks
+ * every wait that the poll endpoint is there ({@code OPTIONS}, answered 2xx or 405 allowing {@code
+ * POST}); that check is then the welcome and the sign of life. A poll that adds a channel does not
+ * wait, so the channel is confirmed at once. Adding a channel cancels the poll in flight and polls
+ * again at once, since the server cannot learn about it otherwise; the cancelled answer is
+ * discarded and its messages come again. Publishing goes through {@link PublishEndpoint}; a publish
+ * is held back while a channel subscribed before it is not yet in place, so that requests take
+ * effect in order, as on a socket.
  */
 public final class HttpPollTransport implements ClientTransport {
   /** Largest poll answer read, in bytes of UTF-8: 16 MiB. */
@@ -174,17 +179,25 @@ public final class HttpPollTransport implements ClientTransport {
                 g.requiredObject("to").position()));
       }
     }
-    return new PollAnswer(messages, positions, gaps);
+    JsonNode more = root.optionalNode("more");
+    if (more != null && !more.isBoolean()) {
+      throw root.invalid("more", "a boolean");
+    }
+    return new PollAnswer(messages, positions, gaps, more != null && more.booleanValue());
   }
 
   /** One poll's answer. */
   record PollAnswer(
       List<ServerFrame.Message> messages,
       Map<String, Position> positions,
-      List<ServerFrame.Gap> gaps) {}
+      List<ServerFrame.Gap> gaps,
+      boolean more) {}
 
-  /** What one poll asked for. */
-  private record Ask(long generation, Map<String, String> pending, long waitMs) {}
+  /**
+   * What one request asked for: a poll, or (with no channel to poll) a check that the server is
+   * there.
+   */
+  private record Ask(long generation, Map<String, String> pending, long waitMs, boolean check) {}
 
   private final class PollConnection implements Connection {
     private final ConnectRequest request;
@@ -196,6 +209,7 @@ public final class HttpPollTransport implements ClientTransport {
     private final Map<String, Position> cursors = new LinkedHashMap<>();
     private final Map<String, String> pending = new HashMap<>();
     private final Map<String, String> requestIds = new HashMap<>();
+    private final List<ClientFrame.Publish> held = new ArrayList<>();
     private String token;
     private boolean welcomed;
     private long generation;
@@ -210,7 +224,6 @@ public final class HttpPollTransport implements ClientTransport {
 
     void poll() {
       Ask ask;
-      String body;
       HttpRequest httpRequest;
       synchronized (this) {
         if (finished.get()) {
@@ -218,19 +231,24 @@ public final class HttpPollTransport implements ClientTransport {
         }
         timer = null;
         generation++;
-        long waitMs = welcomed && mode == Mode.LONG_POLL ? wait.toMillis() : 0;
-        ask = new Ask(generation, new HashMap<>(pending), waitMs);
-        body = pollBody(request.clientId(), cursors, waitMs);
-        HttpRequest.Builder builder =
-            HttpRequest.newBuilder(endpoints.poll())
-                .timeout(connectTimeout.plusMillis(waitMs))
-                .header("Content-Type", "application/json")
-                .header("Accept", "application/json, application/problem+json")
-                .POST(HttpRequest.BodyPublishers.ofString(body));
-        if (token != null) {
-          builder.header("Authorization", "Bearer " + token);
+        if (cursors.isEmpty()) {
+          // The server refuses a poll without channels (1 to 100): ask whether it is there.
+          ask = new Ask(generation, Map.of(), 0, true);
+          HttpRequest.Builder check =
+              HttpRequest.newBuilder(endpoints.poll())
+                  .timeout(connectTimeout)
+                  .method("OPTIONS", HttpRequest.BodyPublishers.noBody());
+          if (token != null) {
+            check.header("Authorization", "Bearer " + token);
+          }
+          httpRequest = check.build();
+        } else {
+          // A new channel is confirmed at once instead of after a long-poll's wait.
+          long waitMs =
+              welcomed && mode == Mode.LONG_POLL && pending.isEmpty() ? wait.toMillis() : 0;
+          ask = new Ask(generation, new HashMap<>(pending), waitMs, false);
+          httpRequest = pollRequest(pollBody(request.clientId(), cursors, waitMs), waitMs);
         }
-        httpRequest = builder.build();
       }
       CompletableFuture<HttpResponse<String>> call =
           http.sendAsync(httpRequest, HttpResponse.BodyHandlers.ofString());
@@ -240,6 +258,20 @@ public final class HttpPollTransport implements ClientTransport {
         }
       }
       call.whenComplete((response, failure) -> answered(ask, response, failure));
+    }
+
+    /** Guarded by this. */
+    private HttpRequest pollRequest(String body, long waitMs) {
+      HttpRequest.Builder builder =
+          HttpRequest.newBuilder(endpoints.poll())
+              .timeout(connectTimeout.plusMillis(waitMs))
+              .header("Content-Type", "application/json")
+              .header("Accept", "application/json, application/problem+json")
+              .POST(HttpRequest.BodyPublishers.ofString(body));
+      if (token != null) {
+        builder.header("Authorization", "Bearer " + token);
+      }
+      return builder.build();
     }
 
     private void answered(Ask ask, HttpResponse<String> response, Throwable failure) {
@@ -257,6 +289,10 @@ public final class HttpPollTransport implements ClientTransport {
         fail(
             new ConnectionException(
                 "poll failed: " + cause, kind(), null, cause == null ? failure : cause));
+        return;
+      }
+      if (ask.check) {
+        checked(response);
         return;
       }
       if (response.statusCode() != 200) {
@@ -309,18 +345,64 @@ public final class HttpPollTransport implements ClientTransport {
                   }
                 });
       }
+      signOfLife(first, response);
+      frames.forEach(this::emit);
+      releaseHeld();
+      if (answer.more()) {
+        // The server capped the answer and has more waiting: fetch it now, not after an interval.
+        poll();
+      } else {
+        next();
+      }
+    }
+
+    /** The first answer is the welcome, each later one a sign of life for the watchdog. */
+    private void signOfLife(boolean first, HttpResponse<?> response) {
       if (first) {
+        // A poll answers within its wait plus the request timeout, or fails; a check comes every
+        // wait: that is the longest silence of a live connection.
         long intervalMs = wait.toMillis();
         emit(
             new ServerFrame.Welcome(
                 sessionId,
-                new ServerFrame.Heartbeat(intervalMs, connectTimeout.toMillis()),
+                new ServerFrame.Heartbeat(intervalMs, intervalMs + connectTimeout.toMillis()),
                 response.headers().firstValue("x-parley-node").orElse("http")));
       } else {
         emit(new ServerFrame.Ping(System.currentTimeMillis()));
       }
-      frames.forEach(this::emit);
-      next();
+    }
+
+    /**
+     * The answer to a check while there is no channel: the poll endpoint exists when it allows
+     * {@code POST} (a 2xx, or 405 naming POST in {@code Allow}). Checks repeat every wait, as polls
+     * would, until a channel is added.
+     */
+    private void checked(HttpResponse<String> response) {
+      int status = response.statusCode();
+      boolean allowsPost =
+          response.headers().allValues("Allow").stream()
+              .anyMatch(allow -> allow.toUpperCase(java.util.Locale.ROOT).contains("POST"));
+      if (!(status >= 200 && status < 300) && !(status == 405 && allowsPost)) {
+        refused(ProblemDetails.parse(codec.mapper(), status, response.body()));
+        return;
+      }
+      boolean first;
+      boolean busy;
+      synchronized (this) {
+        first = !welcomed;
+        welcomed = true;
+        busy = !cursors.isEmpty();
+      }
+      signOfLife(first, response);
+      if (busy) {
+        poll();
+        return;
+      }
+      synchronized (this) {
+        if (!finished.get() && timer == null && inFlight == null) {
+          timer = scheduler.schedule(wait, this::poll);
+        }
+      }
     }
 
     /** A non-200 answer: per-channel problems end that channel, the rest end the connection. */
@@ -340,6 +422,7 @@ public final class HttpPollTransport implements ClientTransport {
           pending.remove(channel);
         }
         emit(problem.toErrorFrame(id));
+        releaseHeld();
         next();
         return;
       }
@@ -424,7 +507,14 @@ public final class HttpPollTransport implements ClientTransport {
           requestIds.remove(unsubscribe.channel());
         }
         emit(new ServerFrame.Unsubscribed(unsubscribe.id(), unsubscribe.channel()));
+        releaseHeld();
       } else if (frame instanceof ClientFrame.Publish publish) {
+        synchronized (this) {
+          if (!pending.isEmpty()) {
+            held.add(publish);
+            return true;
+          }
+        }
         publish(publish);
       } else if (frame instanceof ClientFrame.Auth auth) {
         synchronized (this) {
@@ -433,6 +523,23 @@ public final class HttpPollTransport implements ClientTransport {
       }
       // hello, ping and pong have no meaning here: the poll itself is the heartbeat.
       return true;
+    }
+
+    /**
+     * Sends the publishes held back while a subscribe was pending. A publish goes out only once
+     * every channel subscribed before it is in place on the server, as on a socket, where frames
+     * take effect in order: so a client that subscribes live and then publishes sees its message.
+     */
+    private void releaseHeld() {
+      List<ClientFrame.Publish> ready;
+      synchronized (this) {
+        if (!pending.isEmpty() || held.isEmpty()) {
+          return;
+        }
+        ready = new ArrayList<>(held);
+        held.clear();
+      }
+      ready.forEach(this::publish);
     }
 
     private void publish(ClientFrame.Publish publish) {

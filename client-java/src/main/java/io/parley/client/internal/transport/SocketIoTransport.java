@@ -203,7 +203,10 @@ public final class SocketIoTransport implements ClientTransport {
       emit(
           new ServerFrame.Welcome(
               id == null ? "unknown" : id,
-              new ServerFrame.Heartbeat(Math.max(1, pingIntervalMs), Math.max(1, pingTimeoutMs)),
+              // Engine.IO pings every pingInterval and allows pingTimeout more for one to arrive,
+              // so a live server is never silent longer than their sum.
+              new ServerFrame.Heartbeat(
+                  Math.max(1, pingIntervalMs), Math.max(1, pingIntervalMs + pingTimeoutMs)),
               "socket.io"));
     }
 

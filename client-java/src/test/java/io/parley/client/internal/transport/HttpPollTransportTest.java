@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import io.parley.client.AuthenticationException;
+import io.parley.client.ProtocolException;
 import io.parley.client.internal.transport.HttpPollTransport.Mode;
 import io.parley.client.internal.transport.HttpPollTransport.PollAnswer;
 import io.parley.client.internal.transport.RecordingTransportListener.Acked;
@@ -22,8 +23,10 @@ import java.net.http.HttpClient;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -114,27 +117,76 @@ class HttpPollTransportTest {
   }
 
   @Test
-  void firstPollAsksWithoutWaitingAndBecomesTheWelcome() throws Exception {
+  void withoutChannelsChecksThePollEndpointAndThatBecomesTheWelcome() throws Exception {
     HttpPollTransport transport = transport(Mode.LONG_POLL, Duration.ofSeconds(25));
     server.respond(
         request ->
-            server.requests().size() == 1
-                ? new Reply(200, "application/json", EMPTY, Map.of("x-parley-node", "node-7"))
-                : Reply.HOLD);
+            new Reply(405, "text/plain", "", Map.of("Allow", "POST", "x-parley-node", "node-7")));
 
     connection = transport.open(new ClientTransport.ConnectRequest("tok", "client-1"), listener);
 
     ServerFrame.Welcome welcome = listener.next(ServerFrame.Welcome.class);
     assertThat(welcome.node()).isEqualTo("node-7");
-    assertThat(welcome.heartbeat()).isEqualTo(new ServerFrame.Heartbeat(25_000, 5_000));
+    assertThat(welcome.heartbeat()).isEqualTo(new ServerFrame.Heartbeat(25_000, 30_000));
     TestHttpServer.Request first = server.requests().get(0);
-    assertThat(first.method()).isEqualTo("POST");
+    assertThat(first.method()).isEqualTo("OPTIONS");
     assertThat(first.path()).isEqualTo("/realtime/poll");
     assertThat(first.header("Authorization")).isEqualTo("Bearer tok");
+    await().atMost(PATIENCE).until(() -> scheduler.pendingDelays().size() == 1);
+
+    scheduler.advance(Duration.ofSeconds(25));
+
+    listener.next(ServerFrame.Ping.class);
+    assertThat(server.requests())
+        .extracting(TestHttpServer.Request::method)
+        .containsExactly("OPTIONS", "OPTIONS");
+  }
+
+  @Test
+  void aCheckAnsweredNotFoundFailsTheConnection() throws Exception {
+    HttpPollTransport transport = transport(Mode.LONG_POLL, Duration.ofSeconds(25));
+    server.respond(request -> new Reply(404, "text/html", "<h1>Not found</h1>", Map.of()));
+
+    connection = transport.open(new ClientTransport.ConnectRequest(null, "client-1"), listener);
+
+    assertThat(listener.next(Closed.class).cause())
+        .isInstanceOf(ProtocolException.class)
+        .hasMessageContaining("HTTP 404");
+    listener.assertExhausted();
+  }
+
+  @Test
+  void aNewChannelIsPolledWithoutWaitingThenTheLongPollWaits() throws Exception {
+    HttpPollTransport transport = transport(Mode.LONG_POLL, Duration.ofSeconds(25));
+    server.respond(
+        request -> {
+          if (request.method().equals("OPTIONS")) {
+            return new Reply(405, "text/plain", "", Map.of("Allow", "POST"));
+          }
+          if (request.body().contains("\"news\":null")) {
+            return Reply.json(
+                "{\"messages\":[],\"positions\":{\"news\":{\"epoch\":\"e1\",\"seq\":4}},"
+                    + "\"gaps\":[]}");
+          }
+          return Reply.HOLD;
+        });
+    connection = transport.open(new ClientTransport.ConnectRequest("tok", "client-1"), listener);
+    listener.next(ServerFrame.Welcome.class);
+
+    connection.send(new ClientFrame.Subscribe("s1", "news", null));
+
+    assertThat(listener.nextSkippingPings(ServerFrame.Subscribed.class))
+        .isEqualTo(new ServerFrame.Subscribed("s1", "news", new Position("e1", 4), true));
+    await().atMost(PATIENCE).until(() -> server.requests().size() == 3);
+    TestHttpServer.Request first = server.requests().get(1);
+    assertThat(first.method()).isEqualTo("POST");
+    assertThat(first.header("Authorization")).isEqualTo("Bearer tok");
     assertThat(first.body())
-        .isEqualTo("{\"clientId\":\"client-1\",\"subscriptions\":{},\"waitMs\":0}");
-    await().atMost(PATIENCE).until(() -> server.requests().size() == 2);
-    assertThat(server.requests().get(1).body()).contains("\"waitMs\":25000");
+        .isEqualTo("{\"clientId\":\"client-1\",\"subscriptions\":{\"news\":null},\"waitMs\":0}");
+    assertThat(server.requests().get(2).body())
+        .isEqualTo(
+            "{\"clientId\":\"client-1\",\"subscriptions\":"
+                + "{\"news\":{\"epoch\":\"e1\",\"seq\":4}},\"waitMs\":25000}");
     assertThat(transport.kind()).isEqualTo(Transport.HTTP_LONG_POLL);
   }
 
@@ -159,7 +211,6 @@ class HttpPollTransportTest {
         });
     connection = transport.open(new ClientTransport.ConnectRequest(null, "client-1"), listener);
     listener.next(ServerFrame.Welcome.class);
-    await().atMost(PATIENCE).until(() -> server.requests().size() == 2);
 
     connection.send(new ClientFrame.Subscribe("s1", "jobs", new Position("e1", 3)));
 
@@ -168,11 +219,11 @@ class HttpPollTransportTest {
     assertThat(listener.next(ServerFrame.Gap.class).to()).isEqualTo(new Position("e2", 7));
     assertThat(listener.next(ServerFrame.Message.class).seq()).isEqualTo(8);
     assertThat(listener.next(ServerFrame.Message.class).seq()).isEqualTo(9);
-    await().atMost(PATIENCE).until(() -> server.requests().size() >= 4);
-    assertThat(server.requests().get(3).body())
+    await().atMost(PATIENCE).until(() -> server.requests().size() >= 3);
+    assertThat(server.requests().get(2).body())
         .contains("\"jobs\":{\"epoch\":\"e2\",\"seq\":9}")
         .contains("\"waitMs\":25000");
-    assertThat(server.requests().get(0).header("Authorization")).isNull();
+    assertThat(server.requests().get(1).header("Authorization")).isNull();
   }
 
   @Test
@@ -182,14 +233,44 @@ class HttpPollTransportTest {
     connection = transport.open(new ClientTransport.ConnectRequest(null, "client-1"), listener);
     listener.next(ServerFrame.Welcome.class);
     await().atMost(PATIENCE).until(() -> scheduler.pendingDelays().size() == 1);
-    assertThat(server.requests()).hasSize(1);
+    connection.send(new ClientFrame.Subscribe("s1", "jobs", null));
+    listener.next(ServerFrame.Ping.class);
+    await().atMost(PATIENCE).until(() -> scheduler.pendingDelays().size() == 1);
+    assertThat(server.requests()).hasSize(2);
 
     scheduler.advance(Duration.ofSeconds(2));
 
     listener.next(ServerFrame.Ping.class);
-    assertThat(server.requests()).hasSize(2);
-    assertThat(server.requests().get(1).body()).contains("\"waitMs\":0");
+    assertThat(server.requests()).hasSize(3);
+    assertThat(server.requests().get(2).body()).contains("\"waitMs\":0");
     assertThat(transport.kind()).isEqualTo(Transport.HTTP_POLL);
+  }
+
+  @Test
+  void periodicModePollsAgainAtOnceWhenTheServerHasMore() throws Exception {
+    HttpPollTransport transport = transport(Mode.PERIODIC, Duration.ofSeconds(2));
+    server.respond(
+        request -> {
+          if (request.method().equals("OPTIONS")) {
+            return new Reply(405, "text/plain", "", Map.of("Allow", "POST"));
+          }
+          boolean first = request.body().contains("\"jobs\":null");
+          return Reply.json(
+              "{\"messages\":[],\"positions\":{\"jobs\":{\"epoch\":\"e1\",\"seq\":1000}},"
+                  + "\"gaps\":[],\"more\":"
+                  + first
+                  + "}");
+        });
+    connection = transport.open(new ClientTransport.ConnectRequest(null, "client-1"), listener);
+    listener.next(ServerFrame.Welcome.class);
+
+    connection.send(new ClientFrame.Subscribe("s1", "jobs", null));
+
+    await().atMost(PATIENCE).until(() -> server.requests().size() == 3);
+    assertThat(server.requests().get(2).body())
+        .contains("\"jobs\":{\"epoch\":\"e1\",\"seq\":1000}");
+    await().atMost(PATIENCE).until(() -> scheduler.pendingDelays().size() == 1);
+    assertThat(server.requests()).hasSize(3);
   }
 
   @Test
@@ -234,7 +315,6 @@ class HttpPollTransportTest {
         });
     connection = transport.open(new ClientTransport.ConnectRequest(null, "client-1"), listener);
     listener.next(ServerFrame.Welcome.class);
-    await().atMost(PATIENCE).until(() -> server.requests().size() == 2);
 
     connection.send(new ClientFrame.Subscribe("s9", "secret.area", null));
 
@@ -242,8 +322,8 @@ class HttpPollTransportTest {
     assertThat(error.id()).isEqualTo("s9");
     assertThat(error.code()).isEqualTo(ErrorCode.FORBIDDEN);
     assertThat(error.field()).isEqualTo("subscriptions.secret.area");
-    await().atMost(PATIENCE).until(() -> server.requests().size() == 4);
-    assertThat(server.requests().get(3).body()).doesNotContain("secret.area");
+    await().atMost(PATIENCE).until(() -> server.requests().size() == 3);
+    assertThat(server.requests().get(2).method()).isEqualTo("OPTIONS");
     assertThat(listener.isEmpty()).isTrue();
   }
 
@@ -275,6 +355,51 @@ class HttpPollTransportTest {
             "{\"channel\":\"jobs\",\"event\":\"progress\",\"data\":{\"pct\":50},"
                 + "\"id\":\"p-1\",\"clientId\":\"client-1\"}");
     assertThat(publish.header("Authorization")).isEqualTo("Bearer tok");
+  }
+
+  @Test
+  void aPublishWaitsUntilTheChannelSubscribedBeforeItIsInPlace() throws Exception {
+    HttpPollTransport transport = transport(Mode.LONG_POLL, Duration.ofSeconds(25));
+    CountDownLatch pollAnswered = new CountDownLatch(1);
+    server.respond(
+        request -> {
+          if (request.method().equals("OPTIONS")) {
+            return new Reply(405, "text/plain", "", Map.of("Allow", "POST"));
+          }
+          if (request.path().equals("/realtime/publish")) {
+            return Reply.json("{\"channel\":\"news\",\"epoch\":\"e1\",\"seq\":5}");
+          }
+          if (request.body().contains("\"news\":null")) {
+            try {
+              pollAnswered.await(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+              Thread.currentThread().interrupt();
+            }
+            return Reply.json(
+                "{\"messages\":[],\"positions\":{\"news\":{\"epoch\":\"e1\",\"seq\":4}},"
+                    + "\"gaps\":[]}");
+          }
+          return Reply.HOLD;
+        });
+    connection = transport.open(new ClientTransport.ConnectRequest(null, "client-1"), listener);
+    listener.next(ServerFrame.Welcome.class);
+
+    connection.send(new ClientFrame.Subscribe("s1", "news", null));
+    connection.send(
+        new ClientFrame.Publish("p-1", "news", "hello", JsonNodeFactory.instance.nullNode()));
+
+    await()
+        .during(Duration.ofMillis(300))
+        .atMost(PATIENCE)
+        .until(
+            () ->
+                server.requests().size() == 2
+                    && server.requests().stream()
+                        .noneMatch(r -> r.path().equals("/realtime/publish")));
+    pollAnswered.countDown();
+    assertThat(listener.nextSkippingPings(ServerFrame.Subscribed.class).channel())
+        .isEqualTo("news");
+    assertThat(listener.nextSkippingPings(Acked.class)).isEqualTo(new Acked("p-1", 5, "e1"));
   }
 
   @Test
