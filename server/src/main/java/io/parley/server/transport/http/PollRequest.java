@@ -62,6 +62,14 @@ record PollRequest(
             null,
             "channel '" + channel + "' in subscriptions must be " + ChannelName.rule());
       }
+      if (channel.startsWith(ChannelName.SESSION_PREFIX)) {
+        // A session channel belongs to one connection; a stateless poll has none of its own.
+        throw new FrameDecodeException(
+            ErrorCode.CHANNEL_RESERVED,
+            "subscriptions." + channel,
+            null,
+            "channel '" + channel + "' is reserved for one connection; it cannot be polled");
+      }
       subscriptions.put(channel, subscriptionFields.optionalPosition(channel));
     }
     return new PollRequest(clientId, token, subscriptions, waitMs);

@@ -255,6 +255,15 @@ class HttpPollIT {
   }
 
   @Test
+  void sessionChannelCannotBePolled() {
+    problem(
+        poll(pollBody("session:someone", null, 0, 0)),
+        400,
+        "CHANNEL_RESERVED",
+        "subscriptions.session:someone");
+  }
+
+  @Test
   void malformedPositionIsAProblemNamingTheNestedField() {
     problem(
         poll("{\"clientId\":\"c\",\"subscriptions\":{\"a\":{\"epoch\":\"e\"}}}"),
