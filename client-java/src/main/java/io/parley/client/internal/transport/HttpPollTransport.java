@@ -23,6 +23,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -210,6 +211,17 @@ public final class HttpPollTransport implements ClientTransport {
     private final Map<String, String> pending = new HashMap<>();
     private final Map<String, String> requestIds = new HashMap<>();
     private final List<ClientFrame.Publish> held = new ArrayList<>();
+
+    /**
+     * Publishes waiting for the one in flight: one at a time, so the server assigns seqs in the
+     * order the application published, as on a socket. Guarded by this. Bounded by the client's
+     * outbox, which never hands over more than its capacity.
+     */
+    private final ArrayDeque<ClientFrame.Publish> publishQueue = new ArrayDeque<>();
+
+    /** Whether a publish request is in flight. Guarded by this. */
+    private boolean publishInFlight;
+
     private String token;
     private boolean welcomed;
     private long generation;
@@ -542,9 +554,27 @@ public final class HttpPollTransport implements ClientTransport {
       ready.forEach(this::publish);
     }
 
+    /** Sends {@code publish} after those before it have been answered. */
     private void publish(ClientFrame.Publish publish) {
+      synchronized (this) {
+        publishQueue.add(publish);
+        if (publishInFlight) {
+          return;
+        }
+        publishInFlight = true;
+      }
+      sendNextPublish();
+    }
+
+    private void sendNextPublish() {
+      ClientFrame.Publish publish;
       String bearer;
       synchronized (this) {
+        publish = publishQueue.poll();
+        if (publish == null || finished.get()) {
+          publishInFlight = false;
+          return;
+        }
         bearer = token;
       }
       publishing
@@ -561,11 +591,12 @@ public final class HttpPollTransport implements ClientTransport {
                   if (!finished.get()) {
                     listener.onPublishAcked(publish.id(), ack.seq(), ack.epoch());
                   }
-                  return;
+                } else {
+                  Throwable cause =
+                      failure instanceof CompletionException ? failure.getCause() : failure;
+                  emit(errorFrame(publish.id(), cause));
                 }
-                Throwable cause =
-                    failure instanceof CompletionException ? failure.getCause() : failure;
-                emit(errorFrame(publish.id(), cause));
+                sendNextPublish();
               });
     }
 

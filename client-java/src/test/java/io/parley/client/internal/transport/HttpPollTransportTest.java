@@ -22,11 +22,13 @@ import io.parley.protocol.time.FakeScheduler;
 import java.net.http.HttpClient;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -400,6 +402,56 @@ class HttpPollTransportTest {
     assertThat(listener.nextSkippingPings(ServerFrame.Subscribed.class).channel())
         .isEqualTo("news");
     assertThat(listener.nextSkippingPings(Acked.class)).isEqualTo(new Acked("p-1", 5, "e1"));
+  }
+
+  @Test
+  void publishesGoOutOneAtATimeInTheOrderTheyWereMade() throws Exception {
+    HttpPollTransport transport = transport(Mode.LONG_POLL, Duration.ofSeconds(25));
+    CountDownLatch firstHeld = new CountDownLatch(1);
+    AtomicInteger seq = new AtomicInteger();
+    server.respond(
+        request -> {
+          if (request.path().equals("/realtime/publish")) {
+            if (request.body().contains("\"p-1\"")) {
+              try {
+                firstHeld.await(10, TimeUnit.SECONDS);
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
+            }
+            return Reply.json(
+                "{\"channel\":\"jobs\",\"epoch\":\"e1\",\"seq\":" + seq.incrementAndGet() + "}");
+          }
+          return server.requests().size() == 1 ? Reply.json(EMPTY) : Reply.HOLD;
+        });
+    connection = transport.open(new ClientTransport.ConnectRequest(null, "client-1"), listener);
+    listener.next(ServerFrame.Welcome.class);
+
+    for (String id : List.of("p-1", "p-2", "p-3")) {
+      connection.send(
+          new ClientFrame.Publish(id, "jobs", "e", JsonNodeFactory.instance.textNode(id)));
+    }
+
+    // While the first is unanswered, the others wait.
+    await()
+        .during(Duration.ofMillis(300))
+        .atMost(PATIENCE)
+        .until(() -> publishRequests().size() == 1);
+    firstHeld.countDown();
+    assertThat(listener.nextSkippingPings(Acked.class)).isEqualTo(new Acked("p-1", 1, "e1"));
+    assertThat(listener.nextSkippingPings(Acked.class)).isEqualTo(new Acked("p-2", 2, "e1"));
+    assertThat(listener.nextSkippingPings(Acked.class)).isEqualTo(new Acked("p-3", 3, "e1"));
+    assertThat(publishRequests())
+        .extracting(TestHttpServer.Request::body)
+        .allSatisfy(body -> assertThat(body).contains("\"event\":\"e\""))
+        .satisfiesExactly(
+            first -> assertThat(first).contains("\"p-1\""),
+            second -> assertThat(second).contains("\"p-2\""),
+            third -> assertThat(third).contains("\"p-3\""));
+  }
+
+  private List<TestHttpServer.Request> publishRequests() {
+    return server.requests().stream().filter(r -> r.path().equals("/realtime/publish")).toList();
   }
 
   @Test
