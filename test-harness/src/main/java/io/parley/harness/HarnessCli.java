@@ -1,5 +1,6 @@
 package io.parley.harness;
 
+import io.parley.harness.scenario.RunCommand;
 import java.io.PrintStream;
 import java.util.List;
 import java.util.Optional;
@@ -11,15 +12,16 @@ import java.util.stream.Collectors;
  *
  * <pre>
  * java -jar test-harness/target/parley-test-harness-*-all.jar proxy --upstream 127.0.0.1:8080
+ * java -jar test-harness/target/parley-test-harness-*-all.jar run test-harness/scenarios/x.yaml
  * </pre>
  *
  * <p>Exit status: 0 success, 1 failure, 2 bad usage.
  */
 public final class HarnessCli {
 
-  /** Every subcommand. Add new ones here (for example {@code run scenario.yaml}). */
+  /** Every subcommand. Add new ones here. */
   static final List<Command> COMMANDS =
-      List.of(new ProxyCommand(), new BenchCommand(), new BenchReportCommand());
+      List.of(new ProxyCommand(), new BenchCommand(), new BenchReportCommand(), new RunCommand());
 
   static final int EXIT_FAILURE = 1;
   static final int EXIT_USAGE = 2;

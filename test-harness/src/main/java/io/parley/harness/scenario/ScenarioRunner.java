@@ -1,0 +1,548 @@
+package io.parley.harness.scenario;
+
+import io.parley.client.ParleyClient;
+import io.parley.harness.proxy.FaultProxy;
+import io.parley.harness.server.ServerProcess;
+import io.parley.protocol.Position;
+import io.parley.protocol.backoff.BackoffPolicy;
+import io.parley.protocol.time.Scheduler;
+import java.io.PrintStream;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.SplittableRandom;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.LongSupplier;
+
+/**
+ * Not thread-safe (one {@link #run} at a time, though one runner may run many scenarios in turn):
+ * runs scenarios. For each run it starts a server (or uses {@link Builder#serverUrl}), a {@link
+ * FaultProxy} in front of it, the subscribing clients (through the proxy) and the publishers,
+ * performs the timeline, lets the clients settle (faults cleared, publishers stopped, every
+ * subscriber at the last acknowledged position, within the scenario's {@code settle_timeout}), then
+ * checks the invariants and computes the timings.
+ *
+ * <p>Everything listens on loopback; the server and proxy take ephemeral ports. Timeline waits are
+ * real time (the server is a real process), each bounded. A run never throws for what the clients
+ * or server do: that is reported as a violation. It throws only for a scenario it cannot run (for
+ * example {@code kill_server} against an external server).
+ */
+public final class ScenarioRunner {
+
+  /** Server settings every run starts with, before the scenario's own. */
+  static final Map<String, String> SERVER_DEFAULTS =
+      Map.of("realtime.history.size", "100000", "realtime.history.max-age", "10m");
+
+  private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(20);
+  private static final AtomicInteger RUNS = new AtomicInteger();
+
+  private final String serverUrl;
+  private final Path serverJar;
+  private final BrokenMode broken;
+  private final PrintStream progress;
+
+  private ScenarioRunner(Builder builder) {
+    this.serverUrl = builder.serverUrl;
+    this.serverJar = builder.serverJar;
+    this.broken = builder.broken;
+    this.progress = builder.progress;
+  }
+
+  /** A builder: by default the runner starts the server from its jar and reports no progress. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * Runs {@code scenario} and returns its report.
+   *
+   * @throws IllegalArgumentException when the scenario needs something this runner cannot do
+   * @throws InterruptedException when interrupted; everything started is stopped first
+   */
+  public ScenarioReport run(Scenario scenario) throws InterruptedException {
+    Objects.requireNonNull(scenario, "scenario");
+    boolean controlsServer = serverUrl == null;
+    if (!controlsServer) {
+      for (Step step : scenario.timeline()) {
+        if (step instanceof Step.KillServer
+            || step instanceof Step.StartServer
+            || step instanceof Step.RestartServer) {
+          throw new IllegalArgumentException(
+              "scenario "
+                  + scenario.name()
+                  + " has '"
+                  + step.describe()
+                  + "', which needs a server started by the runner; run it without --server");
+        }
+      }
+    }
+    try (Run run = new Run(scenario)) {
+      return run.execute();
+    }
+  }
+
+  private void log(String line) {
+    if (progress != null) {
+      progress.println(line);
+      progress.flush();
+    }
+  }
+
+  /** The state of one run; confined to the runner's thread except where noted. */
+  private final class Run implements AutoCloseable {
+    private final Scenario scenario;
+    private final String runId;
+    private final long startNanos = System.nanoTime();
+    private final LongSupplier clock = () -> (System.nanoTime() - startNanos) / 1_000_000;
+    private final Signal signal = new Signal();
+    private final List<Timings.Mark> marks = new ArrayList<>();
+    private final List<ScenarioReport.StepRecord> steps = new ArrayList<>();
+    private final List<String> violations = new ArrayList<>();
+    private final List<ClientRecorder> recorders = new ArrayList<>();
+    private final ScheduledExecutorService clientTimers;
+    private final ExecutorService listeners;
+    private ServerProcess server;
+    private String serverBase;
+    private FaultProxy proxy;
+    private PublisherFleet fleet;
+    private boolean connected;
+
+    Run(Scenario scenario) {
+      this.scenario = scenario;
+      this.runId = scenario.name() + "-" + RUNS.incrementAndGet();
+      this.clientTimers = Executors.newScheduledThreadPool(2, daemon("parley-scenario-timer"));
+      this.listeners = Executors.newFixedThreadPool(2, daemon("parley-scenario-listener"));
+    }
+
+    ScenarioReport execute() throws InterruptedException {
+      log("scenario " + scenario.name() + ": starting");
+      String serverLabel = startServer();
+      URI upstream = URI.create(serverBase);
+      FaultProxy.Builder proxyBuilder =
+          FaultProxy.builder()
+              .name("scenario")
+              .upstream(upstream.getHost(), upstream.getPort())
+              .seed(scenario.seed());
+      if (scenario.proxyMaxHeldBytes() > 0) {
+        proxyBuilder.maxHeldBytes(scenario.proxyMaxHeldBytes());
+      }
+      proxy = proxyBuilder.start();
+      fleet = new PublisherFleet(runId, scenario.channels(), signal);
+
+      if (scenario.timeline().stream().noneMatch(Step.Connect.class::isInstance)) {
+        perform(new Step.Connect());
+      }
+      for (Step step : scenario.timeline()) {
+        perform(step);
+      }
+      if (!connected) {
+        perform(new Step.Connect());
+      }
+      settle();
+
+      List<InvariantChecker.Stream> streams = new ArrayList<>();
+      List<List<Timings.StatusAt>> statuses = new ArrayList<>();
+      List<List<String>> clientTransitions = new ArrayList<>();
+      Map<String, Integer> statusCounts = new TreeMap<>();
+      Map<String, Integer> transportCounts = new TreeMap<>();
+      for (ClientRecorder recorder : recorders) {
+        recorder
+            .received()
+            .forEach(
+                (channel, entries) ->
+                    streams.add(
+                        new InvariantChecker.Stream(
+                            "client " + recorder.index(),
+                            channel,
+                            recorder.start(channel),
+                            entries)));
+        List<Timings.StatusAt> changes = new ArrayList<>();
+        List<String> lines = new ArrayList<>();
+        for (ClientRecorder.Transition t : recorder.transitions()) {
+          String change = t.from() + "->" + t.to();
+          lines.add(
+              t.atMillis()
+                  + " "
+                  + t.kind()
+                  + " "
+                  + change
+                  + (t.cause() == null ? "" : " (" + t.cause() + ")"));
+          if (t.kind().equals("status")) {
+            changes.add(new Timings.StatusAt(t.atMillis(), t.from(), t.to()));
+            statusCounts.merge(change, 1, Integer::sum);
+          } else {
+            transportCounts.merge(change, 1, Integer::sum);
+          }
+        }
+        statuses.add(changes);
+        clientTransitions.add(lines);
+      }
+      List<InvariantChecker.Publish> publishes = fleet.publishes();
+      closeClients();
+      InvariantChecker.Verdict verdict =
+          InvariantChecker.check(publishes, streams, scenario.expect().gaps());
+      List<Timings.MarkTimes> times = Timings.compute(marks, statuses);
+      List<Long> detection = new ArrayList<>();
+      List<Long> working = new ArrayList<>();
+      List<Long> climb = new ArrayList<>();
+      long spread = 0;
+      for (Timings.MarkTimes markTimes : times) {
+        detection.addAll(markTimes.raw().get(0));
+        working.addAll(markTimes.raw().get(1));
+        climb.addAll(markTimes.raw().get(2));
+        spread = Math.max(spread, markTimes.spread());
+      }
+      if (scenario.expect().minReconnectSpread() != null
+          && spread < scenario.expect().minReconnectSpread().toMillis()) {
+        violations.add(
+            "reconnect times spread over "
+                + spread
+                + " ms (p10 to p90), expected at least "
+                + Durations.format(scenario.expect().minReconnectSpread())
+                + ": a thundering herd");
+      }
+      if (server != null && !server.isRunning()) {
+        violations.add("the server is not running at the end of the scenario");
+      }
+      List<String> allViolations = new ArrayList<>(violations);
+      allViolations.addAll(verdict.violations());
+      ScenarioReport report =
+          new ScenarioReport(
+              scenario.name(),
+              scenario.description(),
+              allViolations.isEmpty(),
+              scenario.seed(),
+              scenario.clients().count(),
+              scenario.channels(),
+              serverLabel,
+              broken,
+              clock.getAsLong(),
+              verdict,
+              stats(detection),
+              stats(working),
+              stats(climb),
+              spread,
+              times,
+              steps,
+              statusCounts,
+              transportCounts,
+              clientTransitions,
+              allViolations);
+      log(report.toText());
+      return report;
+    }
+
+    private String startServer() {
+      if (serverUrl != null) {
+        serverBase = serverUrl.endsWith("/") ? serverUrl : serverUrl + "/";
+        return "external " + serverBase;
+      }
+      ServerProcess.Builder builder = ServerProcess.builder();
+      if (serverJar != null) {
+        builder.jar(serverJar);
+      }
+      Map<String, String> properties = new LinkedHashMap<>(SERVER_DEFAULTS);
+      properties.putAll(scenario.serverProperties());
+      properties.forEach(builder::property);
+      server = builder.build().start();
+      serverBase = server.baseUrl();
+      return "started " + serverBase + " " + scenario.serverProperties();
+    }
+
+    private void perform(Step step) throws InterruptedException {
+      long at = clock.getAsLong();
+      String outcome = "ok";
+      log(String.format("  %6.1f s  %s", at / 1000.0, step.describe()));
+      if (step instanceof Step.Connect) {
+        connect();
+        marks.add(new Timings.Mark(at, Timings.MarkKind.CONNECT, step.describe()));
+      } else if (step instanceof Step.AddFault add) {
+        proxy.addFault(add.rule());
+        marks.add(new Timings.Mark(at, Timings.MarkKind.FAILURE, step.describe()));
+      } else if (step instanceof Step.RemoveFault remove) {
+        if (!proxy.removeFault(remove.name())) {
+          outcome = "no such fault";
+          violations.add("timeline: '" + step.describe() + "' found no fault of that name");
+        }
+        marks.add(new Timings.Mark(at, Timings.MarkKind.RECOVERY, step.describe()));
+      } else if (step instanceof Step.ClearFaults) {
+        proxy.resetAll();
+        marks.add(new Timings.Mark(at, Timings.MarkKind.RECOVERY, step.describe()));
+      } else if (step instanceof Step.DisconnectAll) {
+        proxy.disconnectAll();
+        marks.add(new Timings.Mark(at, Timings.MarkKind.FAILURE, step.describe()));
+      } else if (step instanceof Step.Wait wait) {
+        signal.pass(wait.duration());
+      } else if (step instanceof Step.Await await) {
+        outcome = await(await);
+      } else if (step instanceof Step.KillServer) {
+        server.kill();
+        marks.add(new Timings.Mark(at, Timings.MarkKind.FAILURE, step.describe()));
+      } else if (step instanceof Step.StartServer) {
+        outcome = startAgain();
+        marks.add(new Timings.Mark(clock.getAsLong(), Timings.MarkKind.RECOVERY, "server up"));
+      } else if (step instanceof Step.RestartServer) {
+        server.kill();
+        marks.add(new Timings.Mark(at, Timings.MarkKind.FAILURE, step.describe()));
+        outcome = startAgain();
+        marks.add(new Timings.Mark(clock.getAsLong(), Timings.MarkKind.RECOVERY, "server up"));
+      }
+      steps.add(new ScenarioReport.StepRecord(at, step.describe(), outcome));
+    }
+
+    private String startAgain() {
+      long before = clock.getAsLong();
+      try {
+        server.start();
+      } catch (IllegalStateException e) {
+        violations.add("timeline: the server did not start again: " + e.getMessage());
+        return "failed: " + e.getMessage();
+      }
+      return "up after " + (clock.getAsLong() - before) + " ms";
+    }
+
+    private String await(Step.Await await) throws InterruptedException {
+      long before = clock.getAsLong();
+      boolean reached =
+          signal.await(
+              () -> recorders.stream().allMatch(r -> r.is(await.statuses(), await.transport())),
+              await.timeout());
+      if (reached) {
+        return "reached after " + (clock.getAsLong() - before) + " ms";
+      }
+      long behind =
+          recorders.stream().filter(r -> !r.is(await.statuses(), await.transport())).count();
+      String example =
+          recorders.stream()
+              .filter(r -> !r.is(await.statuses(), await.transport()))
+              .findFirst()
+              .map(
+                  r ->
+                      "client "
+                          + r.index()
+                          + " "
+                          + r.client().status()
+                          + " on "
+                          + r.client().transport().map(Enum::name).orElse("-")
+                          + ", last failure: "
+                          + r.client().metrics().lastFailureReason())
+              .orElse("");
+      violations.add(
+          "timeline: '"
+              + await.describe()
+              + "' not reached: "
+              + behind
+              + " of "
+              + recorders.size()
+              + " clients were not there ("
+              + example
+              + ")");
+      return "TIMED OUT (" + behind + " clients not there, e.g. " + example + ")";
+    }
+
+    private void connect() throws InterruptedException {
+      connected = true;
+      Map<String, Position> starts =
+          ChannelPositions.fetch(serverBase, runId + "-positions", scenario.channels());
+      String proxyBase = "http://127.0.0.1:" + proxy.port();
+      Scenario.ClientSpec spec = scenario.clients();
+      Scheduler timers = Scheduler.of(clientTimers);
+      for (int i = 0; i < spec.count(); i++) {
+        ParleyClient client = client(proxyBase, runId + "-sub-" + i, i, timers);
+        ClientRecorder recorder = new ClientRecorder(i, client, clock, signal, broken);
+        starts.forEach(recorder::subscribe);
+        recorders.add(recorder);
+      }
+      for (ClientRecorder recorder : recorders) {
+        recorder.client().connect();
+      }
+      for (int j = 0; j < scenario.publishers().size(); j++) {
+        Scenario.PublisherSpec publisher = scenario.publishers().get(j);
+        String base = publisher.route() == Scenario.Route.PROXY ? proxyBase : serverBase;
+        ParleyClient publishing = null;
+        if (publisher.kind() == Scenario.Kind.CLIENT) {
+          publishing = client(base, runId + "-pub-" + j, 10_000 + j, timers);
+          publishing.connect();
+        }
+        fleet.start(
+            publisher,
+            j,
+            route -> route == Scenario.Route.PROXY ? proxyBase : serverBase,
+            publishing);
+      }
+    }
+
+    private ParleyClient client(String base, String clientId, int index, Scheduler timers) {
+      Scenario.ClientSpec spec = scenario.clients();
+      return ParleyClient.builder()
+          .serverUrl(base)
+          .clientId(clientId)
+          .transports(spec.transports())
+          .connectTimeout(spec.connectTimeout())
+          .probeInterval(spec.probeInterval())
+          .backoff(
+              BackoffPolicy.exponentialFullJitter(
+                  spec.backoffBase(),
+                  spec.backoffCap(),
+                  new SplittableRandom(scenario.seed() * 31 + index)))
+          .longPollWait(spec.longPollWait())
+          .pollInterval(spec.pollInterval())
+          .scheduler(timers)
+          .listenerExecutor(listeners)
+          .build();
+    }
+
+    /** Stops publishing, clears faults and waits until every subscriber has everything acked. */
+    private void settle() throws InterruptedException {
+      long at = clock.getAsLong();
+      fleet.stopPublishing();
+      if (!proxy.faults().isEmpty()) {
+        proxy.resetAll();
+        marks.add(new Timings.Mark(at, Timings.MarkKind.RECOVERY, "settle: clear faults"));
+      }
+      if (server != null && !server.isRunning()) {
+        violations.add("settle: the timeline left the server stopped; starting it");
+        startAgain();
+      }
+      boolean settled =
+          signal.await(() -> fleet.settled() && behind().isEmpty(), scenario.settleTimeout());
+      String outcome = "settled after " + (clock.getAsLong() - at) + " ms";
+      if (!settled) {
+        List<String> late = behind();
+        outcome = "NOT SETTLED";
+        violations.add(
+            "settle: not every publish acked and delivered within "
+                + Durations.format(scenario.settleTimeout())
+                + (fleet.settled() ? "" : "; publishes still pending")
+                + (late.isEmpty() ? "" : "; behind: " + late.subList(0, Math.min(5, late.size()))));
+      }
+      steps.add(new ScenarioReport.StepRecord(at, "settle", outcome));
+      log(String.format("  %6.1f s  settle: %s", at / 1000.0, outcome));
+    }
+
+    /** Subscribers not yet at the last acknowledged position of some channel. */
+    private List<String> behind() {
+      List<String> late = new ArrayList<>();
+      Map<String, Position> target = fleet.lastAcked();
+      for (ClientRecorder recorder : recorders) {
+        for (Map.Entry<String, Position> entry : target.entrySet()) {
+          Position have = recorder.lastPosition(entry.getKey());
+          Position want = entry.getValue();
+          if (have == null || !have.epoch().equals(want.epoch()) || have.seq() < want.seq()) {
+            late.add("client " + recorder.index() + " at " + have + " of " + want);
+          }
+        }
+      }
+      return late;
+    }
+
+    private void closeClients() throws InterruptedException {
+      fleet.close();
+      List<CompletableFuture<Void>> closing = new ArrayList<>();
+      for (ClientRecorder recorder : recorders) {
+        closing.add(recorder.client().close().toCompletableFuture());
+      }
+      try {
+        CompletableFuture.allOf(closing.toArray(CompletableFuture[]::new))
+            .get(CLOSE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+      } catch (ExecutionException | TimeoutException e) {
+        violations.add(
+            "clients did not close within " + Durations.format(CLOSE_TIMEOUT) + ": " + e);
+      }
+    }
+
+    @Override
+    public void close() {
+      if (fleet != null) {
+        fleet.close();
+      }
+      for (ClientRecorder recorder : recorders) {
+        recorder.client().close();
+      }
+      if (proxy != null) {
+        proxy.close();
+      }
+      if (server != null) {
+        server.kill();
+      }
+      clientTimers.shutdownNow();
+      listeners.shutdownNow();
+    }
+  }
+
+  private static Timings.Stats stats(List<Long> values) {
+    return Timings.Stats.of(values);
+  }
+
+  private static ThreadFactory daemon(String prefix) {
+    AtomicInteger number = new AtomicInteger();
+    return runnable -> {
+      Thread thread = new Thread(runnable, prefix + "-" + number.incrementAndGet());
+      thread.setDaemon(true);
+      return thread;
+    };
+  }
+
+  /** Not thread-safe: configures a {@link ScenarioRunner}. */
+  public static final class Builder {
+    private String serverUrl;
+    private Path serverJar;
+    private BrokenMode broken = BrokenMode.NONE;
+    private PrintStream progress;
+
+    private Builder() {}
+
+    /**
+     * A running server to use instead of starting one, such as {@code http://127.0.0.1:8080}.
+     * Scenarios that kill or restart the server cannot run against it.
+     */
+    public Builder serverUrl(String serverUrl) {
+      if (serverUrl != null) {
+        URI uri = URI.create(serverUrl);
+        if (!"http".equals(uri.getScheme()) || uri.getHost() == null || uri.getPort() < 1) {
+          throw new IllegalArgumentException(
+              "server URL must be http://host:port but was '" + serverUrl + "'");
+        }
+      }
+      this.serverUrl = serverUrl;
+      return this;
+    }
+
+    /** The server jar to start; default as {@link ServerProcess.Builder} finds it. */
+    public Builder serverJar(Path serverJar) {
+      this.serverJar = serverJar;
+      return this;
+    }
+
+    /** For testing the harness only: make the clients behave like a buggy client. */
+    public Builder brokenMode(BrokenMode broken) {
+      this.broken = Objects.requireNonNull(broken, "broken");
+      return this;
+    }
+
+    /** Where to print each step as it runs and the report; null (the default) for nowhere. */
+    public Builder progress(PrintStream progress) {
+      this.progress = progress;
+      return this;
+    }
+
+    /** A runner. */
+    public ScenarioRunner build() {
+      return new ScenarioRunner(this);
+    }
+  }
+}
