@@ -27,8 +27,13 @@ abstract class BenchConnection {
   private final Map<Long, Promise<Long>> pendingAcks = new HashMap<>();
   private long nextAckId = 1;
   private Context context;
+  protected final String clientId;
   protected WebSocket socket;
   protected MessageListener listener = (connection, channel, seq, sentNanos) -> {};
+
+  BenchConnection(String clientId) {
+    this.clientId = clientId;
+  }
 
   void listen(MessageListener listener) {
     this.listener = listener;
@@ -52,11 +57,56 @@ abstract class BenchConnection {
   /** Completes when the protocol handshake is done and the connection can subscribe. */
   protected abstract Future<Void> handshake();
 
-  /** Subscribes live to {@code channel}; completes when the server confirmed it. */
-  abstract Future<Long> subscribe(String channel);
+  /**
+   * Subscribes live to {@code channel}; completes with the channel's seq when the server confirmed
+   * it.
+   */
+  final Future<Long> subscribe(String channel) {
+    Promise<Long> promise = Promise.promise();
+    long id = expectAck(promise);
+    socket.writeTextMessage(subscribeText(id, "{\"channel\":\"" + channel + "\"}"));
+    return promise.future();
+  }
 
   /** Publishes {@code {"t": sentNanos, "i": index}}; completes with the seq when acknowledged. */
-  abstract Future<Long> publish(String channel, long sentNanos, long index);
+  final Future<Long> publish(String channel, long sentNanos, long index) {
+    Promise<Long> promise = Promise.promise();
+    long id = expectAck(promise);
+    String fields =
+        "\"id\":\""
+            + clientId
+            + "-"
+            + id
+            + "\",\"channel\":\""
+            + channel
+            + "\",\"event\":\"bench\",\"data\":{\"t\":"
+            + sentNanos
+            + ",\"i\":"
+            + index
+            + "}";
+    socket.writeTextMessage(publishText(id, fields));
+    return promise.future();
+  }
+
+  /** The subscribe request with ack {@code id} for {@code request}, {@code {"channel":…}}. */
+  protected abstract String subscribeText(long id, String request);
+
+  /** The publish request with ack {@code id} and the payload members {@code fields}. */
+  protected abstract String publishText(long id, String fields);
+
+  /** Reports a channel message (native frame or Socket.IO event text) to the listener. */
+  protected final void deliver(String text) {
+    listener.onMessage(
+        this,
+        stringAfter(text, "\"channel\":\""),
+        longAfter(text, "\"seq\":", 0),
+        longAfter(text, "\"t\":", 0));
+  }
+
+  /** The ack id in a publish id this connection made ({@code <clientId>-<ack id>}). */
+  static long ackIdOf(String publishId) {
+    return Long.parseLong(publishId.substring(publishId.lastIndexOf('-') + 1));
+  }
 
   void close() {
     if (socket != null && !socket.isClosed()) {

@@ -5,11 +5,10 @@ import io.vertx.core.Promise;
 
 /** A load connection on Parley's native {@code /ws} frames. Event-loop confined. */
 final class NativeBenchConnection extends BenchConnection {
-  private final String clientId;
   private Promise<Void> welcomed;
 
   NativeBenchConnection(String clientId) {
-    this.clientId = clientId;
+    super(clientId);
   }
 
   @Override
@@ -21,44 +20,22 @@ final class NativeBenchConnection extends BenchConnection {
   }
 
   @Override
-  Future<Long> subscribe(String channel) {
-    Promise<Long> promise = Promise.promise();
-    long id = expectAck(promise);
-    socket.writeTextMessage(
-        "{\"type\":\"subscribe\",\"id\":\"" + id + "\",\"channel\":\"" + channel + "\"}");
-    return promise.future();
+  protected String subscribeText(long id, String request) {
+    // {"channel":…} becomes {"type":"subscribe","id":"<id>","channel":…}
+    return "{\"type\":\"subscribe\",\"id\":\"" + id + "\"," + request.substring(1);
   }
 
   @Override
-  Future<Long> publish(String channel, long sentNanos, long index) {
-    Promise<Long> promise = Promise.promise();
-    long id = expectAck(promise);
-    socket.writeTextMessage(
-        "{\"type\":\"publish\",\"id\":\""
-            + clientId
-            + "-"
-            + id
-            + "\",\"channel\":\""
-            + channel
-            + "\",\"event\":\"bench\",\"data\":{\"t\":"
-            + sentNanos
-            + ",\"i\":"
-            + index
-            + "}}");
-    return promise.future();
+  protected String publishText(long id, String fields) {
+    return "{\"type\":\"publish\"," + fields + "}";
   }
 
   private void onText(String text) {
     // {"type":"message",...: the type is always first in Parley's frames.
     if (text.startsWith("{\"type\":\"message\"")) {
-      listener.onMessage(
-          this,
-          stringAfter(text, "\"channel\":\""),
-          longAfter(text, "\"seq\":", 0),
-          longAfter(text, "\"t\":", 0));
+      deliver(text);
     } else if (text.startsWith("{\"type\":\"ack\"")) {
-      String id = stringAfter(text, "\"id\":\"");
-      acked(Long.parseLong(id.substring(id.lastIndexOf('-') + 1)), longAfter(text, "\"seq\":", 0));
+      acked(ackIdOf(stringAfter(text, "\"id\":\"")), longAfter(text, "\"seq\":", 0));
     } else if (text.startsWith("{\"type\":\"subscribed\"")) {
       String id = stringAfter(text, "\"id\":\"");
       acked(Long.parseLong(id), longAfter(text, "\"seq\":", text.indexOf("\"position\"")));
@@ -69,7 +46,7 @@ final class NativeBenchConnection extends BenchConnection {
     } else if (text.startsWith("{\"type\":\"error\"")) {
       String id = stringAfter(text, "\"id\":\"");
       if (id != null) {
-        refused(Long.parseLong(id.substring(id.lastIndexOf('-') + 1)), text);
+        refused(ackIdOf(id), text);
       }
     }
   }

@@ -11,11 +11,10 @@ import io.vertx.core.Promise;
  * {@code message} events. Event-loop confined.
  */
 final class SocketIoBenchConnection extends BenchConnection {
-  private final String clientId;
   private Promise<Void> connected;
 
   SocketIoBenchConnection(String clientId) {
-    this.clientId = clientId;
+    super(clientId);
   }
 
   @Override
@@ -26,41 +25,18 @@ final class SocketIoBenchConnection extends BenchConnection {
   }
 
   @Override
-  Future<Long> subscribe(String channel) {
-    Promise<Long> promise = Promise.promise();
-    long id = expectAck(promise);
-    socket.writeTextMessage("42" + id + "[\"subscribe\",{\"channel\":\"" + channel + "\"}]");
-    return promise.future();
+  protected String subscribeText(long id, String request) {
+    return "42" + id + "[\"subscribe\"," + request + "]";
   }
 
   @Override
-  Future<Long> publish(String channel, long sentNanos, long index) {
-    Promise<Long> promise = Promise.promise();
-    long id = expectAck(promise);
-    socket.writeTextMessage(
-        "42"
-            + id
-            + "[\"publish\",{\"id\":\""
-            + clientId
-            + "-"
-            + id
-            + "\",\"channel\":\""
-            + channel
-            + "\",\"event\":\"bench\",\"data\":{\"t\":"
-            + sentNanos
-            + ",\"i\":"
-            + index
-            + "}}]");
-    return promise.future();
+  protected String publishText(long id, String fields) {
+    return "42" + id + "[\"publish\",{" + fields + "}]";
   }
 
   private void onText(String text) {
     if (text.startsWith("42[\"message\"")) {
-      listener.onMessage(
-          this,
-          stringAfter(text, "\"channel\":\""),
-          longAfter(text, "\"seq\":", 0),
-          longAfter(text, "\"t\":", 0));
+      deliver(text);
     } else if (text.startsWith("43")) {
       int bracket = text.indexOf('[');
       long id = Long.parseLong(text.substring(2, bracket));

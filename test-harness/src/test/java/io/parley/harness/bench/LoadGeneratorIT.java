@@ -26,10 +26,16 @@ class LoadGeneratorIT {
 
   private static BenchResult run(BenchSettings.Scenario scenario, int connections, int rate)
       throws InterruptedException {
+    return run(BenchProtocol.NATIVE, scenario, connections, rate);
+  }
+
+  private static BenchResult run(
+      BenchProtocol protocol, BenchSettings.Scenario scenario, int connections, int rate)
+      throws InterruptedException {
     BenchSettings settings =
         new BenchSettings(
             URI.create(server.baseUrl()),
-            BenchProtocol.NATIVE,
+            protocol,
             scenario,
             connections,
             rate,
@@ -56,6 +62,18 @@ class LoadGeneratorIT {
     assertThat(result.number("skippedSeqs")).isZero();
     assertThat(result.get("serverCpuUsPerDelivery")).isNotNull();
     assertThat(result.toJsonLine()).startsWith("{\"scenario\":\"fanout\"");
+  }
+
+  @Test
+  void socketIoFanOutWithHandMadeFramingDeliversEveryMessageOnce() throws InterruptedException {
+    BenchResult result = run(BenchProtocol.SOCKET_IO, BenchSettings.Scenario.FANOUT, 10, 50);
+    assertThat(result.number("connected")).isEqualTo(10);
+    assertThat(result.number("published")).isPositive();
+    assertThat(result.number("delivered"))
+        .as(result.toTable())
+        .isEqualTo(result.number("published") * 10);
+    assertThat(result.number("lost")).isZero();
+    assertThat(result.number("duplicated")).isZero();
   }
 
   @Test
