@@ -8,16 +8,14 @@ import java.nio.ByteBuffer;
  * Forwards pieces of about 50 ms worth of the rate, each followed by a pause of {@code piece /
  * rate}. Detaching forwards the rest at once.
  */
-final class BandwidthStage extends Stage {
+final class BandwidthStage extends PacedStage {
 
   private static final long NANOS_PER_SECOND = 1_000_000_000L;
   private static final int MAX_PIECE_BYTES = 64 * 1024;
 
   private final long bytesPerSecond;
   private final int pieceBytes;
-  private final ChunkQueue queue = new ChunkQueue();
   private long nextSendAt = System.nanoTime();
-  private EventLoop.Timer timer;
 
   BandwidthStage(FaultRule rule, Link link, Bandwidth bandwidth) {
     super(rule, link);
@@ -26,18 +24,7 @@ final class BandwidthStage extends Stage {
   }
 
   @Override
-  public void accept(ByteBuffer data) {
-    queue.add(data);
-    pump();
-  }
-
-  @Override
-  public void end() {
-    queue.markEnded();
-    pump();
-  }
-
-  private void pump() {
+  protected void pump() {
     if (timer != null) {
       return;
     }
@@ -54,30 +41,6 @@ final class BandwidthStage extends Stage {
     }
     if (queue.endReached()) {
       queue.drainTo(next);
-    }
-  }
-
-  private void resume() {
-    timer = null;
-    pump();
-  }
-
-  @Override
-  long held() {
-    return queue.bytes();
-  }
-
-  @Override
-  void detach() {
-    release();
-    queue.drainTo(next);
-  }
-
-  @Override
-  void release() {
-    if (timer != null) {
-      timer.cancel();
-      timer = null;
     }
   }
 }

@@ -2,19 +2,16 @@ package io.parley.harness.proxy;
 
 import io.parley.harness.fault.FaultRule;
 import io.parley.harness.fault.Slicer;
-import java.nio.ByteBuffer;
 import java.util.random.RandomGenerator;
 
 /**
  * Forwards one segment, waits the slicer's delay, forwards the next. Segments are cut across read
  * boundaries. Detaching forwards the rest at once.
  */
-final class SlicerStage extends Stage {
+final class SlicerStage extends PacedStage {
 
   private final Slicer slicer;
   private final RandomGenerator random;
-  private final ChunkQueue queue = new ChunkQueue();
-  private EventLoop.Timer timer;
 
   SlicerStage(FaultRule rule, Link link, Slicer slicer, RandomGenerator random) {
     super(rule, link);
@@ -23,18 +20,7 @@ final class SlicerStage extends Stage {
   }
 
   @Override
-  public void accept(ByteBuffer data) {
-    queue.add(data);
-    pump();
-  }
-
-  @Override
-  public void end() {
-    queue.markEnded();
-    pump();
-  }
-
-  private void pump() {
+  protected void pump() {
     long delayNanos = slicer.delay().toNanos();
     while (timer == null && !queue.isEmpty()) {
       next.accept(queue.take(slicer.sampleSize(random)));
@@ -44,30 +30,6 @@ final class SlicerStage extends Stage {
     }
     if (timer == null && queue.endReached()) {
       queue.drainTo(next);
-    }
-  }
-
-  private void resume() {
-    timer = null;
-    pump();
-  }
-
-  @Override
-  long held() {
-    return queue.bytes();
-  }
-
-  @Override
-  void detach() {
-    release();
-    queue.drainTo(next);
-  }
-
-  @Override
-  void release() {
-    if (timer != null) {
-      timer.cancel();
-      timer = null;
     }
   }
 }
