@@ -690,6 +690,9 @@ final class ConnectionSupervisor {
       LOG.log(Level.DEBUG, "message for unsubscribed channel {0}", frame.channel());
       return;
     }
+    if (subscription.rereading) {
+      return; // the new subscription replays it
+    }
     Position position = subscription.position;
     if (position != null && position.seq() == 0 && !frame.epoch().equals(position.epoch())) {
       // Seq 0 is "before the first message" in any epoch (the server replays from the start
@@ -724,6 +727,17 @@ final class ConnectionSupervisor {
               link.kind,
               ErrorCode.SLOW_CONSUMER,
               null));
+      return;
+    }
+    if (position != null
+        && frame.epoch().equals(position.epoch())
+        && frame.seq() > position.seq() + 1
+        && subscription.confirmedOn == link) {
+      // Lost in transit while the connection survived (a reset can lose an Engine.IO polling
+      // response after the server wrote it): the server's history still has it, so read the
+      // channel again from the position rather than report a gap. A real hole comes back as an
+      // explicit gap.
+      reread(link, subscription);
       return;
     }
     if (position != null
@@ -777,6 +791,7 @@ final class ConnectionSupervisor {
     link.confirmed.add(channel);
     subscription.confirmedOn = link;
     subscription.retries = 0;
+    subscription.rereading = false;
     if (subscription.position == null) {
       subscription.position = frame.position();
     }
@@ -917,6 +932,19 @@ final class ConnectionSupervisor {
   }
 
   // ---------------------------------------------------------------- helpers
+
+  /** Subscribes again on {@code link} from the subscription's position; see {@link #message}. */
+  private void reread(Link link, RealSubscription subscription) {
+    LOG.log(
+        Level.DEBUG,
+        "re-reading {0} from {1} after a message went missing in transit",
+        subscription.channel(),
+        subscription.position);
+    subscription.rereading = true;
+    link.confirmed.remove(subscription.channel());
+    link.connection.send(new ClientFrame.Unsubscribe(nextId("u"), subscription.channel()));
+    sendSubscribe(link, subscription);
+  }
 
   private void sendSubscribe(Link link, RealSubscription subscription) {
     String id = nextId("s");

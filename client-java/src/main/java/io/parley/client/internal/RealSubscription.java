@@ -30,6 +30,12 @@ final class RealSubscription implements Subscription {
   /** Retryable subscribe errors in a row. Loop only. */
   int retries;
 
+  /**
+   * Whether the channel is being read again from {@link #position} because a message went missing
+   * in transit; its messages are dropped until the new subscription is confirmed. Loop only.
+   */
+  boolean rereading;
+
   RealSubscription(
       String channel,
       Position since,

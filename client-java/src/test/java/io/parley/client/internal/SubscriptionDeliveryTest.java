@@ -176,16 +176,43 @@ class SubscriptionDeliveryTest {
   }
 
   @Test
-  void reportsAGapWhenTheServerSkipsSeqsWithoutSayingSo() {
+  void readsTheChannelAgainFromItsPositionWhenMessagesGoMissingInTransit() {
     FakeConnection connection = connectedAndSubscribed();
 
     connection.message("jobs", "e1", 1);
     connection.message("jobs", "e1", 4);
+    connection.message("jobs", "e1", 5);
+    fixture.run();
+
+    assertThat(connection.sent())
+        .filteredOn(ClientFrame.Unsubscribe.class::isInstance)
+        .extracting(frame -> ((ClientFrame.Unsubscribe) frame).channel())
+        .containsExactly("jobs");
+    assertThat(connection.lastSubscribe("jobs").since()).isEqualTo(new Position("e1", 1));
+    connection.confirm("jobs", new Position("e1", 5));
+    connection.message("jobs", "e1", 2);
+    connection.message("jobs", "e1", 3);
+    connection.message("jobs", "e1", 4);
+    connection.message("jobs", "e1", 5);
+    fixture.run();
+
+    for (long seq = 1; seq <= 5; seq++) {
+      assertThat(handler.takeMessage().seq()).isEqualTo(seq);
+    }
+    assertThat(client.metrics().gapsSeen()).isZero();
+  }
+
+  @Test
+  void reportsAGapWhenTheEpochChangesWithoutTheServerSayingSo() {
+    FakeConnection connection = connectedAndSubscribed();
+
+    connection.message("jobs", "e1", 1);
+    connection.message("jobs", "e2", 4);
     fixture.run();
 
     assertThat(handler.takeMessage().seq()).isEqualTo(1);
     assertThat(handler.takeGap())
-        .isEqualTo(new Gap("jobs", new Position("e1", 1), new Position("e1", 3)));
+        .isEqualTo(new Gap("jobs", new Position("e1", 1), new Position("e2", 3)));
     assertThat(handler.takeMessage().seq()).isEqualTo(4);
   }
 
