@@ -136,22 +136,16 @@ public final class HttpPollTransport implements ClientTransport {
   PollAnswer parseAnswer(String body) {
     FieldReader root = FieldReader.of(codec.parseObject(body));
     List<ServerFrame.Message> messages = new ArrayList<>();
-    JsonNode messageNodes = root.optionalNode("messages");
-    if (messageNodes != null) {
-      if (!messageNodes.isArray()) {
-        throw root.invalid("messages", "an array");
-      }
-      for (JsonNode node : messageNodes) {
-        FieldReader m = FieldReader.of(node);
-        messages.add(
-            new ServerFrame.Message(
-                m.channel("channel"),
-                m.requiredString("epoch", Limits.MAX_EPOCH_LENGTH),
-                m.requiredLong("seq", 1, Long.MAX_VALUE),
-                m.requiredString("event", Limits.MAX_EVENT_LENGTH),
-                m.anyValue("data"),
-                m.optionalLong("ts", 0, Long.MAX_VALUE, 0)));
-      }
+    for (JsonNode node : array(root, "messages")) {
+      FieldReader m = FieldReader.of(node);
+      messages.add(
+          new ServerFrame.Message(
+              m.channel("channel"),
+              m.requiredString("epoch", Limits.MAX_EPOCH_LENGTH),
+              m.requiredLong("seq", 1, Long.MAX_VALUE),
+              m.requiredString("event", Limits.MAX_EVENT_LENGTH),
+              m.anyValue("data"),
+              m.optionalLong("ts", 0, Long.MAX_VALUE, 0)));
     }
     Map<String, Position> positions = new LinkedHashMap<>();
     JsonNode positionNodes = root.optionalNode("positions");
@@ -166,25 +160,31 @@ public final class HttpPollTransport implements ClientTransport {
               channel -> positions.put(channel, byChannel.requiredObject(channel).position()));
     }
     List<ServerFrame.Gap> gaps = new ArrayList<>();
-    JsonNode gapNodes = root.optionalNode("gaps");
-    if (gapNodes != null) {
-      if (!gapNodes.isArray()) {
-        throw root.invalid("gaps", "an array");
-      }
-      for (JsonNode node : gapNodes) {
-        FieldReader g = FieldReader.of(node);
-        gaps.add(
-            new ServerFrame.Gap(
-                g.channel("channel"),
-                g.requiredObject("from").position(),
-                g.requiredObject("to").position()));
-      }
+    for (JsonNode node : array(root, "gaps")) {
+      FieldReader g = FieldReader.of(node);
+      gaps.add(
+          new ServerFrame.Gap(
+              g.channel("channel"),
+              g.requiredObject("from").position(),
+              g.requiredObject("to").position()));
     }
     JsonNode more = root.optionalNode("more");
     if (more != null && !more.isBoolean()) {
       throw root.invalid("more", "a boolean");
     }
     return new PollAnswer(messages, positions, gaps, more != null && more.booleanValue());
+  }
+
+  /** The optional array field {@code name}; empty when absent. */
+  private static Iterable<JsonNode> array(FieldReader root, String name) {
+    JsonNode node = root.optionalNode(name);
+    if (node == null) {
+      return List.of();
+    }
+    if (!node.isArray()) {
+      throw root.invalid(name, "an array");
+    }
+    return node;
   }
 
   /** One poll's answer. */

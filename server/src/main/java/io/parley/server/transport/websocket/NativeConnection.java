@@ -89,6 +89,11 @@ final class NativeConnection implements SessionSink {
     return enqueue(codec.encode(frame));
   }
 
+  /** Queues an already encoded frame, such as the heartbeat ping shared by a sweep. */
+  boolean sendText(String text) {
+    return enqueue(text);
+  }
+
   @Override
   public void close(ServerFrame.Error reason) {
     if (!closing.compareAndSet(false, true)) {

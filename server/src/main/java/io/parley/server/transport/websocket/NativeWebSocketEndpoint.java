@@ -171,6 +171,8 @@ public class NativeWebSocketEndpoint {
     long now = System.nanoTime();
     long interval = config.heartbeat().interval().toNanos();
     long timeout = config.heartbeat().timeout().toNanos();
+    // One ping text per sweep, shared by every connection due (encoded only if one is).
+    String ping = null;
     for (NativeConnection state : connections.values()) {
       if (now - state.lastReceivedNanos() > timeout) {
         state.close(
@@ -180,8 +182,11 @@ public class NativeWebSocketEndpoint {
                 "nothing received for " + config.heartbeat().timeout().toMillis() + " ms",
                 null));
       } else if (now - state.lastPingNanos() >= interval) {
+        if (ping == null) {
+          ping = codec.encode(new ServerFrame.Ping(System.currentTimeMillis()));
+        }
         state.pinged(now);
-        state.send(new ServerFrame.Ping(System.currentTimeMillis()));
+        state.sendText(ping);
       }
     }
   }
