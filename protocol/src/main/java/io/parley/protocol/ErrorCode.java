@@ -37,14 +37,34 @@ public enum ErrorCode {
   SERVER_UNAVAILABLE(ErrorCategory.CONNECTION, true),
   /** No token was presented where one is required. */
   TOKEN_MISSING(ErrorCategory.AUTHENTICATION, false),
-  /** The token could not be parsed or its signature, issuer or audience is wrong. */
-  TOKEN_INVALID(ErrorCategory.AUTHENTICATION, false),
+  /** The token is not a compact JWT (three base64url parts) or its parts are not valid JSON. */
+  TOKEN_MALFORMED(ErrorCategory.AUTHENTICATION, false),
+  /** The token's signature does not verify with the server's key, or its algorithm is refused. */
+  TOKEN_SIGNATURE_INVALID(ErrorCategory.AUTHENTICATION, false),
+  /** The token's {@code iss} is not the issuer the server trusts. */
+  TOKEN_ISSUER_INVALID(ErrorCategory.AUTHENTICATION, false),
+  /** The token's {@code aud} does not include the audience the server requires. */
+  TOKEN_AUDIENCE_INVALID(ErrorCategory.AUTHENTICATION, false),
   /** The token has expired. */
   TOKEN_EXPIRED(ErrorCategory.AUTHENTICATION, false),
+  /**
+   * The token is well-formed and signed but otherwise unacceptable (a required claim is missing, or
+   * a refresh names another subject).
+   */
+  TOKEN_INVALID(ErrorCategory.AUTHENTICATION, false),
+  /**
+   * The connection's token has expired: send a fresh one in-band ({@code auth {token}}) within the
+   * grace period the message names, or the connection is closed with {@link #TOKEN_EXPIRED}.
+   */
+  TOKEN_REFRESH_REQUIRED(ErrorCategory.AUTHENTICATION, true),
   /** The token does not grant the requested channel or operation. */
   FORBIDDEN(ErrorCategory.APPLICATION, false),
   /** Too many requests; retry after the hinted delay. */
   RATE_LIMITED(ErrorCategory.APPLICATION, true),
+  /** The connection already has the most subscriptions the server allows. */
+  TOO_MANY_SUBSCRIPTIONS(ErrorCategory.APPLICATION, false),
+  /** The token's subject already has the most connections the server allows. */
+  TOO_MANY_CONNECTIONS(ErrorCategory.CONNECTION, true),
   /** The server failed unexpectedly; the request may be retried. */
   INTERNAL(ErrorCategory.CONNECTION, true);
 

@@ -32,6 +32,9 @@ public interface RealtimeConfig {
   /** Socket.IO (Engine.IO v4 / Socket.IO v5) at {@code /socket.io/}. */
   SocketIo socketio();
 
+  /** Tokens and channel permissions ({@code docs/security.md}). */
+  Auth auth();
+
   /** Largest native frame or HTTP body accepted, in bytes. */
   @WithDefault("65536")
   int maxFrameBytes();
@@ -138,5 +141,86 @@ public interface RealtimeConfig {
      */
     @WithDefault("false")
     boolean conformance();
+  }
+
+  /**
+   * Tokens and channel permissions. Keys, issuer and audience are SmallRye JWT's mp.jwt.verify.*.
+   */
+  interface Auth {
+    /**
+     * {@code jwt} verifies tokens with the {@code mp.jwt.verify.*} key; {@code dev} makes a key
+     * pair at startup and prints a token signed with it, and is refused outside the dev and test
+     * profiles.
+     */
+    @WithDefault("jwt")
+    Mode mode();
+
+    /** The claim listing the channel patterns a token may subscribe to. */
+    @WithDefault("channels")
+    String subscribeClaim();
+
+    /** The claim listing the channel patterns a token may publish to. */
+    @WithDefault("publish")
+    String publishClaim();
+
+    /** The {@code groups} entry that lets a backend publish to any channel. */
+    @WithDefault("publisher")
+    String publisherRole();
+
+    /** The {@code groups} entry for admin operations. */
+    @WithDefault("admin")
+    String adminRole();
+
+    /**
+     * How long a connection whose token expired may keep going while it sends a fresh one in-band;
+     * after it, the connection is closed with {@code TOKEN_EXPIRED}.
+     */
+    @WithDefault("30s")
+    Duration refreshGrace();
+
+    /** Access without a token. */
+    Anonymous anonymous();
+
+    /** The dev profile's ephemeral key. */
+    Dev dev();
+
+    /** How tokens are verified. */
+    enum Mode {
+      /** With the configured key ({@code mp.jwt.verify.publickey.location} and friends). */
+      JWT,
+      /** With a key pair made at startup; dev and test profiles only. */
+      DEV
+    }
+
+    /** Access without a token: off unless an operator turns it on. */
+    interface Anonymous {
+      /** Whether a connection or request without a token is let in. A bad token never is. */
+      @WithDefault("false")
+      boolean enabled();
+
+      /** Channel patterns anonymous connections may subscribe to. */
+      Optional<java.util.List<String>> subscribe();
+
+      /** Channel patterns anonymous connections may publish to. */
+      Optional<java.util.List<String>> publish();
+
+      /** Whether anonymous requests have the publisher role (publish anywhere). */
+      @WithDefault("false")
+      boolean publisher();
+    }
+
+    /** The dev profile's ephemeral key and the token printed at startup. */
+    interface Dev {
+      /** The printed token's subject. */
+      @WithDefault("dev")
+      String subject();
+
+      /** How long the printed token is valid. */
+      @WithDefault("24h")
+      Duration tokenLifetime();
+
+      /** A file the printed token is also written to, for scripts. */
+      Optional<java.nio.file.Path> tokenFile();
+    }
   }
 }

@@ -20,6 +20,7 @@ public class ServerWiring {
   private static final SecureRandom RANDOM = new SecureRandom();
 
   private long expiryTimer = -1;
+  private long tokenTimer = -1;
 
   /** A random URL-safe id of {@code bytes} random bytes. */
   public static String randomId(int bytes) {
@@ -70,11 +71,21 @@ public class ServerWiring {
                       hub.expire();
                       return null;
                     }));
+    // Expired tokens: asked for a refresh, then closed after the grace period. A sweep over the
+    // sessions compares one long each; cheap enough for the event loop.
+    long grace = config.auth().refreshGrace().toMillis();
+    tokenTimer =
+        vertx.setPeriodic(
+            Math.max(100, Math.min(1_000, grace / 4)),
+            id -> hub.checkTokens(System.currentTimeMillis(), grace));
   }
 
   void stop(@Observes ShutdownEvent event, Vertx vertx) {
     if (expiryTimer >= 0) {
       vertx.cancelTimer(expiryTimer);
+    }
+    if (tokenTimer >= 0) {
+      vertx.cancelTimer(tokenTimer);
     }
   }
 

@@ -5,10 +5,12 @@ import io.parley.protocol.ChannelName;
 import io.parley.protocol.ErrorCode;
 import io.parley.protocol.Position;
 import io.parley.protocol.ServerFrame;
+import io.parley.server.auth.Identity;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.LongSupplier;
@@ -62,16 +64,90 @@ public final class Hub {
    * {@code user:<subject>}. Nothing is sent to the sink for these.
    *
    * @param clientId the client's stable id, scoping its publish ids
-   * @param subject the authenticated subject, or {@code null}
+   * @param identity whom the connection's token speaks for (verified by the transport)
    */
-  public Session open(SessionSink sink, String clientId, String subject) {
-    Session session = new Session(sessionIds.get(), clientId, subject, sink);
+  public Session open(SessionSink sink, String clientId, Identity identity) {
+    Session session = new Session(sessionIds.get(), clientId, identity, sink);
     sessions.put(session.id(), session);
     join(session, null, ChannelName.ofSession(session.id()), null);
-    if (subject != null) {
-      join(session, null, ChannelName.ofUser(subject), null);
+    if (identity.subject() != null) {
+      join(session, null, ChannelName.ofUser(identity.subject()), null);
     }
     return session;
+  }
+
+  /**
+   * Replaces a session's token with a fresh one sent in-band. The subject must stay the same.
+   * Channels the new token no longer grants are left, each with a {@code FORBIDDEN} error naming
+   * it.
+   *
+   * @return {@code null} when accepted, else the error to send before closing the connection
+   */
+  public ServerFrame.Error refresh(Session session, Identity fresh) {
+    if (!Objects.equals(session.subject(), fresh.subject())) {
+      return ServerFrame.Error.of(
+          null,
+          ErrorCode.TOKEN_INVALID,
+          "a refreshed token must have the same sub as the connection's ("
+              + session.subject()
+              + "), not "
+              + fresh.subject(),
+          "token");
+    }
+    session.identity(fresh);
+    session.refreshDeadlineMillis = 0;
+    for (Subscription subscription : List.copyOf(session.subscriptions.values())) {
+      String channel = subscription.channel;
+      if (isAutomatic(session, channel) || fresh.maySubscribe(channel)) {
+        continue;
+      }
+      leave(subscription);
+      reject(
+          session,
+          null,
+          ErrorCode.FORBIDDEN,
+          "the refreshed token does not grant channel " + channel + "; unsubscribed",
+          "channel");
+    }
+    return null;
+  }
+
+  /**
+   * Asks each session whose token has expired for a fresh one ({@code TOKEN_REFRESH_REQUIRED}), and
+   * closes with {@code TOKEN_EXPIRED} those still without one {@code graceMillis} after it was
+   * asked. Call it periodically; it does not block.
+   */
+  public void checkTokens(long nowMillis, long graceMillis) {
+    for (Session session : sessions.values()) {
+      if (!session.identity().expiredAt(nowMillis) || session.isClosed()) {
+        continue;
+      }
+      long deadline = session.refreshDeadlineMillis;
+      if (deadline == 0) {
+        session.refreshDeadlineMillis = nowMillis + graceMillis;
+        session
+            .sink()
+            .send(
+                ServerFrame.Error.of(
+                    null,
+                    ErrorCode.TOKEN_REFRESH_REQUIRED,
+                    "the connection's token has expired: send a fresh one (auth {token}) within "
+                        + graceMillis
+                        + " ms or the connection is closed",
+                    "token"));
+      } else if (nowMillis >= deadline && session.markClosed()) {
+        session
+            .sink()
+            .close(
+                ServerFrame.Error.of(
+                    null,
+                    ErrorCode.TOKEN_EXPIRED,
+                    "the connection's token expired and no fresh one came within "
+                        + graceMillis
+                        + " ms",
+                    "token"));
+      }
+    }
   }
 
   /** Ends a session: leaves every channel. Idempotent; call it from the transport's close. */
@@ -100,6 +176,15 @@ public final class Hub {
           "channel");
       return;
     }
+    if (!session.identity().maySubscribe(channel)) {
+      reject(
+          session,
+          requestId,
+          ErrorCode.FORBIDDEN,
+          "the token does not grant subscribe on channel " + channel,
+          "channel");
+      return;
+    }
     join(session, requestId, channel, since);
   }
 
@@ -120,11 +205,47 @@ public final class Hub {
   }
 
   /**
-   * Publishes a message. A retry with the same {@code (clientId, publishId)} within the idempotency
-   * window completes with the original position and is not delivered again.
+   * Publishes a message from a connected client, with the rights of its session's token. A retry
+   * with the same {@code (clientId, publishId)} within the idempotency window completes with the
+   * original position and is not delivered again.
+   *
+   * @return the position, or a stage failed with {@link PublishRefusedException} saying why not
    */
   public CompletionStage<Backplane.Appended> publish(
-      String clientId, String publishId, String channel, String event, JsonNode data) {
+      Session session, String publishId, String channel, String event, JsonNode data) {
+    if (channel.startsWith(ChannelName.SESSION_PREFIX)) {
+      return refused(
+          publishId,
+          ErrorCode.CHANNEL_RESERVED,
+          "clients cannot publish to session channels; backends can, over HTTP");
+    }
+    return publish(session.identity(), session.clientId(), publishId, channel, event, data);
+  }
+
+  /**
+   * Publishes a message with the rights of {@code publisher} (stateless HTTP publish); otherwise as
+   * {@link #publish(Session, String, String, String, JsonNode)}.
+   */
+  public CompletionStage<Backplane.Appended> publish(
+      Identity publisher,
+      String clientId,
+      String publishId,
+      String channel,
+      String event,
+      JsonNode data) {
+    if (!publisher.mayPublish(channel)) {
+      return channel.startsWith(ChannelName.SESSION_PREFIX)
+          ? refused(
+              publishId,
+              ErrorCode.CHANNEL_RESERVED,
+              "session channels are for backends: publishing to "
+                  + channel
+                  + " needs the publisher role")
+          : refused(
+              publishId,
+              ErrorCode.FORBIDDEN,
+              "the token does not grant publish on channel " + channel);
+    }
     return backplane.append(channel, clientId, publishId, event, data, wallClockMillis.getAsLong());
   }
 
@@ -336,6 +457,17 @@ public final class Hub {
                       + " last position",
                   null));
     }
+  }
+
+  private static CompletionStage<Backplane.Appended> refused(
+      String publishId, ErrorCode code, String message) {
+    return CompletableFuture.failedFuture(
+        new PublishRefusedException(ServerFrame.Error.of(publishId, code, message, "channel")));
+  }
+
+  private static boolean isAutomatic(Session session, String channel) {
+    return channel.equals(ChannelName.ofSession(session.id()))
+        || (session.subject() != null && channel.equals(ChannelName.ofUser(session.subject())));
   }
 
   private static void reject(

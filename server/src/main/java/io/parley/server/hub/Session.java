@@ -1,5 +1,6 @@
 package io.parley.server.hub;
 
+import io.parley.server.auth.Identity;
 import java.util.Collections;
 import java.util.Objects;
 import java.util.Set;
@@ -12,15 +13,19 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class Session {
   private final String id;
   private final String clientId;
-  private final String subject;
   private final SessionSink sink;
+  private volatile Identity identity;
+
+  /** When the in-band refresh asked for at token expiry runs out (epoch millis); 0: not asked. */
+  volatile long refreshDeadlineMillis;
+
   final ConcurrentHashMap<String, Subscription> subscriptions = new ConcurrentHashMap<>();
   private volatile boolean closed;
 
-  Session(String id, String clientId, String subject, SessionSink sink) {
+  Session(String id, String clientId, Identity identity, SessionSink sink) {
     this.id = Objects.requireNonNull(id, "id");
     this.clientId = Objects.requireNonNull(clientId, "clientId");
-    this.subject = subject;
+    this.identity = Objects.requireNonNull(identity, "identity");
     this.sink = Objects.requireNonNull(sink, "sink");
   }
 
@@ -36,7 +41,16 @@ public final class Session {
 
   /** The authenticated subject, or {@code null} for an anonymous session. */
   public String subject() {
-    return subject;
+    return identity.subject();
+  }
+
+  /** Who the session's current token speaks for; replaced by an in-band refresh. */
+  public Identity identity() {
+    return identity;
+  }
+
+  void identity(Identity identity) {
+    this.identity = identity;
   }
 
   /** The channels this session is subscribed to, including the automatic ones. */

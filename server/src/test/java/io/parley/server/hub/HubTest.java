@@ -7,6 +7,8 @@ import io.parley.protocol.ErrorCode;
 import io.parley.protocol.Position;
 import io.parley.protocol.ServerFrame;
 import io.parley.protocol.time.FakeTicker;
+import io.parley.server.auth.ChannelPatterns;
+import io.parley.server.auth.Identity;
 import io.parley.server.backplane.memory.MemoryBackplane;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -22,6 +24,8 @@ import org.junit.jupiter.api.Test;
 
 class HubTest {
   private static final String CHANNEL = "jobs:1";
+  private static final ChannelPatterns ALL = ChannelPatterns.of(List.of("*"));
+  private static final Identity EVERYTHING = Identity.anonymous(ALL, ALL, true);
 
   private final FakeTicker ticker = new FakeTicker();
   private final AtomicInteger epochs = new AtomicInteger();
@@ -45,7 +49,8 @@ class HubTest {
 
   private void publish(int count) {
     for (int i = 0; i < count; i++) {
-      hub.publish("pub", "id-" + System.nanoTime() + "-" + i, CHANNEL, "e", IntNode.valueOf(i));
+      hub.publish(
+          EVERYTHING, "pub", "id-" + System.nanoTime() + "-" + i, CHANNEL, "e", IntNode.valueOf(i));
     }
   }
 
@@ -56,7 +61,7 @@ class HubTest {
   @Test
   void subscriberReceivesMessagesInSeqOrder() {
     RecordingSink sink = new RecordingSink();
-    Session session = hub.open(sink, "c1", null);
+    Session session = hub.open(sink, "c1", EVERYTHING);
     hub.subscribe(session, "r1", CHANNEL, null);
     publish(5);
 
@@ -71,7 +76,7 @@ class HubTest {
     publish(3);
     Position seen = current().withSeq(1);
     RecordingSink sink = new RecordingSink();
-    hub.subscribe(hub.open(sink, "c1", null), "r1", CHANNEL, seen);
+    hub.subscribe(hub.open(sink, "c1", EVERYTHING), "r1", CHANNEL, seen);
     publish(2);
 
     ServerFrame.Subscribed subscribed = sink.framesOf(ServerFrame.Subscribed.class).get(0);
@@ -98,7 +103,8 @@ class HubTest {
                 () -> {
                   start.await();
                   for (int i = 0; i < perPublisher; i++) {
-                    hub.publish("p" + publisher, "m" + i, CHANNEL, "e", IntNode.valueOf(i));
+                    hub.publish(
+                        EVERYTHING, "p" + publisher, "m" + i, CHANNEL, "e", IntNode.valueOf(i));
                   }
                   return null;
                 }));
@@ -110,7 +116,7 @@ class HubTest {
         RecordingSink sink = new RecordingSink();
         sinks.add(sink);
         Position since = s % 2 == 0 ? current().withSeq(0) : null;
-        hub.subscribe(hub.open(sink, "c" + s, null), "r", CHANNEL, since);
+        hub.subscribe(hub.open(sink, "c" + s, EVERYTHING), "r", CHANNEL, since);
       }
       for (Future<?> future : running) {
         future.get(30, TimeUnit.SECONDS);
@@ -135,7 +141,7 @@ class HubTest {
     hub = hub(backplane, 100);
     publish(10);
     RecordingSink sink = new RecordingSink();
-    hub.subscribe(hub.open(sink, "c1", null), "r1", CHANNEL, current().withSeq(2));
+    hub.subscribe(hub.open(sink, "c1", EVERYTHING), "r1", CHANNEL, current().withSeq(2));
 
     ServerFrame.Gap gap = sink.framesOf(ServerFrame.Gap.class).get(0);
     assertThat(gap.from().seq()).isEqualTo(2);
@@ -150,7 +156,7 @@ class HubTest {
     ticker.advance(Duration.ofMinutes(10).plusMillis(1));
     publish(1);
     RecordingSink sink = new RecordingSink();
-    hub.subscribe(hub.open(sink, "c1", null), "r1", CHANNEL, current().withSeq(1));
+    hub.subscribe(hub.open(sink, "c1", EVERYTHING), "r1", CHANNEL, current().withSeq(1));
 
     ServerFrame.Gap gap = sink.framesOf(ServerFrame.Gap.class).get(0);
     assertThat(gap.to().seq()).isEqualTo(3);
@@ -161,7 +167,7 @@ class HubTest {
   void positionFromAnotherEpochIsReportedAsGapThenEverythingRetainedIsReplayed() {
     publish(2);
     RecordingSink sink = new RecordingSink();
-    hub.subscribe(hub.open(sink, "c1", null), "r1", CHANNEL, new Position("lost-epoch", 7));
+    hub.subscribe(hub.open(sink, "c1", EVERYTHING), "r1", CHANNEL, new Position("lost-epoch", 7));
 
     ServerFrame.Gap gap = sink.framesOf(ServerFrame.Gap.class).get(0);
     assertThat(gap.from()).isEqualTo(new Position("lost-epoch", 7));
@@ -173,7 +179,7 @@ class HubTest {
   void positionAheadOfTheChannelIsRefused() {
     publish(2);
     RecordingSink sink = new RecordingSink();
-    Session session = hub.open(sink, "c1", null);
+    Session session = hub.open(sink, "c1", EVERYTHING);
     hub.subscribe(session, "r1", CHANNEL, current().withSeq(9));
 
     ServerFrame.Error error = sink.framesOf(ServerFrame.Error.class).get(0);
@@ -186,7 +192,7 @@ class HubTest {
   @Test
   void subscribingTwiceIsRefusedAndTheFirstSubscriptionStays() {
     RecordingSink sink = new RecordingSink();
-    Session session = hub.open(sink, "c1", null);
+    Session session = hub.open(sink, "c1", EVERYTHING);
     hub.subscribe(session, "r1", CHANNEL, null);
     hub.subscribe(session, "r2", CHANNEL, null);
     publish(1);
@@ -200,13 +206,19 @@ class HubTest {
   @Test
   void retriedPublishIsAckedWithTheOriginalSeqAndDeliveredOnce() {
     RecordingSink sink = new RecordingSink();
-    hub.subscribe(hub.open(sink, "c1", null), "r1", CHANNEL, null);
+    hub.subscribe(hub.open(sink, "c1", EVERYTHING), "r1", CHANNEL, null);
     Backplane.Appended first =
-        hub.publish("c9", "p-1", CHANNEL, "e", IntNode.valueOf(1)).toCompletableFuture().join();
+        hub.publish(EVERYTHING, "c9", "p-1", CHANNEL, "e", IntNode.valueOf(1))
+            .toCompletableFuture()
+            .join();
     Backplane.Appended retry =
-        hub.publish("c9", "p-1", CHANNEL, "e", IntNode.valueOf(1)).toCompletableFuture().join();
+        hub.publish(EVERYTHING, "c9", "p-1", CHANNEL, "e", IntNode.valueOf(1))
+            .toCompletableFuture()
+            .join();
     Backplane.Appended otherClient =
-        hub.publish("c8", "p-1", CHANNEL, "e", IntNode.valueOf(1)).toCompletableFuture().join();
+        hub.publish(EVERYTHING, "c8", "p-1", CHANNEL, "e", IntNode.valueOf(1))
+            .toCompletableFuture()
+            .join();
 
     assertThat(retry.position()).isEqualTo(first.position());
     assertThat(retry.duplicate()).isTrue();
@@ -216,10 +228,12 @@ class HubTest {
 
   @Test
   void publishIdIsForgottenAfterTheWindow() {
-    hub.publish("c9", "p-1", CHANNEL, "e", IntNode.valueOf(1));
+    hub.publish(EVERYTHING, "c9", "p-1", CHANNEL, "e", IntNode.valueOf(1));
     ticker.advance(Duration.ofMinutes(11));
     Backplane.Appended again =
-        hub.publish("c9", "p-1", CHANNEL, "e", IntNode.valueOf(1)).toCompletableFuture().join();
+        hub.publish(EVERYTHING, "c9", "p-1", CHANNEL, "e", IntNode.valueOf(1))
+            .toCompletableFuture()
+            .join();
     assertThat(again.duplicate()).isFalse();
     assertThat(again.position().seq()).isEqualTo(2);
   }
@@ -227,9 +241,9 @@ class HubTest {
   @Test
   void everySessionIsInItsOwnChannelAndItsUsersChannel() {
     RecordingSink sink = new RecordingSink();
-    Session session = hub.open(sink, "c1", "alice");
-    hub.publish("backend", "1", "session:" + session.id(), "e", IntNode.valueOf(1));
-    hub.publish("backend", "2", "user:alice", "e", IntNode.valueOf(2));
+    Session session = hub.open(sink, "c1", alice());
+    hub.publish(EVERYTHING, "backend", "1", "session:" + session.id(), "e", IntNode.valueOf(1));
+    hub.publish(EVERYTHING, "backend", "2", "user:alice", "e", IntNode.valueOf(2));
 
     assertThat(session.channels()).containsExactlyInAnyOrder("session:s1", "user:alice");
     assertThat(sink.seqs("session:s1")).containsExactly(1L);
@@ -240,7 +254,7 @@ class HubTest {
   @Test
   void clientCannotSubscribeToASessionChannel() {
     RecordingSink sink = new RecordingSink();
-    hub.subscribe(hub.open(sink, "c1", null), "r1", "session:someone-else", null);
+    hub.subscribe(hub.open(sink, "c1", EVERYTHING), "r1", "session:someone-else", null);
     assertThat(sink.framesOf(ServerFrame.Error.class).get(0).code())
         .isEqualTo(ErrorCode.CHANNEL_RESERVED);
   }
@@ -249,9 +263,9 @@ class HubTest {
   void slowConsumerIsDisconnectedWithoutSlowingOthers() {
     RecordingSink slow = new RecordingSink(3);
     RecordingSink fast = new RecordingSink();
-    Session slowSession = hub.open(slow, "slow", null);
+    Session slowSession = hub.open(slow, "slow", EVERYTHING);
     hub.subscribe(slowSession, "r1", CHANNEL, null);
-    hub.subscribe(hub.open(fast, "fast", null), "r1", CHANNEL, null);
+    hub.subscribe(hub.open(fast, "fast", EVERYTHING), "r1", CHANNEL, null);
     publish(10);
 
     assertThat(slow.closeReason().code()).isEqualTo(ErrorCode.SLOW_CONSUMER);
@@ -262,7 +276,7 @@ class HubTest {
   @Test
   void unsubscribeStopsDeliveryAndUnknownChannelIsAnError() {
     RecordingSink sink = new RecordingSink();
-    Session session = hub.open(sink, "c1", null);
+    Session session = hub.open(sink, "c1", EVERYTHING);
     hub.subscribe(session, "r1", CHANNEL, null);
     publish(1);
     hub.unsubscribe(session, "r2", CHANNEL);
@@ -299,7 +313,7 @@ class HubTest {
                 }
               },
               "c" + i,
-              null);
+              EVERYTHING);
       hub.subscribe(session, "r", CHANNEL, null);
     }
     publish(1);
@@ -310,7 +324,7 @@ class HubTest {
   @Test
   void closedSessionLeavesAllItsChannels() {
     RecordingSink sink = new RecordingSink();
-    Session session = hub.open(sink, "c1", "bob");
+    Session session = hub.open(sink, "c1", subject("bob"));
     hub.subscribe(session, "r1", CHANNEL, null);
     hub.close(session);
     publish(1);
@@ -332,7 +346,7 @@ class HubTest {
             pool.submit(
                 () -> {
                   for (int i = 0; i < 2_000; i++) {
-                    Session session = hub.open(new RecordingSink(), "c", null);
+                    Session session = hub.open(new RecordingSink(), "c", EVERYTHING);
                     Future<?> closing = closers.submit(() -> hub.close(session));
                     hub.subscribe(session, "r", CHANNEL, null);
                     hub.unsubscribe(session, "u", CHANNEL);
@@ -372,5 +386,13 @@ class HubTest {
     hub.expire();
     assertThat(backplane.channelCount()).isZero();
     assertThat(current().epoch()).isNotEqualTo(before);
+  }
+
+  private static Identity subject(String subject) {
+    return new Identity(subject, ALL, ALL, true, false, Long.MAX_VALUE);
+  }
+
+  private static Identity alice() {
+    return subject("alice");
   }
 }

@@ -26,18 +26,28 @@ public final class WsTestClient implements AutoCloseable {
   private final CompletableFuture<Integer> closed = new CompletableFuture<>();
   private final WebSocket socket;
 
-  private WsTestClient(URI uri) {
-    this.socket =
-        HttpClient.newHttpClient()
-            .newWebSocketBuilder()
-            .connectTimeout(WAIT)
-            .buildAsync(uri, new Listener())
-            .join();
+  private WsTestClient(URI uri, String bearerToken) {
+    WebSocket.Builder builder =
+        HttpClient.newHttpClient().newWebSocketBuilder().connectTimeout(WAIT);
+    if (bearerToken != null) {
+      builder.header("Authorization", "Bearer " + bearerToken);
+    }
+    this.socket = builder.buildAsync(uri, new Listener()).join();
   }
 
   /** Connects to {@code /ws} on the given HTTP base URL. */
   public static WsTestClient connect(String httpBase) {
-    return new WsTestClient(URI.create(httpBase.replaceFirst("^http", "ws") + "ws"));
+    return new WsTestClient(URI.create(httpBase.replaceFirst("^http", "ws") + "ws"), null);
+  }
+
+  /**
+   * Connects to {@code /ws}{@code pathAndQuery} (such as {@code ws?access_token=...}) on the given
+   * HTTP base URL, with an {@code Authorization: Bearer} header when {@code bearerToken} is not
+   * null.
+   */
+  public static WsTestClient connect(String httpBase, String pathAndQuery, String bearerToken) {
+    return new WsTestClient(
+        URI.create(httpBase.replaceFirst("^http", "ws") + pathAndQuery), bearerToken);
   }
 
   /** Connects and completes the {@code hello}/{@code welcome} exchange. */
@@ -102,6 +112,23 @@ public final class WsTestClient implements AutoCloseable {
   /** The close code the server sent; fails after a timeout. */
   public int awaitClose() {
     return closed.orTimeout(WAIT.toMillis(), TimeUnit.MILLISECONDS).join();
+  }
+
+  /**
+   * Whether the server closes the connection within {@code wait}; waits that long if it does not.
+   */
+  public boolean closesWithin(Duration wait) {
+    try {
+      closed.get(wait.toMillis(), TimeUnit.MILLISECONDS);
+      return true;
+    } catch (java.util.concurrent.TimeoutException e) {
+      return false;
+    } catch (java.util.concurrent.ExecutionException e) {
+      return true;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError(e);
+    }
   }
 
   @Override

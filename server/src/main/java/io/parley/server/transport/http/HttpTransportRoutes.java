@@ -5,17 +5,23 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.parley.protocol.ErrorCode;
 import io.parley.protocol.Limits;
 import io.parley.protocol.Position;
+import io.parley.protocol.ServerFrame;
 import io.parley.protocol.codec.FieldReader;
 import io.parley.protocol.codec.FrameCodec;
 import io.parley.protocol.codec.FrameDecodeException;
+import io.parley.server.auth.Identity;
+import io.parley.server.auth.TokenRejectedException;
+import io.parley.server.auth.TokenVerifier;
 import io.parley.server.config.RealtimeConfig;
 import io.parley.server.config.ServerWiring;
 import io.parley.server.hub.ChannelMessage;
 import io.parley.server.hub.Hub;
+import io.parley.server.hub.PublishRefusedException;
 import io.parley.server.hub.Replay;
 import io.parley.server.transport.websocket.NativeEncoding;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpHeaders;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
@@ -50,6 +56,7 @@ public class HttpTransportRoutes {
   @Inject FrameCodec codec;
   @Inject RealtimeConfig config;
   @Inject Vertx vertx;
+  @Inject TokenVerifier tokens;
 
   void routes(@Observes Router router) {
     BodyHandler body = BodyHandler.create(false).setBodyLimit(config.maxFrameBytes());
@@ -70,6 +77,21 @@ public class HttpTransportRoutes {
     } catch (FrameDecodeException e) {
       problem(e).send(context);
       return;
+    }
+    Identity identity = identify(context, request.token());
+    if (identity == null) {
+      return;
+    }
+    for (String channel : request.subscriptions().keySet()) {
+      if (!identity.maySubscribe(channel)) {
+        new Problem(
+                403,
+                ErrorCode.FORBIDDEN,
+                "the token does not grant subscribe on channel " + channel,
+                "subscriptions." + channel)
+            .send(context);
+        return;
+      }
     }
     Context eventLoop = vertx.getOrCreateContext();
     readAll(request)
@@ -194,11 +216,20 @@ public class HttpTransportRoutes {
       problem(e).send(context);
       return;
     }
+    Identity identity = identify(context, null);
+    if (identity == null) {
+      return;
+    }
     String publisher = clientId == null ? ANONYMOUS_PUBLISHER : clientId;
     String publishId = id == null ? ServerWiring.randomId(12) : id;
-    hub.publish(publisher, publishId, channel, event, data)
+    hub.publish(identity, publisher, publishId, channel, event, data)
         .whenComplete(
             (appended, failure) -> {
+              if (failure instanceof PublishRefusedException refused) {
+                ServerFrame.Error error = refused.error();
+                new Problem(403, error.code(), error.message(), error.field()).send(context);
+                return;
+              }
               if (failure != null) {
                 internal(context, failure);
                 return;
@@ -217,6 +248,34 @@ public class HttpTransportRoutes {
               }
               context.response().putHeader("Content-Type", "application/json").end(out.toString());
             });
+  }
+
+  /**
+   * Verifies the request's token ({@code Authorization: Bearer}, else {@code bodyToken}); on
+   * refusal answers 401 with the specific code and returns {@code null}.
+   */
+  private Identity identify(RoutingContext context, String bodyToken) {
+    String authorization = context.request().getHeader(HttpHeaders.AUTHORIZATION);
+    try {
+      String token = bodyToken;
+      if (authorization != null) {
+        if (!authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
+          throw new TokenRejectedException(
+              ErrorCode.TOKEN_MALFORMED, "the Authorization header must be \"Bearer <token>\"");
+        }
+        token = authorization.substring(7).trim();
+      }
+      return tokens.verify(token);
+    } catch (TokenRejectedException e) {
+      context
+          .response()
+          .putHeader(
+              "WWW-Authenticate",
+              e.code() == ErrorCode.TOKEN_MISSING ? "Bearer" : "Bearer error=\"invalid_token\"");
+      new Problem(401, e.code(), e.getMessage(), authorization != null ? "Authorization" : "token")
+          .send(context);
+      return null;
+    }
   }
 
   private JsonNode parse(RoutingContext context) {

@@ -3,22 +3,26 @@ package io.parley.server.transport.socketio;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.parley.protocol.ChannelName;
 import io.parley.protocol.ErrorCode;
 import io.parley.protocol.Limits;
 import io.parley.protocol.Position;
 import io.parley.protocol.ServerFrame;
 import io.parley.protocol.codec.FieldReader;
 import io.parley.protocol.codec.FrameDecodeException;
+import io.parley.server.auth.Identity;
+import io.parley.server.auth.TokenRejectedException;
+import io.parley.server.auth.TokenVerifier;
 import io.parley.server.hub.Hub;
+import io.parley.server.hub.PublishRefusedException;
 import io.parley.server.hub.Session;
 
 /**
  * Parley's channels as Socket.IO events on namespace {@code /}: CONNECT opens a hub session ({@code
- * auth: {token?, clientId?}}), {@code subscribe}, {@code unsubscribe} and {@code publish} are
- * answered through their acks, and the hub's messages come back as {@code message} events through a
- * {@link ChannelSink}. Translates only; the hub decides. Thread-safe; handlers run on the
- * connection's event loop and never block.
+ * auth: {token?, clientId?}}, the token verified as on every transport), {@code subscribe}, {@code
+ * unsubscribe}, {@code publish} and {@code auth} (an in-band token refresh) are answered through
+ * their acks, and the hub's messages come back as {@code message} events through a {@link
+ * ChannelSink}. Translates only; the hub decides. Thread-safe; handlers run on the connection's
+ * event loop and never block.
  */
 final class ChannelEvents {
   private static final System.Logger LOG = System.getLogger(ChannelEvents.class.getName());
@@ -27,9 +31,11 @@ final class ChannelEvents {
   private static final String SINK = "parley.sink";
 
   private final Hub hub;
+  private final TokenVerifier tokens;
 
-  ChannelEvents(Hub hub) {
+  ChannelEvents(Hub hub, TokenVerifier tokens) {
     this.hub = hub;
+    this.tokens = tokens;
   }
 
   /** Registers the connect check and the channel events on {@code root}. */
@@ -37,27 +43,67 @@ final class ChannelEvents {
     root.onConnect(this::open)
         .on("subscribe", this::subscribe)
         .on("unsubscribe", this::unsubscribe)
-        .on("publish", this::publish);
+        .on("publish", this::publish)
+        .on("auth", this::refresh);
   }
 
   private ObjectNode open(NamespaceSocket socket, JsonNode auth) {
     String clientId;
+    String token;
     try {
       FieldReader fields = FieldReader.of(auth);
       clientId = fields.optionalString("clientId", Limits.MAX_ID_LENGTH);
-      fields.optionalString("token", Limits.MAX_TOKEN_LENGTH);
+      token = fields.optionalString("token", Limits.MAX_TOKEN_LENGTH);
     } catch (FrameDecodeException e) {
-      ObjectNode refusal = SocketJson.NODES.objectNode().put("message", "auth: " + e.getMessage());
-      refusal.set("data", ChannelSink.error(asError(e)).get("error"));
-      return refusal;
+      return refusal("auth: " + e.getMessage(), asError(e));
+    }
+    Identity identity;
+    try {
+      identity = tokens.verify(token);
+    } catch (TokenRejectedException e) {
+      return refusal(
+          e.getMessage(), ServerFrame.Error.of(null, e.code(), e.getMessage(), "auth.token"));
     }
     ChannelSink sink = new ChannelSink(socket);
-    // Tokens are not verified yet (anonymous access), as on /ws.
-    Session session = hub.open(sink, clientId == null ? socket.id() : clientId, null);
+    Session session = hub.open(sink, clientId == null ? socket.id() : clientId, identity);
     socket.attribute(SESSION, session);
     socket.attribute(SINK, sink);
     socket.onDisconnect(reason -> hub.close(session));
     return null;
+  }
+
+  /**
+   * CONNECT_ERROR payload: {@code {message, data: {code, category, message, retryable, field}}}.
+   */
+  private static ObjectNode refusal(String message, ServerFrame.Error error) {
+    ObjectNode refusal = SocketJson.NODES.objectNode().put("message", message);
+    refusal.set("data", ChannelSink.error(error).get("error"));
+    return refusal;
+  }
+
+  /** {@code auth {token}}: an in-band refresh; a refused token closes the connection. */
+  private void refresh(NamespaceSocket socket, ArrayNode args, Ack ack) {
+    ServerFrame.Error refused;
+    try {
+      String token = FieldReader.of(args.get(0)).requiredString("token", Limits.MAX_TOKEN_LENGTH);
+      refused = hub.refresh(socket.attribute(SESSION), tokens.verify(token));
+    } catch (FrameDecodeException e) {
+      reject(ack, e);
+      return;
+    } catch (TokenRejectedException e) {
+      refused = ServerFrame.Error.of(null, e.code(), e.getMessage(), "token");
+    }
+    if (refused == null) {
+      if (ack != null) {
+        ack.send(SocketJson.NODES.objectNode().put("ok", true));
+      }
+      return;
+    }
+    if (ack != null) {
+      ack.send(ChannelSink.error(refused));
+    }
+    ChannelSink sink = socket.attribute(SINK);
+    sink.close(refused);
   }
 
   private void subscribe(NamespaceSocket socket, ArrayNode args, Ack ack) {
@@ -105,26 +151,16 @@ final class ChannelEvents {
       reject(ack, e);
       return;
     }
-    if (channel.startsWith(ChannelName.SESSION_PREFIX)) {
-      if (ack != null) {
-        ack.send(
-            ChannelSink.error(
-                ServerFrame.Error.of(
-                    id,
-                    ErrorCode.CHANNEL_RESERVED,
-                    "clients cannot publish to session channels; backends can, over HTTP",
-                    "channel")));
-      }
-      return;
-    }
     Session session = socket.attribute(SESSION);
-    hub.publish(session.clientId(), id, channel, event, data)
+    hub.publish(session, id, channel, event, data)
         .whenComplete(
             (appended, failure) -> {
               if (ack == null) {
                 return;
               }
-              if (failure != null) {
+              if (failure instanceof PublishRefusedException refused) {
+                ack.send(ChannelSink.error(refused.error()));
+              } else if (failure != null) {
                 LOG.log(System.Logger.Level.ERROR, "publish to " + channel + " failed", failure);
                 ack.send(
                     ChannelSink.error(

@@ -1,17 +1,21 @@
 package io.parley.server.transport.websocket;
 
-import io.parley.protocol.ChannelName;
 import io.parley.protocol.ClientFrame;
 import io.parley.protocol.ErrorCode;
 import io.parley.protocol.ServerFrame;
 import io.parley.protocol.codec.FrameCodec;
 import io.parley.protocol.codec.FrameDecodeException;
+import io.parley.server.auth.Identity;
+import io.parley.server.auth.TokenRejectedException;
+import io.parley.server.auth.TokenVerifier;
 import io.parley.server.config.RealtimeConfig;
 import io.parley.server.config.ServerWiring.NodeIdentity;
 import io.parley.server.hub.Hub;
+import io.parley.server.hub.PublishRefusedException;
 import io.parley.server.hub.Session;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
+import io.quarkus.websockets.next.HandshakeRequest;
 import io.quarkus.websockets.next.OnClose;
 import io.quarkus.websockets.next.OnOpen;
 import io.quarkus.websockets.next.OnTextMessage;
@@ -19,8 +23,11 @@ import io.quarkus.websockets.next.WebSocket;
 import io.quarkus.websockets.next.WebSocketConnection;
 import io.smallrye.common.annotation.NonBlocking;
 import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpHeaders;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -41,6 +48,7 @@ public class NativeWebSocketEndpoint {
   @Inject FrameCodec codec;
   @Inject RealtimeConfig config;
   @Inject NodeIdentity node;
+  @Inject TokenVerifier tokens;
 
   private long heartbeatTimer = -1;
 
@@ -114,9 +122,8 @@ public class NativeWebSocketEndpoint {
       hub.unsubscribe(session, unsubscribe.id(), unsubscribe.channel());
     } else if (frame instanceof ClientFrame.Publish publish) {
       publish(state, session, publish);
-    } else if (frame instanceof ClientFrame.Auth) {
-      // Tokens are not verified yet (anonymous access); accepting a refresh changes nothing.
-      return;
+    } else if (frame instanceof ClientFrame.Auth auth) {
+      refresh(state, session, auth);
     }
   }
 
@@ -130,7 +137,14 @@ public class NativeWebSocketEndpoint {
               "type"));
       return;
     }
-    Session session = hub.open(state, hello.clientId(), null);
+    Identity identity;
+    try {
+      identity = tokens.verify(hello.token() != null ? hello.token() : upgradeToken(state));
+    } catch (TokenRejectedException e) {
+      state.close(ServerFrame.Error.of(null, e.code(), e.getMessage(), "token"));
+      return;
+    }
+    Session session = hub.open(state, hello.clientId(), identity);
     state.greeted(session);
     state.send(
         new ServerFrame.Welcome(
@@ -140,21 +154,48 @@ public class NativeWebSocketEndpoint {
             node.id()));
   }
 
-  private void publish(NativeConnection state, Session session, ClientFrame.Publish publish) {
-    if (publish.channel().startsWith(ChannelName.SESSION_PREFIX)) {
-      state.send(
-          ServerFrame.Error.of(
-              publish.id(),
-              ErrorCode.CHANNEL_RESERVED,
-              "clients cannot publish to session channels; backends can, over HTTP",
-              "channel"));
-      return;
+  /** An in-band token refresh: a bad token, or another subject, closes the connection. */
+  private void refresh(NativeConnection state, Session session, ClientFrame.Auth auth) {
+    ServerFrame.Error refused;
+    try {
+      refused = hub.refresh(session, tokens.verify(auth.token()));
+    } catch (TokenRejectedException e) {
+      refused = ServerFrame.Error.of(null, e.code(), e.getMessage(), "token");
     }
-    hub.publish(
-            session.clientId(), publish.id(), publish.channel(), publish.event(), publish.data())
+    if (refused != null) {
+      state.close(refused);
+    }
+  }
+
+  /**
+   * The token presented on the upgrade: {@code Authorization: Bearer} first, else the {@code
+   * access_token} query parameter (for browsers, which cannot set headers on a WebSocket).
+   */
+  private static String upgradeToken(NativeConnection state) {
+    HandshakeRequest request = state.connection().handshakeRequest();
+    String authorization = request.header(HttpHeaders.AUTHORIZATION.toString());
+    if (authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
+      return authorization.substring(7).trim();
+    }
+    String query = request.query();
+    if (query == null) {
+      return null;
+    }
+    for (String pair : query.split("&")) {
+      if (pair.startsWith("access_token=")) {
+        return URLDecoder.decode(pair.substring("access_token=".length()), StandardCharsets.UTF_8);
+      }
+    }
+    return null;
+  }
+
+  private void publish(NativeConnection state, Session session, ClientFrame.Publish publish) {
+    hub.publish(session, publish.id(), publish.channel(), publish.event(), publish.data())
         .whenComplete(
             (appended, failure) -> {
-              if (failure != null) {
+              if (failure instanceof PublishRefusedException refused) {
+                state.send(refused.error());
+              } else if (failure != null) {
                 LOG.log(System.Logger.Level.ERROR, "publish to " + publish.channel(), failure);
                 state.send(
                     ServerFrame.Error.of(

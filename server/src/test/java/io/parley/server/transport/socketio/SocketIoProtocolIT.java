@@ -42,7 +42,7 @@ class SocketIoProtocolIT {
   void connectAcceptsAnAuthPayloadWithAClientId() {
     client.handshake();
 
-    client.push("40{\"token\":\"t\",\"clientId\":\"client-1\"}");
+    client.push("40{\"clientId\":\"client-1\"}");
 
     assertThat(client.pollUntilData()).startsWith("40{\"sid\":");
   }
