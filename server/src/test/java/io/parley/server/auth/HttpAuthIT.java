@@ -12,10 +12,8 @@ import io.quarkus.test.junit.TestProfile;
 import io.restassured.specification.RequestSpecification;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /** Tokens on the stateless HTTP transport: poll and publish. */
@@ -25,18 +23,8 @@ class HttpAuthIT {
   private static final String POLL =
       "{\"clientId\":\"p\",\"subscriptions\":{\"jobs:1\":null},\"waitMs\":0}";
 
-  static Stream<Arguments> refusedTokens() {
-    return Stream.of(
-        Arguments.of(null, ErrorCode.TOKEN_MISSING),
-        Arguments.of("not-a-jwt", ErrorCode.TOKEN_MALFORMED),
-        Arguments.of(TestTokens.expired("alice"), ErrorCode.TOKEN_EXPIRED),
-        Arguments.of(TestTokens.badlySigned("alice"), ErrorCode.TOKEN_SIGNATURE_INVALID),
-        Arguments.of(TestTokens.wrongAudience("alice"), ErrorCode.TOKEN_AUDIENCE_INVALID),
-        Arguments.of(TestTokens.wrongIssuer("alice"), ErrorCode.TOKEN_ISSUER_INVALID));
-  }
-
   @ParameterizedTest
-  @MethodSource("refusedTokens")
+  @MethodSource("io.parley.server.testing.TestTokens#refusals")
   void pollAndPublishRefuseABadTokenWith401AndItsCode(String token, ErrorCode code) {
     request(token)
         .body(POLL)

@@ -17,10 +17,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /** Tokens on {@code /ws}: where they go, every refusal's code, channel grants and refresh. */
@@ -30,18 +28,8 @@ class NativeAuthIT {
   @TestHTTPResource("/")
   URL base;
 
-  static Stream<Arguments> refusedTokens() {
-    return Stream.of(
-        Arguments.of(null, ErrorCode.TOKEN_MISSING),
-        Arguments.of("not-a-jwt", ErrorCode.TOKEN_MALFORMED),
-        Arguments.of(TestTokens.expired("alice"), ErrorCode.TOKEN_EXPIRED),
-        Arguments.of(TestTokens.badlySigned("alice"), ErrorCode.TOKEN_SIGNATURE_INVALID),
-        Arguments.of(TestTokens.wrongAudience("alice"), ErrorCode.TOKEN_AUDIENCE_INVALID),
-        Arguments.of(TestTokens.wrongIssuer("alice"), ErrorCode.TOKEN_ISSUER_INVALID));
-  }
-
   @ParameterizedTest
-  @MethodSource("refusedTokens")
+  @MethodSource("io.parley.server.testing.TestTokens#refusals")
   void helloWithARefusedTokenGetsItsCodeAndTheConnectionIsClosed(String token, ErrorCode code) {
     try (WsTestClient client = WsTestClient.connect(base.toString())) {
       client.send(new ClientFrame.Hello(token, "c"));

@@ -23,13 +23,11 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
-import java.util.stream.Stream;
 import org.json.JSONException;
 import org.json.JSONObject;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
@@ -51,18 +49,8 @@ class SocketIoAuthIT {
     sockets.forEach(Socket::close);
   }
 
-  static Stream<Arguments> refusedTokens() {
-    return Stream.of(
-        Arguments.of(null, ErrorCode.TOKEN_MISSING),
-        Arguments.of("not-a-jwt", ErrorCode.TOKEN_MALFORMED),
-        Arguments.of(TestTokens.expired("alice"), ErrorCode.TOKEN_EXPIRED),
-        Arguments.of(TestTokens.badlySigned("alice"), ErrorCode.TOKEN_SIGNATURE_INVALID),
-        Arguments.of(TestTokens.wrongAudience("alice"), ErrorCode.TOKEN_AUDIENCE_INVALID),
-        Arguments.of(TestTokens.wrongIssuer("alice"), ErrorCode.TOKEN_ISSUER_INVALID));
-  }
-
   @ParameterizedTest
-  @MethodSource("refusedTokens")
+  @MethodSource("io.parley.server.testing.TestTokens#refusals")
   void connectWithARefusedTokenGetsConnectErrorWithItsCode(String token, ErrorCode code)
       throws JSONException {
     Object outcome = connect(token, new String[] {"websocket"});

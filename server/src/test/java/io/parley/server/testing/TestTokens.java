@@ -1,5 +1,6 @@
 package io.parley.server.testing;
 
+import io.parley.protocol.ErrorCode;
 import io.smallrye.jwt.build.Jwt;
 import io.smallrye.jwt.build.JwtClaimsBuilder;
 import java.security.KeyPairGenerator;
@@ -8,6 +9,8 @@ import java.security.PrivateKey;
 import java.time.Instant;
 import java.util.List;
 import java.util.Set;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.provider.Arguments;
 
 /**
  * Tokens for tests, signed with the test key pair the {@code test} profile trusts ({@code
@@ -64,6 +67,20 @@ public final class TestTokens {
   /** A token from another issuer. */
   public static String wrongIssuer(String subject) {
     return claims(subject).issuer("https://elsewhere.test").claim("channels", List.of("*")).sign();
+  }
+
+  /**
+   * Every way a token is refused, with the code each transport must answer: arguments {@code (token
+   * or null, ErrorCode)} for a {@code @MethodSource}.
+   */
+  public static Stream<Arguments> refusals() {
+    return Stream.of(
+        Arguments.of(null, ErrorCode.TOKEN_MISSING),
+        Arguments.of("not-a-jwt", ErrorCode.TOKEN_MALFORMED),
+        Arguments.of(expired("alice"), ErrorCode.TOKEN_EXPIRED),
+        Arguments.of(badlySigned("alice"), ErrorCode.TOKEN_SIGNATURE_INVALID),
+        Arguments.of(wrongAudience("alice"), ErrorCode.TOKEN_AUDIENCE_INVALID),
+        Arguments.of(wrongIssuer("alice"), ErrorCode.TOKEN_ISSUER_INVALID));
   }
 
   private static PrivateKey strangerKey() {
