@@ -3,6 +3,8 @@ package io.parley.microbench;
 import com.fasterxml.jackson.databind.node.IntNode;
 import io.parley.protocol.ServerFrame;
 import io.parley.protocol.time.Ticker;
+import io.parley.server.auth.ChannelPatterns;
+import io.parley.server.auth.Identity;
 import io.parley.server.backplane.memory.MemoryBackplane;
 import io.parley.server.hub.ChannelMessage;
 import io.parley.server.hub.Hub;
@@ -30,6 +32,12 @@ import org.openjdk.jmh.infra.Blackhole;
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
 public class HubFanOutBenchmark {
+  private static final Identity EVERYTHING =
+      Identity.anonymous(
+          ChannelPatterns.of(java.util.List.of("*")),
+          ChannelPatterns.of(java.util.List.of("*")),
+          true);
+
   @Param({"1000"})
   public int subscribers;
 
@@ -50,14 +58,15 @@ public class HubFanOutBenchmark {
             () -> "bench");
     hub = new Hub(backplane, () -> "s" + ids.incrementAndGet(), System::currentTimeMillis, 4096);
     for (int i = 0; i < subscribers; i++) {
-      Session session = hub.open(new EncodingSink(), "c" + i, null);
+      Session session = hub.open(new EncodingSink(), "c" + i, EVERYTHING);
       hub.subscribe(session, "r", "bench:fanout", null);
     }
   }
 
   @Benchmark
   public Object publishToAllSubscribers() {
-    return hub.publish("pub", "p" + ids.incrementAndGet(), "bench:fanout", "e", IntNode.valueOf(1))
+    return hub.publish(
+            EVERYTHING, "pub", "p" + ids.incrementAndGet(), "bench:fanout", "e", IntNode.valueOf(1))
         .toCompletableFuture()
         .join();
   }

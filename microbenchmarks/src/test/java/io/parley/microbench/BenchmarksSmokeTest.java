@@ -17,7 +17,7 @@ class BenchmarksSmokeTest {
   void everyBenchmarkRuns() throws RunnerException {
     Options options =
         new OptionsBuilder()
-            .include("io\\.parley\\.microbench\\..*Benchmark")
+            .include("io\\.parley\\.(microbench|server\\.transport\\.socketio)\\..*Benchmark")
             .forks(0)
             .warmupIterations(0)
             .measurementIterations(1)
@@ -26,6 +26,6 @@ class BenchmarksSmokeTest {
             .shouldFailOnError(true)
             .build();
     Collection<RunResult> results = new Runner(options).run();
-    assertThat(results).hasSize(5);
+    assertThat(results).hasSize(7);
   }
 }
