@@ -28,9 +28,8 @@ import net.jqwik.api.Tuple;
  * {@code POST /realtime/poll} or {@code /realtime/publish}, reading them yields a validated request
  * or a {@link FrameDecodeException} that becomes a 400/413 problem naming the field; nothing else
  * may escape (it would become a 500). Seeds are fixed so a run is repeatable; the tries come from
- * {@code jqwik.tries.default} in {@code junit-platform.properties}. For a longer run: {@code ./mvnw
- * -B -pl server -am verify -Dtest='*FuzzTest' -Dsurefire.failIfNoSpecifiedTests=false
- * -Djqwik.tries.default=100000}.
+ * {@code jqwik.tries.default} in the server pom. For a longer run: {@code ./mvnw -B -pl server -am
+ * verify -Dtest='*FuzzTest' -Dsurefire.failIfNoSpecifiedTests=false -Djqwik.tries.default=100000}.
  */
 class HttpBodyFuzzTest {
   static final int MAX_BODY_BYTES = 4096;

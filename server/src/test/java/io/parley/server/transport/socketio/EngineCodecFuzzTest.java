@@ -17,9 +17,8 @@ import net.jqwik.api.Tuple;
  * a client sends, decoding yields packets or throws {@link MalformedPacketException} (the session
  * is then closed with a 400); nothing else may escape. Valid packets and payloads survive an encode
  * and decode unchanged. Seeds are fixed so a run is repeatable; the tries come from {@code
- * jqwik.tries.default} in {@code junit-platform.properties}. For a longer run: {@code ./mvnw -B -pl
- * server -am verify -Dtest='*FuzzTest' -Dsurefire.failIfNoSpecifiedTests=false
- * -Djqwik.tries.default=100000}.
+ * jqwik.tries.default} in the server pom. For a longer run: {@code ./mvnw -B -pl server -am verify
+ * -Dtest='*FuzzTest' -Dsurefire.failIfNoSpecifiedTests=false -Djqwik.tries.default=100000}.
  */
 class EngineCodecFuzzTest {
 

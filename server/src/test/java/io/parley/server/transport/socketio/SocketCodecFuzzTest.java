@@ -28,9 +28,9 @@ import net.jqwik.api.Tuple;
  * MalformedPacketException} (the connection is then closed); nothing else may escape. Parsed
  * packets survive an encode and parse unchanged, packets with binary data survive the trip through
  * the decoder, and a placeholder that names no attachment is always rejected. Seeds are fixed so a
- * run is repeatable; the tries come from {@code jqwik.tries.default} in {@code
- * junit-platform.properties}. For a longer run: {@code ./mvnw -B -pl server -am verify
- * -Dtest='*FuzzTest' -Dsurefire.failIfNoSpecifiedTests=false -Djqwik.tries.default=100000}.
+ * run is repeatable; the tries come from {@code jqwik.tries.default} in the server pom. For a
+ * longer run: {@code ./mvnw -B -pl server -am verify -Dtest='*FuzzTest'
+ * -Dsurefire.failIfNoSpecifiedTests=false -Djqwik.tries.default=100000}.
  */
 class SocketCodecFuzzTest {
   private static final int MAX_ATTACHMENT_BYTES = 64;
