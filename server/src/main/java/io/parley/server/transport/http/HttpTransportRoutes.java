@@ -3,10 +3,8 @@ package io.parley.server.transport.http;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.parley.protocol.ErrorCode;
-import io.parley.protocol.Limits;
 import io.parley.protocol.Position;
 import io.parley.protocol.ServerFrame;
-import io.parley.protocol.codec.FieldReader;
 import io.parley.protocol.codec.FrameCodec;
 import io.parley.protocol.codec.FrameDecodeException;
 import io.parley.server.auth.Identity;
@@ -75,7 +73,7 @@ public class HttpTransportRoutes {
           PollRequest.read(
               parse(context), config.poll().maxWait().toMillis(), config.poll().maxChannels());
     } catch (FrameDecodeException e) {
-      problem(e).send(context);
+      Problem.of(e).send(context);
       return;
     }
     Identity identity = identify(context, request.token());
@@ -200,29 +198,20 @@ public class HttpTransportRoutes {
   }
 
   private void publish(RoutingContext context) {
-    String channel;
-    String event;
-    JsonNode data;
-    String id;
-    String clientId;
-    try {
-      FieldReader fields = FieldReader.of(parse(context));
-      channel = fields.channel("channel");
-      event = fields.requiredString("event", Limits.MAX_EVENT_LENGTH);
-      data = fields.anyValue("data");
-      id = fields.optionalString("id", Limits.MAX_ID_LENGTH);
-      clientId = fields.optionalString("clientId", Limits.MAX_ID_LENGTH);
-    } catch (FrameDecodeException e) {
-      problem(e).send(context);
-      return;
-    }
     Identity identity = identify(context, null);
     if (identity == null) {
       return;
     }
-    String publisher = clientId == null ? ANONYMOUS_PUBLISHER : clientId;
-    String publishId = id == null ? ServerWiring.randomId(12) : id;
-    hub.publish(identity, publisher, publishId, channel, event, data)
+    PublishRequest request;
+    try {
+      request = PublishRequest.read(parse(context));
+    } catch (FrameDecodeException e) {
+      Problem.of(e).send(context);
+      return;
+    }
+    String publisher = request.clientId() == null ? ANONYMOUS_PUBLISHER : request.clientId();
+    String publishId = request.id() == null ? ServerWiring.randomId(12) : request.id();
+    hub.publish(identity, publisher, publishId, request.channel(), request.event(), request.data())
         .whenComplete(
             (appended, failure) -> {
               if (failure instanceof PublishRefusedException refused) {
@@ -279,12 +268,7 @@ public class HttpTransportRoutes {
   }
 
   private JsonNode parse(RoutingContext context) {
-    String text = context.body() == null ? null : context.body().asString();
-    if (text == null || text.isBlank()) {
-      throw new FrameDecodeException(
-          ErrorCode.BAD_JSON, null, null, "the request body must be a JSON object; it was empty");
-    }
-    return codec.parseObject(text);
+    return RequestBody.parse(codec, context.body() == null ? null : context.body().asString());
   }
 
   private void failed(RoutingContext context) {
@@ -304,11 +288,6 @@ public class HttpTransportRoutes {
     LOG.log(System.Logger.Level.ERROR, "HTTP " + context.normalizedPath() + " failed", failure);
     new Problem(500, ErrorCode.INTERNAL, "the server failed; retry the request", null)
         .send(context);
-  }
-
-  private static Problem problem(FrameDecodeException e) {
-    int status = e.code() == ErrorCode.FRAME_TOO_LARGE ? 413 : 400;
-    return new Problem(status, e.code(), e.getMessage(), e.field());
   }
 
   private record ChannelGap(String channel, Replay.Gap gap) {}

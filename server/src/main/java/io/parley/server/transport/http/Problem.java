@@ -3,6 +3,7 @@ package io.parley.server.transport.http;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import io.parley.protocol.ErrorCode;
+import io.parley.protocol.codec.FrameDecodeException;
 import io.vertx.ext.web.RoutingContext;
 import java.io.IOException;
 import java.io.StringWriter;
@@ -20,6 +21,12 @@ import java.util.Locale;
  */
 record Problem(int status, ErrorCode code, String detail, String field) {
   private static final JsonFactory JSON = new JsonFactory();
+
+  /** The answer to a request whose body was rejected: 413 when too large, otherwise 400. */
+  static Problem of(FrameDecodeException rejection) {
+    int status = rejection.code() == ErrorCode.FRAME_TOO_LARGE ? 413 : 400;
+    return new Problem(status, rejection.code(), rejection.getMessage(), rejection.field());
+  }
 
   /** The problem type URI of a code: a URN, since Parley has no problem pages to link. */
   static String typeOf(ErrorCode code) {

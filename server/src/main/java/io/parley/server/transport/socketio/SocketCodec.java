@@ -196,11 +196,12 @@ final class SocketCodec {
         JsonNode num = data.get("num");
         if (num == null
             || !num.isIntegralNumber()
-            || num.asInt() < 0
-            || num.asInt() >= buffers.size()) {
+            || !num.canConvertToInt()
+            || num.intValue() < 0
+            || num.intValue() >= buffers.size()) {
           throw new MalformedPacketException("illegal attachment placeholder " + data);
         }
-        return BinaryNode.valueOf(buffers.get(num.asInt()));
+        return BinaryNode.valueOf(buffers.get(num.intValue()));
       }
       ObjectNode object = (ObjectNode) data;
       for (Map.Entry<String, JsonNode> field : object.properties()) {
