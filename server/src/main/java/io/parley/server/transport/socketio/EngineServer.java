@@ -84,7 +84,17 @@ final class EngineServer {
         String body = routing.body() == null ? "" : routing.body().asString("UTF-8");
         socket.execute(
             () -> {
-              int status = socket.onPollData(body == null ? "" : body);
+              int status;
+              try {
+                status = socket.onPollData(body == null ? "" : body);
+              } catch (RuntimeException e) {
+                // A bug in a handler must not leave the request hanging: answer, and drop the
+                // session, whose state is now unknown.
+                LOG.log(System.Logger.Level.ERROR, "polling data of " + socket + " failed", e);
+                socket.abort("server error");
+                response.setStatusCode(500).end();
+                return;
+              }
               if (status == 200) {
                 response.putHeader("Content-Type", "text/html").end("ok");
               } else {

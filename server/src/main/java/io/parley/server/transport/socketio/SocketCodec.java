@@ -27,6 +27,9 @@ final class SocketCodec {
 
   private static final String PLACEHOLDER = "_placeholder";
 
+  /** Most attachments one packet may announce: the reference parser's {@code maxAttachments}. */
+  static final int MAX_ATTACHMENTS = 10;
+
   private SocketCodec() {}
 
   /** The Engine.IO message packets of {@code packet}: its text, then one per attachment. */
@@ -128,6 +131,11 @@ final class SocketCodec {
         throw new MalformedPacketException("illegal attachments in a binary packet");
       }
       attachments = Integer.parseInt(text.substring(i, dash));
+      if (attachments > MAX_ATTACHMENTS) {
+        // Empty attachments cost no bytes, so the byte limit alone would not bound them.
+        throw new MalformedPacketException(
+            "a binary packet may announce at most " + MAX_ATTACHMENTS + " attachments");
+      }
       i = dash + 1;
     }
     String namespace = "/";
@@ -139,7 +147,7 @@ final class SocketCodec {
     }
     Long id = null;
     int idEnd = i;
-    while (idEnd < text.length() && Character.isDigit(text.charAt(idEnd)) && idEnd - i < 16) {
+    while (idEnd < text.length() && isAsciiDigit(text.charAt(idEnd)) && idEnd - i < 16) {
       idEnd++;
     }
     if (idEnd > i) {
@@ -162,11 +170,16 @@ final class SocketCodec {
 
   private static boolean digits(String text, int from, int to) {
     for (int i = from; i < to; i++) {
-      if (!Character.isDigit(text.charAt(i))) {
+      if (!isAsciiDigit(text.charAt(i))) {
         return false;
       }
     }
     return true;
+  }
+
+  /** ASCII digits only, as the reference parser (not {@link Character#isDigit}). */
+  private static boolean isAsciiDigit(char c) {
+    return c >= '0' && c <= '9';
   }
 
   private static boolean isPayloadValid(SocketPacketType type, JsonNode data) {

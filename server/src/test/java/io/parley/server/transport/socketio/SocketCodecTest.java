@@ -13,6 +13,23 @@ import org.junit.jupiter.params.provider.ValueSource;
 class SocketCodecTest {
 
   @Test
+  void aBinaryPacketMayAnnounceAtMostTenAttachmentsAsTheReferenceParser() {
+    assertThat(SocketCodec.parse("510-[\"e\"]").attachments()).isEqualTo(10);
+    // Empty attachments cost no bytes: without a count limit they would grow without bound.
+    assertThatThrownBy(() -> SocketCodec.parse("511-[\"e\"]"))
+        .isInstanceOf(MalformedPacketException.class)
+        .hasMessageContaining("at most 10 attachments");
+  }
+
+  @Test
+  void onlyAsciiDigitsCountInAckIdsAndAttachmentCounts() {
+    assertThatThrownBy(() -> SocketCodec.parse("5\u0663-[\"e\"]"))
+        .isInstanceOf(MalformedPacketException.class);
+    assertThatThrownBy(() -> SocketCodec.parse("2\u0663[\"e\"]"))
+        .isInstanceOf(MalformedPacketException.class);
+  }
+
+  @Test
   void parsesNamespaceAckIdAndPayloadLikeTheReferenceDecoder() {
     SocketPacket packet = SocketCodec.parse("2/custom,12[\"hello\",{\"b\":1,\"a\":2}]").packet();
 
