@@ -104,6 +104,7 @@ final class ConnectionSupervisor {
   private String token;
   private boolean tokenKnown;
   private int authRetries;
+
   private boolean started;
   private boolean closed;
   private ParleyException terminal;
@@ -339,6 +340,43 @@ final class ConnectionSupervisor {
     return true;
   }
 
+  /**
+   * The server says the connection's token has expired and waits a grace period for a fresh one
+   * in-band: ask the supplier and send the answer on this connection, which stays up with its
+   * subscriptions, positions and outbox. As after a rejection the supplier is asked once: the same
+   * token (or none) cannot pass, so the client gives up with {@code TOKEN_EXPIRED}. A supplier that
+   * throws counts as a failed connection: the client reconnects after the backoff delay and asks it
+   * again then.
+   */
+  private void refreshToken(Link link, ServerFrame.Error request) {
+    String fresh;
+    try {
+      fresh = options.tokenSupplier().token();
+    } catch (RuntimeException e) {
+      tokenKnown = false;
+      linkFailed(
+          link,
+          new ConnectionException(
+              "the server asked for a fresh token and the token supplier failed: " + e,
+              link.kind,
+              ErrorCode.TOKEN_REFRESH_REQUIRED,
+              e));
+      return;
+    }
+    if (fresh == null || fresh.equals(link.token)) {
+      giveUp(
+          new AuthenticationException(
+              "the token expired and the token supplier has no other (" + request.message() + ")",
+              ErrorCode.TOKEN_EXPIRED,
+              link.kind));
+      return;
+    }
+    LOG.log(Level.DEBUG, "sending a fresh token on {0}", link.kind);
+    link.token = fresh;
+    token = fresh;
+    link.connection.send(new ClientFrame.Auth(fresh));
+  }
+
   private void giveUp(ParleyException cause) {
     terminal = cause;
     cancelTimers();
@@ -356,6 +394,7 @@ final class ConnectionSupervisor {
 
   private Link open(Transport kind, Role role) {
     Link link = new Link(kind, role);
+    link.token = token;
     link.connectTimer = loop.schedule(options.connectTimeout(), () -> connectTimedOut(link));
     try {
       link.connection =
@@ -813,6 +852,10 @@ final class ConnectionSupervisor {
       LOG.log(Level.DEBUG, "error for unknown request {0}: {1}", error.id(), error.message());
       return;
     }
+    if (error.code() == ErrorCode.TOKEN_REFRESH_REQUIRED) {
+      refreshToken(link, error);
+      return;
+    }
     ParleyException cause = errorCause(link.kind, error);
     if (error.category() == ErrorCategory.AUTHENTICATION
         || error.category() == ErrorCategory.CONNECTION) {
@@ -1041,6 +1084,10 @@ final class ConnectionSupervisor {
     final Set<String> requested = new HashSet<>();
     final Set<String> confirmed = new HashSet<>();
     ClientTransport.Connection connection;
+
+    /** The token this connection presented last (on connect or in-band). */
+    String token;
+
     Cancellable connectTimer;
     ServerFrame.Welcome welcome;
     boolean established;
