@@ -60,6 +60,9 @@ final class ConnectionSupervisor {
   /** Round-trip samples above this are discarded as clock confusion. */
   private static final long MAX_ROUND_TRIP_MILLIS = 600_000;
 
+  /** The longest {@code Retry-After} honoured; a server asking for more gets this. */
+  static final Duration MAX_RETRY_AFTER = Duration.ofMinutes(5);
+
   private enum Role {
     /** Tried by a connection round while there is no connection. */
     MAIN,
@@ -104,6 +107,9 @@ final class ConnectionSupervisor {
   private String token;
   private boolean tokenKnown;
   private int authRetries;
+
+  /** The longest {@code Retry-After} a server named since the last round was scheduled. */
+  private Duration serverDelay;
 
   private boolean started;
   private boolean closed;
@@ -289,6 +295,14 @@ final class ConnectionSupervisor {
       }
       return;
     }
+    Duration retryAfter = retryAfter(cause);
+    if (retryAfter != null) {
+      // The server is there but busy: other transports would reach the same busy server, so the
+      // round ends here and the next one waits at least as long as it asked.
+      noSoonerThan(retryAfter);
+      roundFailed(cause);
+      return;
+    }
     ladder.recordFailure(link.kind);
     if (!options.fallbackDelay().isZero() && roundIndex < round.size()) {
       retryTimer = loop.schedule(options.fallbackDelay(), this::tryNextInRound);
@@ -313,6 +327,10 @@ final class ConnectionSupervisor {
       return;
     }
     Duration delay = backoff.nextDelay();
+    if (serverDelay != null && serverDelay.compareTo(delay) > 0) {
+      delay = serverDelay;
+    }
+    serverDelay = null;
     setStatus(ConnectionStatus.RECONNECTING, cause);
     delivery.reconnectScheduled(new ReconnectScheduled(backoff.attempt(), delay, cause));
     retryTimer = loop.schedule(delay, this::beginRound);
@@ -375,6 +393,25 @@ final class ConnectionSupervisor {
     link.token = fresh;
     token = fresh;
     link.connection.send(new ClientFrame.Auth(fresh));
+  }
+
+  /** The server's {@code Retry-After} carried by {@code cause}, capped, or {@code null}. */
+  private static Duration retryAfter(ParleyException cause) {
+    if (!(cause instanceof ConnectionException connection)) {
+      return null;
+    }
+    Duration asked = connection.retryAfter().orElse(null);
+    if (asked == null || asked.isNegative()) {
+      return null;
+    }
+    return asked.compareTo(MAX_RETRY_AFTER) > 0 ? MAX_RETRY_AFTER : asked;
+  }
+
+  /** The next round starts no sooner than {@code delay} from when it is scheduled. */
+  private void noSoonerThan(Duration delay) {
+    if (delay != null && (serverDelay == null || delay.compareTo(serverDelay) > 0)) {
+      serverDelay = delay;
+    }
   }
 
   private void giveUp(ParleyException cause) {
@@ -521,6 +558,7 @@ final class ConnectionSupervisor {
       ladder.recordFailure(link.kind);
     }
     changeTransport(null);
+    noSoonerThan(retryAfter(cause));
     if (cause instanceof AuthenticationException rejected) {
       if (renewToken(rejected)) {
         if (authRetries == 1) {

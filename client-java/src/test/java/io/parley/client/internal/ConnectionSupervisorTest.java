@@ -683,4 +683,46 @@ class ConnectionSupervisorTest {
     assertThat(fixture.transports.opened()).hasSize(1);
     assertThat(client.status()).isEqualTo(FAILED);
   }
+
+  @Test
+  void waitsAtLeastTheServersRetryAfterBeforeTheNextRound() {
+    fixture.builder.transports(WEBSOCKET, HTTP_LONG_POLL);
+    RealParleyClient client = fixture.start();
+    client.connect();
+    fixture.run();
+
+    fixture.transports.last().busy(Duration.ofSeconds(60));
+    fixture.run();
+
+    // The busy server ends the round: the next transport would reach the same server.
+    assertThat(fixture.transports.openedKinds()).containsExactly(WEBSOCKET);
+    listener.takeStatus(DISCONNECTED, CONNECTING);
+    listener.takeStatus(CONNECTING, RECONNECTING);
+    assertThat(listener.takeReconnect(1).delay()).isEqualTo(Duration.ofSeconds(60));
+    fixture.advance(Duration.ofSeconds(59));
+    assertThat(fixture.transports.opened()).hasSize(1);
+    fixture.advance(Duration.ofSeconds(1));
+    assertThat(fixture.transports.openedKinds()).containsExactly(WEBSOCKET, WEBSOCKET);
+    assertThat(client.status()).isEqualTo(RECONNECTING);
+  }
+
+  @Test
+  void aLostConnectionsRetryAfterIsHonouredButCappedAtFiveMinutes() {
+    fixture.transport(SOCKET_IO).script(Script.ACCEPT);
+    RealParleyClient client = fixture.start();
+    client.connect();
+    fixture.run();
+    listener.drain();
+
+    fixture.transports.last().busy(Duration.ofHours(2));
+    fixture.run();
+
+    listener.takeTransport(SOCKET_IO, null);
+    listener.takeStatus(CONNECTED, RECONNECTING);
+    assertThat(listener.takeReconnect(1).delay()).isEqualTo(Duration.ofMinutes(5));
+    fixture.advance(Duration.ofMinutes(5).minusMillis(1));
+    assertThat(fixture.transports.opened()).hasSize(1);
+    fixture.advance(Duration.ofMillis(1));
+    assertThat(fixture.transports.opened()).hasSize(2);
+  }
 }

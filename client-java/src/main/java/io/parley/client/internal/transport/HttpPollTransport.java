@@ -479,7 +479,11 @@ public final class HttpPollTransport implements ClientTransport {
       if (problem.retryable()) {
         fail(
             new ConnectionException(
-                "poll failed: " + problem.describe(), kind(), problem.effectiveCode(), null));
+                "poll failed: " + problem.describe(),
+                kind(),
+                problem.effectiveCode(),
+                null,
+                RetryAfter.of(response.headers())));
       } else {
         fail(
             new ProtocolException(

@@ -24,6 +24,7 @@ import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.SynchronousQueue;
@@ -127,11 +128,12 @@ public final class SocketIoTransport implements ClientTransport {
   /**
    * A CONNECT_ERROR as the exception the connection closes with: {@code AuthenticationException}
    * when the server refused the token (any code of category {@code authentication} in {@code
-   * data.code}), otherwise {@code ConnectionException}.
+   * data.code}), otherwise {@code ConnectionException} carrying the server's {@code Retry-After}.
    *
    * @param arg the event's argument: the server's {@code {message, data}} or a client-side error
+   * @param retryAfter the last {@code Retry-After} an Engine.IO response carried, or {@code null}
    */
-  static ParleyException connectError(Object arg) {
+  static ParleyException connectError(Object arg, Duration retryAfter) {
     if (arg instanceof JSONObject json) {
       String message = json.optString("message", "connection refused");
       JSONObject data = json.optJSONObject("data");
@@ -141,14 +143,15 @@ public final class SocketIoTransport implements ClientTransport {
             "Socket.IO connect refused: " + code + ": " + message, code, Transport.SOCKET_IO);
       }
       return new ConnectionException(
-          "Socket.IO connect refused: " + message, Transport.SOCKET_IO, code, null);
+          "Socket.IO connect refused: " + message, Transport.SOCKET_IO, code, null, retryAfter);
     }
     Throwable cause = arg instanceof Throwable t ? t : null;
     return new ConnectionException(
         "Socket.IO connect failed: " + (arg == null ? "unknown" : arg),
         Transport.SOCKET_IO,
-        null,
-        cause);
+        retryAfter == null ? null : ErrorCode.SERVER_UNAVAILABLE,
+        cause,
+        retryAfter);
   }
 
   /** Whether {@link #close()} ran and every OkHttp thread has ended. For tests. */
@@ -163,6 +166,9 @@ public final class SocketIoTransport implements ClientTransport {
     private final AtomicBoolean finished = new AtomicBoolean();
     private volatile long pingIntervalMs = DEFAULT_PING_INTERVAL_MS;
     private volatile long pingTimeoutMs = DEFAULT_PING_TIMEOUT_MS;
+
+    /** The last {@code Retry-After} an Engine.IO HTTP response carried, or {@code null}. */
+    private volatile Duration retryAfter;
 
     SocketIoConnection(Socket socket, Listener listener, FrameCodec codec) {
       this.socket = socket;
@@ -181,11 +187,15 @@ public final class SocketIoTransport implements ClientTransport {
                   engine.on(
                       io.socket.engineio.client.Transport.EVENT_PACKET,
                       packet -> enginePacket(packet));
+                  engine.on(
+                      io.socket.engineio.client.Transport.EVENT_RESPONSE_HEADERS,
+                      headers -> responseHeaders(headers));
                 }
               });
       socket.on(Socket.EVENT_CONNECT, args -> connected());
       socket.on(
-          Socket.EVENT_CONNECT_ERROR, args -> fail(connectError(args.length > 0 ? args[0] : null)));
+          Socket.EVENT_CONNECT_ERROR,
+          args -> fail(connectError(args.length > 0 ? args[0] : null, retryAfter)));
       socket.on(
           Socket.EVENT_DISCONNECT,
           args ->
@@ -211,6 +221,16 @@ public final class SocketIoTransport implements ClientTransport {
         readHandshake(handshake);
       } else if (Packet.PING.equals(packet.type)) {
         emit(new ServerFrame.Ping(System.currentTimeMillis()));
+      }
+    }
+
+    @SuppressWarnings("unchecked")
+    private void responseHeaders(Object[] args) {
+      if (args.length > 0 && args[0] instanceof Map<?, ?> headers) {
+        Duration delay = RetryAfter.of((Map<String, List<String>>) headers);
+        if (delay != null) {
+          retryAfter = delay;
+        }
       }
     }
 

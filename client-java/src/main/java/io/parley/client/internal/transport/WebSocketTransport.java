@@ -108,8 +108,13 @@ public final class WebSocketTransport implements ClientTransport {
                 : ErrorCode.TOKEN_INVALID,
             Transport.WEBSOCKET);
       }
+      // A busy server (503) may say when to come back; the supervisor waits at least that long.
       return new ConnectionException(
-          "WebSocket upgrade refused with HTTP " + status, Transport.WEBSOCKET, null, cause);
+          "WebSocket upgrade refused with HTTP " + status,
+          Transport.WEBSOCKET,
+          status == 503 ? ErrorCode.SERVER_UNAVAILABLE : null,
+          cause,
+          RetryAfter.of(handshake.getResponse().headers()));
     }
     return new ConnectionException(
         "cannot open " + uri + ": " + cause, Transport.WEBSOCKET, null, cause);

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import io.parley.client.AuthenticationException;
+import io.parley.client.ConnectionException;
 import io.parley.client.ProtocolException;
 import io.parley.client.internal.transport.HttpPollTransport.Mode;
 import io.parley.client.internal.transport.HttpPollTransport.PollAnswer;
@@ -577,6 +578,29 @@ class HttpPollTransportTest {
                 .filter(r -> r.path().equals("/realtime/publish"))
                 .map(r -> r.header("Authorization")))
         .containsExactly("Bearer old", "Bearer new");
+  }
+
+  @Test
+  void aBusyServersRetryAfterIsReportedWithTheFailure() throws Exception {
+    HttpPollTransport transport = transport(Mode.PERIODIC, Duration.ofSeconds(5));
+    server.respond(
+        request ->
+            new Reply(
+                503,
+                "application/problem+json",
+                "{\"title\":\"Service Unavailable\",\"status\":503,"
+                    + "\"code\":\"SERVER_UNAVAILABLE\"}",
+                Map.of("Retry-After", "120")));
+
+    connection = transport.open(new ClientTransport.ConnectRequest("tok", "client-1"), listener);
+
+    assertThat(listener.next(Closed.class).cause())
+        .isInstanceOfSatisfying(
+            ConnectionException.class,
+            e -> {
+              assertThat(e.code()).isEqualTo(ErrorCode.SERVER_UNAVAILABLE);
+              assertThat(e.retryAfter()).contains(Duration.ofSeconds(120));
+            });
   }
 
   @Test

@@ -152,6 +152,34 @@ class WebSocketTransportTest {
 
   /** A JDK WebSocket that records what is sent; sends complete at once unless told otherwise. */
   @Test
+  void aBusyServersUpgradeRefusalCarriesItsRetryAfter() throws Exception {
+    try (TestHttpServer server = new TestHttpServer()) {
+      server.respond(
+          request ->
+              new TestHttpServer.Reply(
+                  503, "text/plain", "busy", java.util.Map.of("Retry-After", "30")));
+      ExecutorService threads = Executors.newCachedThreadPool();
+      try {
+        HttpClient http = HttpClient.newBuilder().executor(threads).build();
+        URI uri = URI.create("ws://127.0.0.1:" + server.base().getPort() + "/ws");
+
+        new WebSocketTransport(http, uri, Duration.ofSeconds(5))
+            .open(new ClientTransport.ConnectRequest("tok", "client-1"), listener);
+
+        assertThat(listener.next(Closed.class).cause())
+            .isInstanceOfSatisfying(
+                ConnectionException.class,
+                e -> {
+                  assertThat(e.retryAfter()).contains(Duration.ofSeconds(30));
+                  assertThat(e.code()).isEqualTo(ErrorCode.SERVER_UNAVAILABLE);
+                });
+      } finally {
+        threads.shutdownNow();
+      }
+    }
+  }
+
+  @Test
   void anUnauthorizedUpgradeIsARejectionWithTheProblemsCode() throws Exception {
     try (TestHttpServer server = new TestHttpServer()) {
       server.respond(
