@@ -709,8 +709,8 @@ public final class HttpPollTransport implements ClientTransport {
                   Throwable cause =
                       failure instanceof CompletionException ? failure.getCause() : failure;
                   if (cause instanceof AuthenticationException refused
-                      && refused.code() == ErrorCode.TOKEN_EXPIRED
-                      && publishExpired(publish, bearer, refused)) {
+                      && refused.code() == ErrorCode.TOKEN_EXPIRED) {
+                    publishExpired(publish, bearer, refused);
                     return;
                   }
                   emit(errorFrame(publish.id(), cause));
@@ -721,25 +721,25 @@ public final class HttpPollTransport implements ClientTransport {
 
     /**
      * A publish refused with {@code TOKEN_EXPIRED}: it goes back to the head of the queue and is
-     * sent again with a fresh token. Returns false when it is not retried (its error is reported).
+     * sent again with the fresh token, or the connection fails as for a poll (see {@link
+     * #expired}).
      */
-    private boolean publishExpired(
+    private void publishExpired(
         ClientFrame.Publish publish, String bearer, AuthenticationException refused) {
       Expiry expiry =
           expired(bearer, new ProblemDetails(null, null, 401, refused.getMessage(), null, null));
       if (expiry == Expiry.FAIL) {
         fail(refused);
-        return true;
+        return;
       }
       synchronized (this) {
         publishQueue.addFirst(publish);
         if (expiry == Expiry.WAIT && awaitingToken) {
           publishParked = true;
-          return true;
+          return;
         }
       }
       sendNextPublish();
-      return true;
     }
 
     private void emit(ServerFrame frame) {
