@@ -60,6 +60,9 @@ final class ConnectionSupervisor {
   /** Round-trip samples above this are discarded as clock confusion. */
   private static final long MAX_ROUND_TRIP_MILLIS = 600_000;
 
+  /** The longest {@code Retry-After} honoured; a server asking for more gets this. */
+  static final Duration MAX_RETRY_AFTER = Duration.ofMinutes(5);
+
   private enum Role {
     /** Tried by a connection round while there is no connection. */
     MAIN,
@@ -104,6 +107,10 @@ final class ConnectionSupervisor {
   private String token;
   private boolean tokenKnown;
   private int authRetries;
+
+  /** The longest {@code Retry-After} a server named since the last round was scheduled. */
+  private Duration serverDelay;
+
   private boolean started;
   private boolean closed;
   private ParleyException terminal;
@@ -288,6 +295,14 @@ final class ConnectionSupervisor {
       }
       return;
     }
+    Duration retryAfter = retryAfter(cause);
+    if (retryAfter != null) {
+      // The server is there but busy: other transports would reach the same busy server, so the
+      // round ends here and the next one waits at least as long as it asked.
+      noSoonerThan(retryAfter);
+      roundFailed(cause);
+      return;
+    }
     ladder.recordFailure(link.kind);
     if (!options.fallbackDelay().isZero() && roundIndex < round.size()) {
       retryTimer = loop.schedule(options.fallbackDelay(), this::tryNextInRound);
@@ -312,6 +327,10 @@ final class ConnectionSupervisor {
       return;
     }
     Duration delay = backoff.nextDelay();
+    if (serverDelay != null && serverDelay.compareTo(delay) > 0) {
+      delay = serverDelay;
+    }
+    serverDelay = null;
     setStatus(ConnectionStatus.RECONNECTING, cause);
     delivery.reconnectScheduled(new ReconnectScheduled(backoff.attempt(), delay, cause));
     retryTimer = loop.schedule(delay, this::beginRound);
@@ -339,6 +358,62 @@ final class ConnectionSupervisor {
     return true;
   }
 
+  /**
+   * The server says the connection's token has expired and waits a grace period for a fresh one
+   * in-band: ask the supplier and send the answer on this connection, which stays up with its
+   * subscriptions, positions and outbox. As after a rejection the supplier is asked once: the same
+   * token (or none) cannot pass, so the client gives up with {@code TOKEN_EXPIRED}. A supplier that
+   * throws counts as a failed connection: the client reconnects after the backoff delay and asks it
+   * again then.
+   */
+  private void refreshToken(Link link, ServerFrame.Error request) {
+    String fresh;
+    try {
+      fresh = options.tokenSupplier().token();
+    } catch (RuntimeException e) {
+      tokenKnown = false;
+      linkFailed(
+          link,
+          new ConnectionException(
+              "the server asked for a fresh token and the token supplier failed: " + e,
+              link.kind,
+              ErrorCode.TOKEN_REFRESH_REQUIRED,
+              e));
+      return;
+    }
+    if (fresh == null || fresh.equals(link.token)) {
+      giveUp(
+          new AuthenticationException(
+              "the token expired and the token supplier has no other (" + request.message() + ")",
+              ErrorCode.TOKEN_EXPIRED,
+              link.kind));
+      return;
+    }
+    LOG.log(Level.DEBUG, "sending a fresh token on {0}", link.kind);
+    link.token = fresh;
+    token = fresh;
+    link.connection.send(new ClientFrame.Auth(fresh));
+  }
+
+  /** The server's {@code Retry-After} carried by {@code cause}, capped, or {@code null}. */
+  private static Duration retryAfter(ParleyException cause) {
+    if (!(cause instanceof ConnectionException connection)) {
+      return null;
+    }
+    Duration asked = connection.retryAfter().orElse(null);
+    if (asked == null || asked.isNegative()) {
+      return null;
+    }
+    return asked.compareTo(MAX_RETRY_AFTER) > 0 ? MAX_RETRY_AFTER : asked;
+  }
+
+  /** The next round starts no sooner than {@code delay} from when it is scheduled. */
+  private void noSoonerThan(Duration delay) {
+    if (delay != null && (serverDelay == null || delay.compareTo(serverDelay) > 0)) {
+      serverDelay = delay;
+    }
+  }
+
   private void giveUp(ParleyException cause) {
     terminal = cause;
     cancelTimers();
@@ -356,6 +431,7 @@ final class ConnectionSupervisor {
 
   private Link open(Transport kind, Role role) {
     Link link = new Link(kind, role);
+    link.token = token;
     link.connectTimer = loop.schedule(options.connectTimeout(), () -> connectTimedOut(link));
     try {
       link.connection =
@@ -482,6 +558,7 @@ final class ConnectionSupervisor {
       ladder.recordFailure(link.kind);
     }
     changeTransport(null);
+    noSoonerThan(retryAfter(cause));
     if (cause instanceof AuthenticationException rejected) {
       if (renewToken(rejected)) {
         if (authRetries == 1) {
@@ -813,6 +890,10 @@ final class ConnectionSupervisor {
       LOG.log(Level.DEBUG, "error for unknown request {0}: {1}", error.id(), error.message());
       return;
     }
+    if (error.code() == ErrorCode.TOKEN_REFRESH_REQUIRED) {
+      refreshToken(link, error);
+      return;
+    }
     ParleyException cause = errorCause(link.kind, error);
     if (error.category() == ErrorCategory.AUTHENTICATION
         || error.category() == ErrorCategory.CONNECTION) {
@@ -1041,6 +1122,10 @@ final class ConnectionSupervisor {
     final Set<String> requested = new HashSet<>();
     final Set<String> confirmed = new HashSet<>();
     ClientTransport.Connection connection;
+
+    /** The token this connection presented last (on connect or in-band). */
+    String token;
+
     Cancellable connectTimer;
     ServerFrame.Welcome welcome;
     boolean established;

@@ -29,6 +29,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 class ConnectionSupervisorTest {
   /** The first delays of the default policy (1 s base, 30 s cap, full jitter), seed 42. */
@@ -528,5 +530,199 @@ class ConnectionSupervisorTest {
     assertThat(draining.isClosed()).isTrue();
     assertThat(client.status()).isEqualTo(CONNECTED);
     assertThat(handler.takeSeqs()).containsExactly(1L);
+  }
+
+  @Test
+  void refreshesAnExpiringTokenInBandWithoutReconnecting() {
+    List<String> tokens = new ArrayList<>(List.of("old", "new"));
+    fixture.builder.tokenSupplier(() -> tokens.size() > 1 ? tokens.remove(0) : tokens.get(0));
+    fixture.transport(SOCKET_IO).script(Script.ACCEPT);
+    RealParleyClient client = fixture.start();
+    client.connect();
+    fixture.run();
+    FakeConnection connection = fixture.transports.last();
+    RecordingHandler handler = new RecordingHandler();
+    client.subscribe("jobs", handler);
+    fixture.run();
+    connection.confirm("jobs", new Position("e1", 0));
+    connection.message("jobs", "e1", 1);
+    CompletableFuture<?> published =
+        client.publish("jobs", "note", "{\"n\":1}").toCompletableFuture();
+    fixture.run();
+    listener.drain();
+    String publishId = connection.sent(ClientFrame.Publish.class).get(0).id();
+
+    connection.frame(
+        ServerFrame.Error.of(
+            null,
+            ErrorCode.TOKEN_REFRESH_REQUIRED,
+            "token expired; refresh within 30000 ms",
+            "token"));
+    fixture.run();
+
+    assertThat(connection.sent(ClientFrame.Auth.class))
+        .containsExactly(new ClientFrame.Auth("new"));
+    assertThat(connection.isClosed()).isFalse();
+    assertThat(fixture.transports.opened()).hasSize(1);
+    assertThat(client.status()).isEqualTo(CONNECTED);
+    listener.assertExhausted();
+    connection.message("jobs", "e1", 2);
+    connection.ack(publishId, 3);
+    fixture.run();
+    assertThat(handler.takeSeqs()).containsExactly(1L, 2L);
+    assertThat(published).isCompleted();
+    assertThat(connection.sent(ClientFrame.Subscribe.class)).hasSize(1);
+    assertThat(connection.sent(ClientFrame.Publish.class)).hasSize(1);
+
+    connection.drop("network gone");
+    fixture.advance(Duration.ofMinutes(1));
+    assertThat(fixture.transports.last().request.token()).isEqualTo("new");
+  }
+
+  @Test
+  void failsWhenTheSupplierHasNoFreshTokenForAnInBandRefresh() {
+    AtomicInteger asked = new AtomicInteger();
+    fixture.builder.tokenSupplier(
+        () -> {
+          asked.incrementAndGet();
+          return "token-1";
+        });
+    fixture.transport(SOCKET_IO).script(Script.ACCEPT);
+    RealParleyClient client = fixture.start();
+    client.connect();
+    fixture.run();
+    FakeConnection connection = fixture.transports.last();
+
+    connection.error(null, ErrorCode.TOKEN_REFRESH_REQUIRED);
+    fixture.run();
+
+    assertThat(asked).hasValue(2);
+    assertThat(connection.sent(ClientFrame.Auth.class)).isEmpty();
+    assertThat(connection.isClosed()).isTrue();
+    assertThat(client.status()).isEqualTo(FAILED);
+    listener.skipTo(StatusChanged.class); // DISCONNECTED -> CONNECTING
+    listener.skipTo(StatusChanged.class); // -> CONNECTED
+    assertThat(listener.skipTo(StatusChanged.class).cause())
+        .isInstanceOfSatisfying(
+            AuthenticationException.class,
+            e -> assertThat(e.code()).isEqualTo(ErrorCode.TOKEN_EXPIRED));
+    fixture.advance(Duration.ofMinutes(10));
+    assertThat(fixture.transports.opened()).hasSize(1);
+  }
+
+  @Test
+  void aFreshTokenTheServerRefusesEndsInTheUsualRejection() {
+    List<String> tokens = new ArrayList<>(List.of("old", "new"));
+    fixture.builder.tokenSupplier(() -> tokens.size() > 1 ? tokens.remove(0) : tokens.get(0));
+    fixture.transport(SOCKET_IO).script(Script.ACCEPT);
+    RealParleyClient client = fixture.start();
+    client.connect();
+    fixture.run();
+    FakeConnection connection = fixture.transports.last();
+    connection.error(null, ErrorCode.TOKEN_REFRESH_REQUIRED);
+    fixture.run();
+
+    connection.rejectToken(ErrorCode.TOKEN_INVALID);
+    fixture.run();
+
+    assertThat(client.status()).isEqualTo(FAILED);
+    assertThat(fixture.transports.opened()).hasSize(1);
+  }
+
+  @ParameterizedTest
+  @EnumSource(
+      value = ErrorCode.class,
+      names = {
+        "TOKEN_MISSING",
+        "TOKEN_MALFORMED",
+        "TOKEN_SIGNATURE_INVALID",
+        "TOKEN_ISSUER_INVALID",
+        "TOKEN_AUDIENCE_INVALID",
+        "TOKEN_EXPIRED",
+        "TOKEN_INVALID"
+      })
+  void everyTokenRefusalAsksTheSupplierOnceAndNeverRetriesTheSameToken(ErrorCode code) {
+    AtomicInteger asked = new AtomicInteger();
+    fixture.builder.tokenSupplier(
+        () -> {
+          asked.incrementAndGet();
+          return "token-1";
+        });
+    RealParleyClient client = fixture.start();
+    client.connect();
+    fixture.run();
+
+    fixture.transports.last().rejectToken(code);
+    fixture.run();
+    fixture.advance(Duration.ofMinutes(10));
+
+    assertThat(asked).hasValue(2);
+    assertThat(fixture.transports.opened()).hasSize(1);
+    assertThat(client.status()).isEqualTo(FAILED);
+  }
+
+  @ParameterizedTest
+  @EnumSource(
+      value = ErrorCode.class,
+      names = {
+        "TOKEN_MALFORMED",
+        "TOKEN_SIGNATURE_INVALID",
+        "TOKEN_ISSUER_INVALID",
+        "TOKEN_AUDIENCE_INVALID"
+      })
+  void anErrorFrameWithANewTokenCodeOnAnOpenConnectionIsARejection(ErrorCode code) {
+    fixture.transport(SOCKET_IO).script(Script.ACCEPT);
+    RealParleyClient client = fixture.start();
+    client.connect();
+    fixture.run();
+
+    fixture.transports.last().error(null, code);
+    fixture.run();
+
+    assertThat(fixture.transports.last().isClosed()).isTrue();
+    assertThat(fixture.transports.opened()).hasSize(1);
+    assertThat(client.status()).isEqualTo(FAILED);
+  }
+
+  @Test
+  void waitsAtLeastTheServersRetryAfterBeforeTheNextRound() {
+    fixture.builder.transports(WEBSOCKET, HTTP_LONG_POLL);
+    RealParleyClient client = fixture.start();
+    client.connect();
+    fixture.run();
+
+    fixture.transports.last().busy(Duration.ofSeconds(60));
+    fixture.run();
+
+    // The busy server ends the round: the next transport would reach the same server.
+    assertThat(fixture.transports.openedKinds()).containsExactly(WEBSOCKET);
+    listener.takeStatus(DISCONNECTED, CONNECTING);
+    listener.takeStatus(CONNECTING, RECONNECTING);
+    assertThat(listener.takeReconnect(1).delay()).isEqualTo(Duration.ofSeconds(60));
+    fixture.advance(Duration.ofSeconds(59));
+    assertThat(fixture.transports.opened()).hasSize(1);
+    fixture.advance(Duration.ofSeconds(1));
+    assertThat(fixture.transports.openedKinds()).containsExactly(WEBSOCKET, WEBSOCKET);
+    assertThat(client.status()).isEqualTo(RECONNECTING);
+  }
+
+  @Test
+  void aLostConnectionsRetryAfterIsHonouredButCappedAtFiveMinutes() {
+    fixture.transport(SOCKET_IO).script(Script.ACCEPT);
+    RealParleyClient client = fixture.start();
+    client.connect();
+    fixture.run();
+    listener.drain();
+
+    fixture.transports.last().busy(Duration.ofHours(2));
+    fixture.run();
+
+    listener.takeTransport(SOCKET_IO, null);
+    listener.takeStatus(CONNECTED, RECONNECTING);
+    assertThat(listener.takeReconnect(1).delay()).isEqualTo(Duration.ofMinutes(5));
+    fixture.advance(Duration.ofMinutes(5).minusMillis(1));
+    assertThat(fixture.transports.opened()).hasSize(1);
+    fixture.advance(Duration.ofMillis(1));
+    assertThat(fixture.transports.opened()).hasSize(2);
   }
 }

@@ -9,6 +9,7 @@ import io.parley.protocol.ErrorCode;
 import io.parley.protocol.Position;
 import io.parley.protocol.ServerFrame;
 import io.parley.protocol.Transport;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -91,6 +92,12 @@ final class FakeConnection implements ClientTransport.Connection {
 
   void drop(String reason) {
     listener.onClosed(new ConnectionException(reason, kind, null, null));
+  }
+
+  /** Refuses or drops the connection as a busy server does: 503 with {@code Retry-After}. */
+  void busy(Duration retryAfter) {
+    listener.onClosed(
+        new ConnectionException("HTTP 503", kind, ErrorCode.SERVER_UNAVAILABLE, null, retryAfter));
   }
 
   void rejectToken(ErrorCode code) {

@@ -30,6 +30,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CancellationException;
@@ -198,7 +199,18 @@ public final class HttpPollTransport implements ClientTransport {
    * What one request asked for: a poll, or (with no channel to poll) a check that the server is
    * there.
    */
-  private record Ask(long generation, Map<String, String> pending, long waitMs, boolean check) {}
+  private record Ask(
+      long generation, Map<String, String> pending, long waitMs, boolean check, String token) {}
+
+  /** What to do about a request answered {@code 401 TOKEN_EXPIRED}. */
+  private enum Expiry {
+    /** The token changed since the request was made: make it again with the current one. */
+    RETRY,
+    /** Wait for the supervisor's {@code auth} (asked for now or already). */
+    WAIT,
+    /** The token is expired before the connection was welcomed, or expired again at once. */
+    FAIL
+  }
 
   private final class PollConnection implements Connection {
     private final ConnectRequest request;
@@ -223,6 +235,16 @@ public final class HttpPollTransport implements ClientTransport {
     private boolean publishInFlight;
 
     private String token;
+
+    /** A refresh was asked for ({@code TOKEN_REFRESH_REQUIRED}); polls and publishes wait. */
+    private boolean awaitingToken;
+
+    /** A refreshed token is in use and no request has succeeded with it yet. */
+    private boolean refreshUntried;
+
+    /** The publish at the head of the queue waits for a fresh token. */
+    private boolean publishParked;
+
     private boolean welcomed;
     private long generation;
     private CompletableFuture<?> inFlight;
@@ -245,7 +267,7 @@ public final class HttpPollTransport implements ClientTransport {
         generation++;
         if (cursors.isEmpty()) {
           // The server refuses a poll without channels (1 to 100): ask whether it is there.
-          ask = new Ask(generation, Map.of(), 0, true);
+          ask = new Ask(generation, Map.of(), 0, true, token);
           HttpRequest.Builder check =
               HttpRequest.newBuilder(endpoints.poll())
                   .timeout(connectTimeout)
@@ -258,7 +280,7 @@ public final class HttpPollTransport implements ClientTransport {
           // A new channel is confirmed at once instead of after a long-poll's wait.
           long waitMs =
               welcomed && mode == Mode.LONG_POLL && pending.isEmpty() ? wait.toMillis() : 0;
-          ask = new Ask(generation, new HashMap<>(pending), waitMs, false);
+          ask = new Ask(generation, new HashMap<>(pending), waitMs, false, token);
           httpRequest = pollRequest(pollBody(request.clientId(), cursors, waitMs), waitMs);
         }
       }
@@ -304,11 +326,11 @@ public final class HttpPollTransport implements ClientTransport {
         return;
       }
       if (ask.check) {
-        checked(response);
+        checked(ask, response);
         return;
       }
       if (response.statusCode() != 200) {
-        refused(ProblemDetails.parse(codec.mapper(), response.statusCode(), response.body()));
+        refused(ask, response);
         return;
       }
       PollAnswer answer;
@@ -325,6 +347,7 @@ public final class HttpPollTransport implements ClientTransport {
       synchronized (this) {
         first = !welcomed;
         welcomed = true;
+        refreshUntried = false;
         Set<String> gapped = new HashSet<>();
         for (ServerFrame.Gap gap : answer.gaps()) {
           gapped.add(gap.channel());
@@ -389,13 +412,13 @@ public final class HttpPollTransport implements ClientTransport {
      * {@code POST} (a 2xx, or 405 naming POST in {@code Allow}). Checks repeat every wait, as polls
      * would, until a channel is added.
      */
-    private void checked(HttpResponse<String> response) {
+    private void checked(Ask ask, HttpResponse<String> response) {
       int status = response.statusCode();
       boolean allowsPost =
           response.headers().allValues("Allow").stream()
               .anyMatch(allow -> allow.toUpperCase(java.util.Locale.ROOT).contains("POST"));
       if (!(status >= 200 && status < 300) && !(status == 405 && allowsPost)) {
-        refused(ProblemDetails.parse(codec.mapper(), status, response.body()));
+        refused(ask, response);
         return;
       }
       boolean first;
@@ -403,6 +426,7 @@ public final class HttpPollTransport implements ClientTransport {
       synchronized (this) {
         first = !welcomed;
         welcomed = true;
+        refreshUntried = false;
         busy = !cursors.isEmpty();
       }
       signOfLife(first, response);
@@ -417,8 +441,22 @@ public final class HttpPollTransport implements ClientTransport {
       }
     }
 
-    /** A non-200 answer: per-channel problems end that channel, the rest end the connection. */
-    private void refused(ProblemDetails problem) {
+    /**
+     * A non-200 answer: an expired token is refreshed in-band, per-channel problems end that
+     * channel, the rest end the connection.
+     */
+    private void refused(Ask ask, HttpResponse<String> response) {
+      ProblemDetails problem =
+          ProblemDetails.parse(codec.mapper(), response.statusCode(), response.body());
+      if (problem.code() == ErrorCode.TOKEN_EXPIRED) {
+        Expiry expiry = expired(ask.token(), problem);
+        if (expiry == Expiry.RETRY) {
+          poll();
+        }
+        if (expiry != Expiry.FAIL) {
+          return;
+        }
+      }
       if (problem.isAuthentication()) {
         fail(
             new AuthenticationException(
@@ -441,11 +479,83 @@ public final class HttpPollTransport implements ClientTransport {
       if (problem.retryable()) {
         fail(
             new ConnectionException(
-                "poll failed: " + problem.describe(), kind(), problem.effectiveCode(), null));
+                "poll failed: " + problem.describe(),
+                kind(),
+                problem.effectiveCode(),
+                null,
+                RetryAfter.of(response.headers())));
       } else {
         fail(
             new ProtocolException(
                 "poll refused: " + problem.describe(), problem.effectiveCode(), problem.field()));
+      }
+    }
+
+    /**
+     * A request made with {@code used} was answered {@code TOKEN_EXPIRED}. HTTP is stateless, so
+     * the server cannot ask for a fresh token the way it does on a socket: the connection asks in
+     * its place, with the same {@code TOKEN_REFRESH_REQUIRED} error a socket would get, and holds
+     * its polls and publishes until the supervisor's {@code auth} brings the token. Then the
+     * request is made once more; if the fresh token is refused as expired too, or the connection
+     * was not welcomed yet, the connection fails with the refusal.
+     */
+    private Expiry expired(String used, ProblemDetails problem) {
+      boolean ask;
+      synchronized (this) {
+        if (finished.get()) {
+          return Expiry.WAIT;
+        }
+        if (!Objects.equals(used, token)) {
+          return Expiry.RETRY;
+        }
+        if (!welcomed || refreshUntried) {
+          return Expiry.FAIL;
+        }
+        ask = !awaitingToken;
+        awaitingToken = true;
+      }
+      if (ask) {
+        emit(
+            new ServerFrame.Error(
+                null,
+                ErrorCode.TOKEN_REFRESH_REQUIRED,
+                ErrorCategory.AUTHENTICATION,
+                "the token expired (" + problem.describe() + "); send a fresh one",
+                true,
+                "token"));
+      }
+      return Expiry.WAIT;
+    }
+
+    /** The supervisor's answer to {@code TOKEN_REFRESH_REQUIRED}: resume with the new token. */
+    private void refreshed(String fresh) {
+      boolean resume;
+      boolean publishResume;
+      synchronized (this) {
+        token = fresh;
+        resume = awaitingToken;
+        awaitingToken = false;
+        publishResume = publishParked;
+        publishParked = false;
+        if (resume) {
+          refreshUntried = true;
+        }
+      }
+      if (resume) {
+        synchronized (this) {
+          if (inFlight != null) {
+            inFlight.cancel(true);
+            inFlight = null;
+          }
+          if (timer != null) {
+            timer.cancel();
+            timer = null;
+          }
+        }
+        poll();
+      }
+      if (publishResume) {
+        sendNextPublish();
       }
     }
 
@@ -529,9 +639,7 @@ public final class HttpPollTransport implements ClientTransport {
         }
         publish(publish);
       } else if (frame instanceof ClientFrame.Auth auth) {
-        synchronized (this) {
-          token = auth.token();
-        }
+        refreshed(auth.token());
       }
       // hello, ping and pong have no meaning here: the poll itself is the heartbeat.
       return true;
@@ -570,6 +678,9 @@ public final class HttpPollTransport implements ClientTransport {
       ClientFrame.Publish publish;
       String bearer;
       synchronized (this) {
+        if (publishParked) {
+          return;
+        }
         publish = publishQueue.poll();
         if (publish == null || finished.get()) {
           publishInFlight = false;
@@ -588,16 +699,47 @@ public final class HttpPollTransport implements ClientTransport {
           .whenComplete(
               (ack, failure) -> {
                 if (failure == null) {
+                  synchronized (this) {
+                    refreshUntried = false;
+                  }
                   if (!finished.get()) {
                     listener.onPublishAcked(publish.id(), ack.seq(), ack.epoch());
                   }
                 } else {
                   Throwable cause =
                       failure instanceof CompletionException ? failure.getCause() : failure;
+                  if (cause instanceof AuthenticationException refused
+                      && refused.code() == ErrorCode.TOKEN_EXPIRED) {
+                    publishExpired(publish, bearer, refused);
+                    return;
+                  }
                   emit(errorFrame(publish.id(), cause));
                 }
                 sendNextPublish();
               });
+    }
+
+    /**
+     * A publish refused with {@code TOKEN_EXPIRED}: it goes back to the head of the queue and is
+     * sent again with the fresh token, or the connection fails as for a poll (see {@link
+     * #expired}).
+     */
+    private void publishExpired(
+        ClientFrame.Publish publish, String bearer, AuthenticationException refused) {
+      Expiry expiry =
+          expired(bearer, new ProblemDetails(null, null, 401, refused.getMessage(), null, null));
+      if (expiry == Expiry.FAIL) {
+        fail(refused);
+        return;
+      }
+      synchronized (this) {
+        publishQueue.addFirst(publish);
+        if (expiry == Expiry.WAIT && awaitingToken) {
+          publishParked = true;
+          return;
+        }
+      }
+      sendNextPublish();
     }
 
     private void emit(ServerFrame frame) {

@@ -65,6 +65,19 @@ final class SocketIoFrames {
         null);
   }
 
+  /**
+   * Decodes the ack of an in-band {@code auth}: {@code {"ok":true}} gives {@code null}, {@code
+   * {"error": {...}}} the refusal as an error frame without id (a connection-level error).
+   */
+  static ServerFrame.Error authAck(FrameCodec codec, Object payload) {
+    ObjectNode node = object(codec, payload, "auth ack");
+    JsonNode error = node.get("error");
+    if (error != null && error.isObject()) {
+      return (ServerFrame.Error) decode(codec, "error", null, payload);
+    }
+    return null;
+  }
+
   private static ObjectNode object(FrameCodec codec, Object payload, String what) {
     if (payload == null) {
       throw new FrameDecodeException(

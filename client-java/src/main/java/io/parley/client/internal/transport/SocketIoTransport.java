@@ -24,6 +24,7 @@ import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.SynchronousQueue;
@@ -124,6 +125,35 @@ public final class SocketIoTransport implements ClientTransport {
     okHttp.connectionPool().evictAll();
   }
 
+  /**
+   * A CONNECT_ERROR as the exception the connection closes with: {@code AuthenticationException}
+   * when the server refused the token (any code of category {@code authentication} in {@code
+   * data.code}), otherwise {@code ConnectionException} carrying the server's {@code Retry-After}.
+   *
+   * @param arg the event's argument: the server's {@code {message, data}} or a client-side error
+   * @param retryAfter the last {@code Retry-After} an Engine.IO response carried, or {@code null}
+   */
+  static ParleyException connectError(Object arg, Duration retryAfter) {
+    if (arg instanceof JSONObject json) {
+      String message = json.optString("message", "connection refused");
+      JSONObject data = json.optJSONObject("data");
+      ErrorCode code = data == null ? null : ErrorCode.fromWireName(data.optString("code", null));
+      if (code != null && code.category() == ErrorCategory.AUTHENTICATION) {
+        return new AuthenticationException(
+            "Socket.IO connect refused: " + code + ": " + message, code, Transport.SOCKET_IO);
+      }
+      return new ConnectionException(
+          "Socket.IO connect refused: " + message, Transport.SOCKET_IO, code, null, retryAfter);
+    }
+    Throwable cause = arg instanceof Throwable t ? t : null;
+    return new ConnectionException(
+        "Socket.IO connect failed: " + (arg == null ? "unknown" : arg),
+        Transport.SOCKET_IO,
+        retryAfter == null ? null : ErrorCode.SERVER_UNAVAILABLE,
+        cause,
+        retryAfter);
+  }
+
   /** Whether {@link #close()} ran and every OkHttp thread has ended. For tests. */
   boolean terminated() {
     return okHttpThreads.isTerminated();
@@ -136,6 +166,9 @@ public final class SocketIoTransport implements ClientTransport {
     private final AtomicBoolean finished = new AtomicBoolean();
     private volatile long pingIntervalMs = DEFAULT_PING_INTERVAL_MS;
     private volatile long pingTimeoutMs = DEFAULT_PING_TIMEOUT_MS;
+
+    /** The last {@code Retry-After} an Engine.IO HTTP response carried, or {@code null}. */
+    private volatile Duration retryAfter;
 
     SocketIoConnection(Socket socket, Listener listener, FrameCodec codec) {
       this.socket = socket;
@@ -154,10 +187,15 @@ public final class SocketIoTransport implements ClientTransport {
                   engine.on(
                       io.socket.engineio.client.Transport.EVENT_PACKET,
                       packet -> enginePacket(packet));
+                  engine.on(
+                      io.socket.engineio.client.Transport.EVENT_RESPONSE_HEADERS,
+                      headers -> responseHeaders(headers));
                 }
               });
       socket.on(Socket.EVENT_CONNECT, args -> connected());
-      socket.on(Socket.EVENT_CONNECT_ERROR, args -> fail(connectError(args)));
+      socket.on(
+          Socket.EVENT_CONNECT_ERROR,
+          args -> fail(connectError(args.length > 0 ? args[0] : null, retryAfter)));
       socket.on(
           Socket.EVENT_DISCONNECT,
           args ->
@@ -170,6 +208,8 @@ public final class SocketIoTransport implements ClientTransport {
       socket.on("message", args -> event("message", args));
       socket.on("gap", args -> event("gap", args));
       socket.on("reconnect", args -> event("reconnect", args));
+      // Server-initiated errors: TOKEN_REFRESH_REQUIRED, and the reason before a server close.
+      socket.on("error", args -> event("error", args));
       socket.connect();
     }
 
@@ -181,6 +221,16 @@ public final class SocketIoTransport implements ClientTransport {
         readHandshake(handshake);
       } else if (Packet.PING.equals(packet.type)) {
         emit(new ServerFrame.Ping(System.currentTimeMillis()));
+      }
+    }
+
+    @SuppressWarnings("unchecked")
+    private void responseHeaders(Object[] args) {
+      if (args.length > 0 && args[0] instanceof Map<?, ?> headers) {
+        Duration delay = RetryAfter.of((Map<String, List<String>>) headers);
+        if (delay != null) {
+          retryAfter = delay;
+        }
       }
     }
 
@@ -251,8 +301,13 @@ public final class SocketIoTransport implements ClientTransport {
                   .put("event", publish.event());
           payload.set("data", publish.data());
           emitWithAck("publish", payload, args -> published(publish.id(), args));
+        } else if (frame instanceof ClientFrame.Auth auth) {
+          // An in-band refresh: the ack is {"ok":true} or {"error":{...}}, and the server closes
+          // the connection after an error, whose reason this reports first.
+          ObjectNode payload = codec.mapper().createObjectNode().put("token", auth.token());
+          emitWithAck("auth", payload, args -> authAnswered(args));
         }
-        // hello, auth, ping and pong: CONNECT carries the auth and Engine.IO does the heartbeat.
+        // hello, ping and pong: CONNECT carries the first token and Engine.IO does the heartbeat.
         return true;
       } catch (JSONException e) {
         fail(
@@ -279,6 +334,19 @@ public final class SocketIoTransport implements ClientTransport {
       }
     }
 
+    private void authAnswered(Object[] args) {
+      try {
+        ServerFrame.Error refused = SocketIoFrames.authAck(codec, args.length > 0 ? args[0] : null);
+        if (refused != null) {
+          emit(refused);
+        }
+      } catch (FrameDecodeException e) {
+        fail(
+            new ProtocolException(
+                "unreadable Socket.IO auth ack: " + e.getMessage(), e.code(), e.field()));
+      }
+    }
+
     private void published(String id, Object[] args) {
       try {
         SocketIoFrames.PublishAck ack =
@@ -293,27 +361,6 @@ public final class SocketIoTransport implements ClientTransport {
             new ProtocolException(
                 "unreadable Socket.IO publish ack: " + e.getMessage(), e.code(), e.field()));
       }
-    }
-
-    private ParleyException connectError(Object[] args) {
-      Object arg = args.length > 0 ? args[0] : null;
-      if (arg instanceof JSONObject json) {
-        String message = json.optString("message", "connection refused");
-        JSONObject data = json.optJSONObject("data");
-        ErrorCode code = data == null ? null : ErrorCode.fromWireName(data.optString("code", null));
-        if (code != null && code.category() == ErrorCategory.AUTHENTICATION) {
-          return new AuthenticationException(
-              "Socket.IO connect refused: " + code + ": " + message, code, Transport.SOCKET_IO);
-        }
-        return new ConnectionException(
-            "Socket.IO connect refused: " + message, Transport.SOCKET_IO, code, null);
-      }
-      Throwable cause = arg instanceof Throwable t ? t : null;
-      return new ConnectionException(
-          "Socket.IO connect failed: " + (arg == null ? "unknown" : arg),
-          Transport.SOCKET_IO,
-          null,
-          cause);
     }
 
     private void emit(ServerFrame frame) {

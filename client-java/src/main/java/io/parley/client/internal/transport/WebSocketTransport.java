@@ -5,6 +5,7 @@ import io.parley.client.ConnectionException;
 import io.parley.client.ParleyException;
 import io.parley.client.ProtocolException;
 import io.parley.protocol.ClientFrame;
+import io.parley.protocol.ErrorCategory;
 import io.parley.protocol.ErrorCode;
 import io.parley.protocol.ServerFrame;
 import io.parley.protocol.Transport;
@@ -17,6 +18,7 @@ import java.net.http.HttpClient;
 import java.net.http.WebSocket;
 import java.net.http.WebSocketHandshakeException;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -92,11 +94,27 @@ public final class WebSocketTransport implements ClientTransport {
     if (cause instanceof WebSocketHandshakeException handshake) {
       int status = handshake.getResponse().statusCode();
       if (status == 401) {
+        // The JDK may keep the refusal's body; its problem code is more precise than the status.
+        Object body = handshake.getResponse().body();
+        String text =
+            body instanceof byte[] bytes
+                ? new String(bytes, StandardCharsets.UTF_8)
+                : body instanceof String string ? string : null;
+        ProblemDetails problem = ProblemDetails.parse(codec.mapper(), status, text);
         return new AuthenticationException(
-            "WebSocket upgrade refused with 401", ErrorCode.TOKEN_INVALID, Transport.WEBSOCKET);
+            "WebSocket upgrade refused: " + problem.describe(),
+            problem.effectiveCode().category() == ErrorCategory.AUTHENTICATION
+                ? problem.effectiveCode()
+                : ErrorCode.TOKEN_INVALID,
+            Transport.WEBSOCKET);
       }
+      // A busy server (503) may say when to come back; the supervisor waits at least that long.
       return new ConnectionException(
-          "WebSocket upgrade refused with HTTP " + status, Transport.WEBSOCKET, null, cause);
+          "WebSocket upgrade refused with HTTP " + status,
+          Transport.WEBSOCKET,
+          status == 503 ? ErrorCode.SERVER_UNAVAILABLE : null,
+          cause,
+          RetryAfter.of(handshake.getResponse().headers()));
     }
     return new ConnectionException(
         "cannot open " + uri + ": " + cause, Transport.WEBSOCKET, null, cause);

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import io.parley.client.AuthenticationException;
+import io.parley.client.ConnectionException;
 import io.parley.client.ProtocolException;
 import io.parley.client.internal.transport.HttpPollTransport.Mode;
 import io.parley.client.internal.transport.HttpPollTransport.PollAnswer;
@@ -478,5 +479,143 @@ class HttpPollTransportTest {
     assertThat(error.code()).isEqualTo(ErrorCode.CHANNEL_RESERVED);
     assertThat(error.retryable()).isFalse();
     assertThat(error.field()).isEqualTo("channel");
+  }
+
+  private static final String EXPIRED =
+      "{\"title\":\"Unauthorized\",\"status\":401,\"detail\":\"token expired\","
+          + "\"code\":\"TOKEN_EXPIRED\"}";
+
+  private static boolean bearer(TestHttpServer.Request request, String token) {
+    return ("Bearer " + token).equals(request.header("Authorization"));
+  }
+
+  @Test
+  void aPollRefusedAsExpiredAsksForAFreshTokenAndPollsAgainWithIt() throws Exception {
+    HttpPollTransport transport = transport(Mode.LONG_POLL, Duration.ofSeconds(25));
+    server.respond(
+        request -> {
+          if (request.method().equals("OPTIONS")) {
+            return new Reply(405, "text/plain", "", Map.of("Allow", "POST"));
+          }
+          if (bearer(request, "old")) {
+            return Reply.problem(401, EXPIRED);
+          }
+          return request.body().contains("\"news\":null")
+              ? Reply.json(
+                  "{\"messages\":[],\"positions\":{\"news\":{\"epoch\":\"e1\",\"seq\":4}}}")
+              : Reply.HOLD;
+        });
+    connection = transport.open(new ClientTransport.ConnectRequest("old", "client-1"), listener);
+    listener.next(ServerFrame.Welcome.class);
+    connection.send(new ClientFrame.Subscribe("s1", "news", null));
+
+    ServerFrame.Error refresh = listener.nextSkippingPings(ServerFrame.Error.class);
+    assertThat(refresh.id()).isNull();
+    assertThat(refresh.code()).isEqualTo(ErrorCode.TOKEN_REFRESH_REQUIRED);
+    assertThat(refresh.retryable()).isTrue();
+    assertThat(refresh.field()).isEqualTo("token");
+    assertThat(listener.isEmpty()).isTrue();
+
+    connection.send(new ClientFrame.Auth("new"));
+
+    assertThat(listener.nextSkippingPings(ServerFrame.Subscribed.class))
+        .isEqualTo(new ServerFrame.Subscribed("s1", "news", new Position("e1", 4), true));
+    await().atMost(PATIENCE).until(() -> server.requests().size() == 4);
+    assertThat(server.requests())
+        .extracting(r -> r.header("Authorization"))
+        .containsExactly("Bearer old", "Bearer old", "Bearer new", "Bearer new");
+    assertThat(server.requests().get(2).body()).contains("\"news\":null");
+  }
+
+  @Test
+  void aFreshTokenRefusedAsExpiredTooFailsTheConnection() throws Exception {
+    HttpPollTransport transport = transport(Mode.LONG_POLL, Duration.ofSeconds(25));
+    server.respond(
+        request ->
+            request.method().equals("OPTIONS")
+                ? new Reply(405, "text/plain", "", Map.of("Allow", "POST"))
+                : Reply.problem(401, EXPIRED));
+    connection = transport.open(new ClientTransport.ConnectRequest("old", "client-1"), listener);
+    listener.next(ServerFrame.Welcome.class);
+    connection.send(new ClientFrame.Subscribe("s1", "news", null));
+    assertThat(listener.nextSkippingPings(ServerFrame.Error.class).code())
+        .isEqualTo(ErrorCode.TOKEN_REFRESH_REQUIRED);
+
+    connection.send(new ClientFrame.Auth("new"));
+
+    assertThat(listener.nextSkippingPings(Closed.class).cause())
+        .isInstanceOfSatisfying(
+            AuthenticationException.class,
+            e -> assertThat(e.code()).isEqualTo(ErrorCode.TOKEN_EXPIRED));
+    listener.assertExhausted();
+    assertThat(server.requests()).hasSize(3);
+  }
+
+  @Test
+  void aPublishRefusedAsExpiredIsSentAgainWithTheFreshToken() throws Exception {
+    HttpPollTransport transport = transport(Mode.LONG_POLL, Duration.ofSeconds(25));
+    server.respond(
+        request -> {
+          if (request.path().equals("/realtime/publish")) {
+            return bearer(request, "old")
+                ? Reply.problem(401, EXPIRED)
+                : Reply.json("{\"channel\":\"jobs\",\"epoch\":\"e3\",\"seq\":12}");
+          }
+          return server.requests().size() == 1 ? Reply.json(EMPTY) : Reply.HOLD;
+        });
+    connection = transport.open(new ClientTransport.ConnectRequest("old", "client-1"), listener);
+    listener.next(ServerFrame.Welcome.class);
+
+    connection.send(
+        new ClientFrame.Publish("p-1", "jobs", "progress", JsonNodeFactory.instance.objectNode()));
+    assertThat(listener.nextSkippingPings(ServerFrame.Error.class).code())
+        .isEqualTo(ErrorCode.TOKEN_REFRESH_REQUIRED);
+    connection.send(new ClientFrame.Auth("new"));
+
+    assertThat(listener.nextSkippingPings(Acked.class)).isEqualTo(new Acked("p-1", 12, "e3"));
+    assertThat(
+            server.requests().stream()
+                .filter(r -> r.path().equals("/realtime/publish"))
+                .map(r -> r.header("Authorization")))
+        .containsExactly("Bearer old", "Bearer new");
+  }
+
+  @Test
+  void aBusyServersRetryAfterIsReportedWithTheFailure() throws Exception {
+    HttpPollTransport transport = transport(Mode.PERIODIC, Duration.ofSeconds(5));
+    server.respond(
+        request ->
+            new Reply(
+                503,
+                "application/problem+json",
+                "{\"title\":\"Service Unavailable\",\"status\":503,"
+                    + "\"code\":\"SERVER_UNAVAILABLE\"}",
+                Map.of("Retry-After", "120")));
+
+    connection = transport.open(new ClientTransport.ConnectRequest("tok", "client-1"), listener);
+
+    assertThat(listener.next(Closed.class).cause())
+        .isInstanceOfSatisfying(
+            ConnectionException.class,
+            e -> {
+              assertThat(e.code()).isEqualTo(ErrorCode.SERVER_UNAVAILABLE);
+              assertThat(e.retryAfter()).contains(Duration.ofSeconds(120));
+            });
+  }
+
+  @Test
+  void anUnauthorizedPollWithANewTokenCodeIsARejectionCarryingThatCode() throws Exception {
+    HttpPollTransport transport = transport(Mode.LONG_POLL, Duration.ofSeconds(25));
+    server.respond(
+        request ->
+            Reply.problem(
+                401, "{\"status\":401,\"code\":\"TOKEN_AUDIENCE_INVALID\",\"detail\":\"aud\"}"));
+
+    connection = transport.open(new ClientTransport.ConnectRequest("tok", "client-1"), listener);
+
+    assertThat(listener.next(Closed.class).cause())
+        .isInstanceOfSatisfying(
+            AuthenticationException.class,
+            e -> assertThat(e.code()).isEqualTo(ErrorCode.TOKEN_AUDIENCE_INVALID));
   }
 }

@@ -103,4 +103,46 @@ class SocketIoFramesTest {
         .isInstanceOfSatisfying(
             FrameDecodeException.class, e -> assertThat(e.field()).isEqualTo("channel"));
   }
+
+  @Test
+  void readsAnAuthAckAsNothingWhenAcceptedAndAsAConnectionErrorWhenRefused() throws Exception {
+    assertThat(SocketIoFrames.authAck(codec, new JSONObject("{\"ok\":true}"))).isNull();
+
+    ServerFrame.Error refused =
+        SocketIoFrames.authAck(
+            codec,
+            new JSONObject(
+                "{\"error\":{\"code\":\"TOKEN_INVALID\",\"category\":\"authentication\","
+                    + "\"message\":\"another sub\",\"retryable\":false,\"field\":\"token\"}}"));
+
+    assertThat(refused)
+        .isEqualTo(
+            new ServerFrame.Error(
+                null,
+                ErrorCode.TOKEN_INVALID,
+                ErrorCategory.AUTHENTICATION,
+                "another sub",
+                false,
+                "token"));
+  }
+
+  @Test
+  void readsTheServersRefreshRequestEvent() throws Exception {
+    JSONObject event =
+        new JSONObject(
+            "{\"code\":\"TOKEN_REFRESH_REQUIRED\",\"category\":\"authentication\","
+                + "\"message\":\"refresh within 30000 ms\",\"retryable\":true,\"field\":\"token\"}");
+
+    ServerFrame frame = SocketIoFrames.decode(codec, "error", null, event);
+
+    assertThat(frame)
+        .isEqualTo(
+            new ServerFrame.Error(
+                null,
+                ErrorCode.TOKEN_REFRESH_REQUIRED,
+                ErrorCategory.AUTHENTICATION,
+                "refresh within 30000 ms",
+                true,
+                "token"));
+  }
 }

@@ -3,6 +3,7 @@ package io.parley.client.internal.transport;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import io.parley.client.AuthenticationException;
 import io.parley.client.ConnectionException;
 import io.parley.client.ProtocolException;
 import io.parley.client.internal.transport.RecordingTransportListener.Closed;
@@ -11,11 +12,16 @@ import io.parley.protocol.ClientFrame;
 import io.parley.protocol.ErrorCode;
 import io.parley.protocol.ServerFrame;
 import io.parley.protocol.codec.FrameCodec;
+import java.net.URI;
+import java.net.http.HttpClient;
 import java.net.http.WebSocket;
 import java.nio.ByteBuffer;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import org.junit.jupiter.api.Test;
 
 /** The WebSocket connection's frame handling, driven through a fake JDK socket. */
@@ -145,6 +151,69 @@ class WebSocketTransportTest {
   }
 
   /** A JDK WebSocket that records what is sent; sends complete at once unless told otherwise. */
+  @Test
+  void aBusyServersUpgradeRefusalCarriesItsRetryAfter() throws Exception {
+    try (TestHttpServer server = new TestHttpServer()) {
+      server.respond(
+          request ->
+              new TestHttpServer.Reply(
+                  503, "text/plain", "busy", java.util.Map.of("Retry-After", "30")));
+      ExecutorService threads = Executors.newCachedThreadPool();
+      try {
+        HttpClient http = HttpClient.newBuilder().executor(threads).build();
+        URI uri = URI.create("ws://127.0.0.1:" + server.base().getPort() + "/ws");
+
+        new WebSocketTransport(http, uri, Duration.ofSeconds(5))
+            .open(new ClientTransport.ConnectRequest("tok", "client-1"), listener);
+
+        assertThat(listener.next(Closed.class).cause())
+            .isInstanceOfSatisfying(
+                ConnectionException.class,
+                e -> {
+                  assertThat(e.retryAfter()).contains(Duration.ofSeconds(30));
+                  assertThat(e.code()).isEqualTo(ErrorCode.SERVER_UNAVAILABLE);
+                });
+      } finally {
+        threads.shutdownNow();
+      }
+    }
+  }
+
+  @Test
+  void anUnauthorizedUpgradeIsARejectionWithTheProblemsCode() throws Exception {
+    try (TestHttpServer server = new TestHttpServer()) {
+      server.respond(
+          request ->
+              TestHttpServer.Reply.problem(
+                  401, "{\"status\":401,\"code\":\"TOKEN_SIGNATURE_INVALID\"}"));
+      ExecutorService threads = Executors.newCachedThreadPool();
+      try {
+        HttpClient http = HttpClient.newBuilder().executor(threads).build();
+        URI uri = URI.create("ws://127.0.0.1:" + server.base().getPort() + "/ws");
+
+        new WebSocketTransport(http, uri, Duration.ofSeconds(5))
+            .open(new ClientTransport.ConnectRequest("tok", "client-1"), listener);
+
+        assertThat(listener.next(Closed.class).cause())
+            .isInstanceOfSatisfying(
+                AuthenticationException.class,
+                e -> assertThat(e.code()).isEqualTo(ErrorCode.TOKEN_SIGNATURE_INVALID));
+      } finally {
+        threads.shutdownNow();
+      }
+    }
+  }
+
+  @Test
+  void sendsAnInBandTokenRefreshAsAnAuthFrame() {
+    open();
+
+    connection.send(new ClientFrame.Auth("fresh"));
+
+    assertThat(socket.texts).hasSize(2);
+    assertThat(socket.texts.get(1)).isEqualTo("{\"type\":\"auth\",\"token\":\"fresh\"}");
+  }
+
   private static final class FakeWebSocket implements WebSocket {
     final List<String> texts = new ArrayList<>();
     final List<CompletableFuture<WebSocket>> outstanding = new ArrayList<>();
