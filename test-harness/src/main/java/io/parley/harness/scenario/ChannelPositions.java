@@ -29,22 +29,27 @@ final class ChannelPositions {
   /**
    * The current position of each channel.
    *
+   * @param token the bearer token to present (it must allow subscribing to the channels), or null
    * @throws IllegalStateException when the server does not answer as the protocol says
    * @throws InterruptedException when interrupted while waiting for the answer
    */
-  static Map<String, Position> fetch(String serverBase, String clientId, List<String> channels)
+  static Map<String, Position> fetch(
+      String serverBase, String token, String clientId, List<String> channels)
       throws InterruptedException {
     ObjectNode body = JSON.createObjectNode();
     body.put("clientId", clientId);
     body.put("waitMs", 0);
     ObjectNode subscriptions = body.putObject("subscriptions");
     channels.forEach(subscriptions::putNull);
-    HttpRequest request =
+    HttpRequest.Builder builder =
         HttpRequest.newBuilder(URI.create(serverBase + "realtime/poll"))
             .timeout(Duration.ofSeconds(5))
             .header("content-type", "application/json")
-            .POST(HttpRequest.BodyPublishers.ofString(body.toString()))
-            .build();
+            .POST(HttpRequest.BodyPublishers.ofString(body.toString()));
+    if (token != null) {
+      builder.header("Authorization", "Bearer " + token);
+    }
+    HttpRequest request = builder.build();
     HttpClient http =
         HttpClient.newBuilder()
             .version(HttpClient.Version.HTTP_1_1)
