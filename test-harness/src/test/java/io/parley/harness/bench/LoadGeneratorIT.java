@@ -42,7 +42,8 @@ class LoadGeneratorIT {
             Duration.ofSeconds(2),
             List.of("127.0.0.1"),
             server.pid(),
-            7);
+            7,
+            server.issuer().userToken("bench", "bench:*"));
     try (LoadGenerator generator = new LoadGenerator(settings)) {
       return generator.run();
     }
