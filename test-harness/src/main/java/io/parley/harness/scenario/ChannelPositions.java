@@ -72,7 +72,13 @@ final class ChannelPositions {
       throws IOException {
     if (response.statusCode() != 200) {
       throw new IllegalStateException(
-          "POST /realtime/poll answered " + response.statusCode() + ": " + response.body());
+          "POST /realtime/poll answered "
+              + response.statusCode()
+              + ": "
+              + response.body()
+              + (response.statusCode() == 401
+                  ? " (an external server needs a token: --token or --token-file)"
+                  : ""));
     }
     JsonNode positions = JSON.readTree(response.body()).path("positions");
     Map<String, Position> result = new LinkedHashMap<>();
