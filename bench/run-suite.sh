@@ -7,6 +7,10 @@
 #
 #   bench/run-suite.sh                 # full sizes (takes a while; wants an otherwise idle machine)
 #   SIZE=small bench/run-suite.sh      # a few hundred connections, for a quick look
+#
+# Parley verifies a JWT on every connection: it runs in the dev profile, which makes a throwaway
+# key at startup and writes a token for every channel to bench/results/<time>/dev-token; the load
+# generator presents it (--token-file). The Node and netty peers take no token.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 RUNS=${RUNS:-2}
@@ -29,10 +33,13 @@ echo "building Parley, the harness and the peers"
 harness=(java -Xmx2g -jar test-harness/target/parley-test-harness-0.1.0-SNAPSHOT-all.jar)
 
 port=18600
+token_file=bench/results/$stamp/dev-token
 start_server() { # label -> sets server_pid, protocol
   case "$1" in
     parley-native|parley-socketio)
+      rm -f "$token_file"
       java -Xmx1g -Dquarkus.http.port=$port -Dquarkus.http.host=127.0.0.1 \
+        -Dquarkus.profile=dev -Drealtime.auth.dev.token-file="$token_file" \
         -jar server/target/quarkus-app/quarkus-run.jar > bench/results/$stamp/$1.log 2>&1 &
       server_pid=$! ;;
     node-socketio)
@@ -45,6 +52,8 @@ start_server() { # label -> sets server_pid, protocol
   esac
   protocol=socket-io
   [ "$1" = parley-native ] && protocol=native
+  token_args=()
+  case "$1" in parley-*) token_args=(--token-file "$token_file") ;; esac
   for _ in $(seq 1 120); do
     grep -qi "listening" bench/results/$stamp/$1.log && return 0
     kill -0 $server_pid 2>/dev/null || { cat bench/results/$stamp/$1.log; exit 1; }
@@ -55,7 +64,7 @@ start_server() { # label -> sets server_pid, protocol
 
 bench() { # label scenario connections rate
   "${harness[@]}" bench --server http://127.0.0.1:$port --protocol $protocol --scenario $2 \
-    --connections $3 --rate $4 --seconds $seconds --server-pid $server_pid \
+    --connections $3 --rate $4 --seconds $seconds --server-pid $server_pid ${token_args[@]+"${token_args[@]}"} \
     | head -n 1 | sed "s/^{/{\"label\":\"$1\",/" | tee -a "$results"
 }
 

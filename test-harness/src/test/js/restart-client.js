@@ -1,7 +1,8 @@
 // The official JS Socket.IO client, unmodified, subscribed to one channel with its own
 // reconnection; on every (re)connect it subscribes again with `since` = the last message seen.
 // Prints one JSON line per event for OfficialJsClientRestartIT to read.
-// Usage: node restart-client.js URL CHANNEL TRANSPORT
+// Usage: PARLEY_TOKEN=JWT node restart-client.js URL CHANNEL TRANSPORT
+// The token goes in the CONNECT packet's auth, where Parley's Socket.IO transport reads it.
 "use strict";
 const { io } = require("socket.io-client");
 const [url, channel, transport] = process.argv.slice(2);
@@ -13,7 +14,7 @@ const socket = io(url, {
   forceNew: true,
   reconnectionDelay: 100,
   reconnectionDelayMax: 500,
-  auth: { clientId: "official-js-" + transport },
+  auth: { clientId: "official-js-" + transport, token: process.env.PARLEY_TOKEN },
 });
 socket.on("connect", () => {
   const request = { channel };

@@ -27,7 +27,9 @@ final class BenchCommand implements Command {
           "--seconds",
           "--sources",
           "--server-pid",
-          "--seed");
+          "--seed",
+          "--token",
+          "--token-file");
 
   @Override
   public String name() {
@@ -54,10 +56,15 @@ final class BenchCommand implements Command {
                               about 28,000 connections each; default 127.0.0.1
           --server-pid PID    the server's process id, for its CPU and memory figures
           --seed N            seeds the spread of publishes across channels; default 1
+          --token JWT         the token every connection presents; Parley requires one that may
+                              subscribe and publish on bench:* (the dev profile's token does)
+          --token-file FILE   the same, read from FILE (bin/parley-server writes
+                              server/target/dev-token); the benchmark peers need neither
 
         example:
           parley-harness bench --server http://127.0.0.1:8080 --scenario fanout \\
-              --connections 1000 --rate 10 --seconds 30 --server-pid 4242
+              --connections 1000 --rate 10 --seconds 30 --server-pid 4242 \\
+              --token-file server/target/dev-token
         """;
   }
 
@@ -78,7 +85,8 @@ final class BenchCommand implements Command {
             Duration.ofSeconds(positive(options, "--seconds", 10)),
             sources(options.string("--sources", "127.0.0.1")),
             options.number("--server-pid", -1),
-            options.number("--seed", 1));
+            options.number("--seed", 1),
+            TokenOption.of(options.string("--token", null), options.string("--token-file", null)));
     try (LoadGenerator generator = new LoadGenerator(settings)) {
       BenchResult result = generator.run();
       out.println(result.toJsonLine());

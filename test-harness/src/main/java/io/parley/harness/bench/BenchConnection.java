@@ -1,5 +1,6 @@
 package io.parley.harness.bench;
 
+import com.fasterxml.jackson.databind.node.TextNode;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -28,11 +29,24 @@ abstract class BenchConnection {
   private long nextAckId = 1;
   private Context context;
   protected final String clientId;
+  protected final String token;
   protected WebSocket socket;
   protected MessageListener listener = (connection, channel, seq, sentNanos) -> {};
 
-  BenchConnection(String clientId) {
+  /**
+   * @param token the JWT to present in the handshake, or null for none
+   */
+  BenchConnection(String clientId, String token) {
     this.clientId = clientId;
+    this.token = token;
+  }
+
+  /**
+   * The handshake's JSON members after {@code {}: the client id, and the token when there is one.
+   */
+  protected final String identityFields() {
+    String fields = "\"clientId\":" + TextNode.valueOf(clientId);
+    return token == null ? fields : fields + ",\"token\":" + TextNode.valueOf(token);
   }
 
   void listen(MessageListener listener) {

@@ -18,6 +18,9 @@ import java.util.Objects;
  *     to one server port (e.g. 127.0.0.1 to 127.0.0.4 for 100,000)
  * @param serverPid the server's process id for CPU and memory figures, or -1 when unknown
  * @param seed seeds the spread of publishes across channels
+ * @param token the JWT every connection presents (the native hello's {@code token}, the Socket.IO
+ *     CONNECT auth's {@code token}); it must allow subscribing and publishing on the benchmark's
+ *     channels ({@code bench:*}). Null for none: the benchmark peers take no token.
  */
 public record BenchSettings(
     URI server,
@@ -28,7 +31,8 @@ public record BenchSettings(
     Duration duration,
     List<String> sourceAddresses,
     long serverPid,
-    long seed) {
+    long seed,
+    String token) {
 
   /** The scenarios the load generator runs. */
   public enum Scenario {

@@ -110,8 +110,8 @@ public final class LoadGenerator implements AutoCloseable {
       long begun = System.nanoTime();
       BenchConnection connection =
           settings.protocol() == BenchProtocol.NATIVE
-              ? new NativeBenchConnection(clientId)
-              : new SocketIoBenchConnection(clientId);
+              ? new NativeBenchConnection(clientId, settings.token())
+              : new SocketIoBenchConnection(clientId, settings.token());
       vertx.runOnContext(
           v ->
               client

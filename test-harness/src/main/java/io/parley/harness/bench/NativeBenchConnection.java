@@ -7,15 +7,15 @@ import io.vertx.core.Promise;
 final class NativeBenchConnection extends BenchConnection {
   private Promise<Void> welcomed;
 
-  NativeBenchConnection(String clientId) {
-    super(clientId);
+  NativeBenchConnection(String clientId, String token) {
+    super(clientId, token);
   }
 
   @Override
   protected Future<Void> handshake() {
     welcomed = Promise.promise();
     socket.textMessageHandler(this::onText);
-    socket.writeTextMessage("{\"type\":\"hello\",\"clientId\":\"" + clientId + "\"}");
+    socket.writeTextMessage("{\"type\":\"hello\"," + identityFields() + "}");
     return welcomed.future();
   }
 
@@ -47,6 +47,9 @@ final class NativeBenchConnection extends BenchConnection {
       String id = stringAfter(text, "\"id\":\"");
       if (id != null) {
         refused(ackIdOf(id), text);
+      } else {
+        // An error without a request id before the welcome: the hello was refused (a token).
+        welcomed.tryFail("hello refused: " + text);
       }
     }
   }

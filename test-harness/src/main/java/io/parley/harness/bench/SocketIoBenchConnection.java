@@ -13,8 +13,8 @@ import io.vertx.core.Promise;
 final class SocketIoBenchConnection extends BenchConnection {
   private Promise<Void> connected;
 
-  SocketIoBenchConnection(String clientId) {
-    super(clientId);
+  SocketIoBenchConnection(String clientId, String token) {
+    super(clientId, token);
   }
 
   @Override
@@ -48,7 +48,7 @@ final class SocketIoBenchConnection extends BenchConnection {
     } else if (text.equals("2")) {
       socket.writeTextMessage("3");
     } else if (text.startsWith("0")) {
-      socket.writeTextMessage("40{\"clientId\":\"" + clientId + "\"}");
+      socket.writeTextMessage("40{" + identityFields() + "}");
     } else if (text.startsWith("40")) {
       connected.tryComplete();
     } else if (text.startsWith("44")) {

@@ -29,22 +29,27 @@ final class ChannelPositions {
   /**
    * The current position of each channel.
    *
+   * @param token the bearer token to present (it must allow subscribing to the channels), or null
    * @throws IllegalStateException when the server does not answer as the protocol says
    * @throws InterruptedException when interrupted while waiting for the answer
    */
-  static Map<String, Position> fetch(String serverBase, String clientId, List<String> channels)
+  static Map<String, Position> fetch(
+      String serverBase, String token, String clientId, List<String> channels)
       throws InterruptedException {
     ObjectNode body = JSON.createObjectNode();
     body.put("clientId", clientId);
     body.put("waitMs", 0);
     ObjectNode subscriptions = body.putObject("subscriptions");
     channels.forEach(subscriptions::putNull);
-    HttpRequest request =
+    HttpRequest.Builder builder =
         HttpRequest.newBuilder(URI.create(serverBase + "realtime/poll"))
             .timeout(Duration.ofSeconds(5))
             .header("content-type", "application/json")
-            .POST(HttpRequest.BodyPublishers.ofString(body.toString()))
-            .build();
+            .POST(HttpRequest.BodyPublishers.ofString(body.toString()));
+    if (token != null) {
+      builder.header("Authorization", "Bearer " + token);
+    }
+    HttpRequest request = builder.build();
     HttpClient http =
         HttpClient.newBuilder()
             .version(HttpClient.Version.HTTP_1_1)
@@ -67,7 +72,13 @@ final class ChannelPositions {
       throws IOException {
     if (response.statusCode() != 200) {
       throw new IllegalStateException(
-          "POST /realtime/poll answered " + response.statusCode() + ": " + response.body());
+          "POST /realtime/poll answered "
+              + response.statusCode()
+              + ": "
+              + response.body()
+              + (response.statusCode() == 401
+                  ? " (an external server needs a token: --token or --token-file)"
+                  : ""));
     }
     JsonNode positions = JSON.readTree(response.body()).path("positions");
     Map<String, Position> result = new LinkedHashMap<>();

@@ -4,6 +4,7 @@ import io.parley.client.Ack;
 import io.parley.client.ParleyClient;
 import io.parley.client.ParleyPublisher;
 import io.parley.client.PublishRejectedException;
+import io.parley.client.TokenSupplier;
 import io.parley.protocol.Position;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -73,6 +74,7 @@ final class PublisherFleet implements AutoCloseable {
    * Starts one publisher.
    *
    * @param urlFor the base URL for the publisher's route
+   * @param httpToken the token of a {@link Scenario.Kind#HTTP} publisher (publisher role)
    * @param client for {@link Scenario.Kind#CLIENT}, a connected (or connecting) client of its own,
    *     closed with the fleet; null otherwise
    */
@@ -80,6 +82,7 @@ final class PublisherFleet implements AutoCloseable {
       Scenario.PublisherSpec spec,
       int index,
       Function<Scenario.Route, String> urlFor,
+      TokenSupplier httpToken,
       ParleyClient client) {
     String pad = "x".repeat(spec.payloadBytes());
     long periodNanos = (long) (1_000_000_000L / spec.ratePerSecond());
@@ -88,6 +91,7 @@ final class PublisherFleet implements AutoCloseable {
       ParleyPublisher publisher =
           ParleyPublisher.builder()
               .serverUrl(urlFor.apply(spec.route()))
+              .tokenSupplier(httpToken)
               .clientId(runId + "-publisher-" + index)
               .requestTimeout(Duration.ofSeconds(5))
               .build();

@@ -1,6 +1,7 @@
 package io.parley.harness.scenario;
 
 import io.parley.harness.Command;
+import io.parley.harness.TokenOption;
 import io.parley.harness.UsageException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -18,7 +19,7 @@ import java.util.Set;
 public final class RunCommand implements Command {
 
   private static final Set<String> OPTIONS =
-      Set.of("--server", "--clients", "--report-dir", "--scorecard");
+      Set.of("--server", "--token", "--token-file", "--clients", "--report-dir", "--scorecard");
 
   @Override
   public String name() {
@@ -38,6 +39,12 @@ public final class RunCommand implements Command {
           --server URL        use this running server (http://host:port) instead of starting
                               server/target/quarkus-app/quarkus-run.jar; scenarios that kill or
                               restart the server need the runner's own
+          --token JWT         the token to present to the --server server (every client and
+                              publisher uses it: give it the publisher role and the scenario's
+                              channels, like the dev profile's token); the runner's own server
+                              trusts tokens the runner mints itself
+          --token-file FILE   the same, read from FILE (bin/parley-server writes
+                              server/target/dev-token)
           --clients N         run with N subscribing clients instead of the file's number
           --report-dir DIR    where <scenario>.json and <scenario>.txt go (default scenario-reports)
           --scorecard FILE    also write the markdown scorecard of these runs (docs/reliability.md)
@@ -87,9 +94,20 @@ public final class RunCommand implements Command {
         throw new UsageException(null, file + ": " + e.getMessage());
       }
     }
+    String token = TokenOption.of(options.get("--token"), options.get("--token-file"));
+    if (token != null && !options.containsKey("--server")) {
+      throw new UsageException(
+          options.containsKey("--token") ? "--token" : "--token-file",
+          "only with --server: the runner's own server trusts the tokens the runner mints");
+    }
     ScenarioRunner runner;
     try {
-      runner = ScenarioRunner.builder().serverUrl(options.get("--server")).progress(out).build();
+      runner =
+          ScenarioRunner.builder()
+              .serverUrl(options.get("--server"))
+              .token(token)
+              .progress(out)
+              .build();
     } catch (IllegalArgumentException e) {
       throw new UsageException("--server", e.getMessage());
     }

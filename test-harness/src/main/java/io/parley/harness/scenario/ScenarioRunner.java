@@ -1,6 +1,7 @@
 package io.parley.harness.scenario;
 
 import io.parley.client.ParleyClient;
+import io.parley.client.TokenSupplier;
 import io.parley.harness.proxy.FaultProxy;
 import io.parley.harness.server.ServerProcess;
 import io.parley.protocol.Position;
@@ -15,6 +16,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
@@ -36,6 +38,11 @@ import java.util.function.LongSupplier;
  * subscriber at the last acknowledged position, within the scenario's {@code settle_timeout}), then
  * checks the invariants and computes the timings.
  *
+ * <p>Every client and publisher presents a token. A server the runner starts trusts its {@link
+ * io.parley.harness.auth.TestIssuer}: subscribing and publishing clients get user tokens for the
+ * scenario's channels, HTTP publishers the publisher role. An external server gets {@link
+ * Builder#token}.
+ *
  * <p>Everything listens on loopback; the server and proxy take ephemeral ports. Timeline waits are
  * real time (the server is a real process), each bounded. A run never throws for what the clients
  * or server do: that is reported as a violation. It throws only for a scenario it cannot run (for
@@ -51,12 +58,14 @@ public final class ScenarioRunner {
   private static final AtomicInteger RUNS = new AtomicInteger();
 
   private final String serverUrl;
+  private final String token;
   private final Path serverJar;
   private final BrokenMode broken;
   private final PrintStream progress;
 
   private ScenarioRunner(Builder builder) {
     this.serverUrl = builder.serverUrl;
+    this.token = builder.token;
     this.serverJar = builder.serverJar;
     this.broken = builder.broken;
     this.progress = builder.progress;
@@ -357,7 +366,11 @@ public final class ScenarioRunner {
     private void connect() throws InterruptedException {
       connected = true;
       Map<String, Position> starts =
-          ChannelPositions.fetch(serverBase, runId + "-positions", scenario.channels());
+          ChannelPositions.fetch(
+              serverBase,
+              backendToken(runId + "-positions").token(),
+              runId + "-positions",
+              scenario.channels());
       String proxyBase = "http://127.0.0.1:" + proxy.port();
       Scenario.ClientSpec spec = scenario.clients();
       Scheduler timers = Scheduler.of(clientTimers);
@@ -382,6 +395,7 @@ public final class ScenarioRunner {
             publisher,
             j,
             route -> route == Scenario.Route.PROXY ? proxyBase : serverBase,
+            backendToken(runId + "-publisher-" + j),
             publishing);
       }
     }
@@ -390,6 +404,7 @@ public final class ScenarioRunner {
       Scenario.ClientSpec spec = scenario.clients();
       return ParleyClient.builder()
           .serverUrl(base)
+          .tokenSupplier(userToken(clientId))
           .clientId(clientId)
           .transports(spec.transports())
           .connectTimeout(spec.connectTimeout())
@@ -404,6 +419,26 @@ public final class ScenarioRunner {
           .scheduler(timers)
           .listenerExecutor(listeners)
           .build();
+    }
+
+    /**
+     * The token of a subscribing or publishing client: subscribe and publish on the scenario's
+     * channels, no roles. Against an external server, the token given to the runner.
+     */
+    private TokenSupplier userToken(String subject) {
+      if (server == null) {
+        return TokenSupplier.of(token);
+      }
+      List<String> channels = scenario.channels();
+      return TokenSupplier.of(server.issuer().token(subject, channels, channels, Set.of()));
+    }
+
+    /**
+     * The token of an HTTP publisher or of the position query: the publisher role, every channel.
+     * Against an external server, the token given to the runner.
+     */
+    private TokenSupplier backendToken(String subject) {
+      return TokenSupplier.of(server == null ? token : server.issuer().publisherToken(subject));
     }
 
     /** Stops publishing, clears faults and waits until every subscriber has everything acked. */
@@ -500,6 +535,7 @@ public final class ScenarioRunner {
   /** Not thread-safe: configures a {@link ScenarioRunner}. */
   public static final class Builder {
     private String serverUrl;
+    private String token;
     private Path serverJar;
     private BrokenMode broken = BrokenMode.NONE;
     private PrintStream progress;
@@ -519,6 +555,16 @@ public final class ScenarioRunner {
         }
       }
       this.serverUrl = serverUrl;
+      return this;
+    }
+
+    /**
+     * The token every client, publisher and position query presents to the {@link #serverUrl}
+     * server; it should have the publisher role and grant the scenario's channels. Null (the
+     * default) for none. When the runner starts its own server it mints tokens for it instead.
+     */
+    public Builder token(String token) {
+      this.token = token;
       return this;
     }
 

@@ -1,5 +1,6 @@
 package io.parley.harness.server;
 
+import io.parley.harness.auth.TestIssuer;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -24,7 +25,9 @@ import java.util.regex.Pattern;
 /**
  * A Parley server running as a separate JVM from its built jar, as an operator would run it: the
  * harness reaches it only over the network, and can stop it gracefully, kill it, and start it again
- * on the same port. The first start binds an ephemeral loopback port. Thread-safe.
+ * on the same port. The first start binds an ephemeral loopback port. It runs in the production
+ * profile and verifies tokens from a {@link TestIssuer} ({@link #issuer()}), one per server (made
+ * by the builder unless given), so tokens stay valid across restarts. Thread-safe.
  */
 public final class ServerProcess implements AutoCloseable {
   /** System property naming the server jar ({@code server/target/quarkus-app/quarkus-run.jar}). */
@@ -35,14 +38,17 @@ public final class ServerProcess implements AutoCloseable {
   private static final int LOG_LINES_KEPT = 400;
 
   private final Path jar;
+  private final TestIssuer issuer;
   private final Map<String, String> properties;
   private final List<String> jvmOptions;
   private final ArrayDeque<String> log = new ArrayDeque<>();
   private Process process;
   private int port;
 
-  private ServerProcess(Path jar, Map<String, String> properties, List<String> jvmOptions) {
+  private ServerProcess(
+      Path jar, TestIssuer issuer, Map<String, String> properties, List<String> jvmOptions) {
     this.jar = jar;
+    this.issuer = issuer;
     this.properties = properties;
     this.jvmOptions = jvmOptions;
   }
@@ -67,6 +73,7 @@ public final class ServerProcess implements AutoCloseable {
     command.addAll(jvmOptions);
     command.add("-Dquarkus.http.host=127.0.0.1");
     command.add("-Dquarkus.http.port=" + port);
+    command.addAll(issuer.jvmArgs());
     properties.forEach((key, value) -> command.add("-D" + key + "=" + value));
     command.add("-jar");
     command.add(jar.toString());
@@ -92,6 +99,11 @@ public final class ServerProcess implements AutoCloseable {
           "the server did not start within " + START_TIMEOUT + "; its output:\n" + recentLog(), e);
     }
     return this;
+  }
+
+  /** The token authority this server trusts: mint the tokens of its clients here. */
+  public TestIssuer issuer() {
+    return issuer;
   }
 
   /** The HTTP base URL, ending in {@code /}. */
@@ -189,6 +201,7 @@ public final class ServerProcess implements AutoCloseable {
   /** Settings for a {@link ServerProcess}. Not thread-safe. */
   public static final class Builder {
     private Path jar;
+    private TestIssuer issuer;
     private final Map<String, String> properties = new LinkedHashMap<>();
     private final List<String> jvmOptions = new ArrayList<>(List.of("-Xmx256m"));
 
@@ -200,7 +213,19 @@ public final class ServerProcess implements AutoCloseable {
       return this;
     }
 
-    /** A configuration property, such as {@code realtime.history.size}. */
+    /**
+     * The token authority the server trusts; by default a new one. Give the same issuer to servers
+     * that must accept the same tokens.
+     */
+    public Builder issuer(TestIssuer issuer) {
+      this.issuer = Objects.requireNonNull(issuer, "issuer");
+      return this;
+    }
+
+    /**
+     * A configuration property, such as {@code realtime.history.size}; it may override the issuer's
+     * {@code mp.jwt.verify.*} settings.
+     */
     public Builder property(String key, String value) {
       properties.put(key, value);
       return this;
@@ -215,7 +240,10 @@ public final class ServerProcess implements AutoCloseable {
     /** A server process, not yet started. */
     public ServerProcess build() {
       return new ServerProcess(
-          jar != null ? jar : locateJar(), Map.copyOf(properties), List.copyOf(jvmOptions));
+          jar != null ? jar : locateJar(),
+          issuer != null ? issuer : TestIssuer.create(),
+          Map.copyOf(properties),
+          List.copyOf(jvmOptions));
     }
 
     private static Path locateJar() {

@@ -2,6 +2,7 @@ package io.parley.harness.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.parley.harness.auth.TestIssuer;
 import io.parley.harness.server.ServerProcess;
 import java.net.URI;
 import java.time.Duration;
@@ -9,6 +10,8 @@ import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /** A smoke run of each load scenario, small enough for every build, so the generator cannot rot. */
 class LoadGeneratorIT {
@@ -32,6 +35,17 @@ class LoadGeneratorIT {
   private static BenchResult run(
       BenchProtocol protocol, BenchSettings.Scenario scenario, int connections, int rate)
       throws InterruptedException {
+    return run(
+        protocol, scenario, connections, rate, server.issuer().userToken("bench", "bench:*"));
+  }
+
+  private static BenchResult run(
+      BenchProtocol protocol,
+      BenchSettings.Scenario scenario,
+      int connections,
+      int rate,
+      String token)
+      throws InterruptedException {
     BenchSettings settings =
         new BenchSettings(
             URI.create(server.baseUrl()),
@@ -42,7 +56,8 @@ class LoadGeneratorIT {
             Duration.ofSeconds(2),
             List.of("127.0.0.1"),
             server.pid(),
-            7);
+            7,
+            token);
     try (LoadGenerator generator = new LoadGenerator(settings)) {
       return generator.run();
     }
@@ -91,5 +106,19 @@ class LoadGeneratorIT {
     assertThat(result.number("connected")).isEqualTo(100);
     assertThat(result.number("connectFailures")).isZero();
     assertThat((Double) result.get("handshakeP99Ms")).isPositive();
+  }
+
+  @ParameterizedTest
+  @EnumSource(BenchProtocol.class)
+  void connectionsWithoutAValidTokenAreCountedAsFailures(BenchProtocol protocol)
+      throws InterruptedException {
+    BenchResult none = run(protocol, BenchSettings.Scenario.CONNECT, 3, 0, null);
+    assertThat(none.number("connected")).isZero();
+    assertThat(none.number("connectFailures")).isEqualTo(3);
+
+    String foreign = TestIssuer.create().userToken("bench", "bench:*");
+    BenchResult refused = run(protocol, BenchSettings.Scenario.CONNECT, 3, 0, foreign);
+    assertThat(refused.number("connected")).isZero();
+    assertThat(refused.number("connectFailures")).isEqualTo(3);
   }
 }

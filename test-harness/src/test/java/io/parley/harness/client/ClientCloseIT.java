@@ -44,7 +44,8 @@ class ClientCloseIT {
   void closeLeavesNoThreadBehind(Transport transport) {
     Set<Thread> before = Thread.getAllStackTraces().keySet();
     String channel = "it.close." + transport.name().toLowerCase(Locale.ROOT);
-    ParleyClient client = TestClients.client(server.baseUrl(), 61, transport).build();
+    ParleyClient client =
+        TestClients.client(server.issuer(), server.baseUrl(), 61, transport).build();
     Recorder recorder = new Recorder();
     join(client.connect());
     Ack ack = join(client.publish(channel, "n", "{\"n\":1}"));

@@ -66,7 +66,8 @@ class HeartbeatIT {
       names = {"WEBSOCKET", "SOCKET_IO"})
   void staysConnectedAcrossManyServerPings(Transport transport) {
     try (Closer closer = new Closer()) {
-      ParleyClient client = closer.add(TestClients.client(server.baseUrl(), 51, transport).build());
+      ParleyClient client =
+          closer.add(TestClients.client(server.issuer(), server.baseUrl(), 51, transport).build());
       ConnectionLog log = new ConnectionLog();
       client.addListener(log);
       join(client.connect());
@@ -96,12 +97,13 @@ class HeartbeatIT {
                 .upstream("127.0.0.1", server.port())
                 .seed(53)
                 .start();
-        ParleyPublisher backend = TestClients.publisher(server.baseUrl());
+        ParleyPublisher backend = TestClients.publisher(server.issuer(), server.baseUrl());
         Closer closer = new Closer()) {
       String epoch = publish(backend, channel, 1).epoch();
       ParleyClient client =
           closer.add(
-              TestClients.client("http://127.0.0.1:" + proxy.port(), 52, Transport.WEBSOCKET)
+              TestClients.client(
+                      server.issuer(), "http://127.0.0.1:" + proxy.port(), 52, Transport.WEBSOCKET)
                   .build());
       ConnectionLog log = new ConnectionLog();
       client.addListener(log);

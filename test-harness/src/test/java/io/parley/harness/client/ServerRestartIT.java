@@ -55,9 +55,10 @@ class ServerRestartIT {
     Recorder recorder = new Recorder();
     try (Closer closer = new Closer()) {
       String oldEpoch;
-      try (ParleyPublisher backend = TestClients.publisher(url())) {
+      try (ParleyPublisher backend = TestClients.publisher(server.issuer(), url())) {
         oldEpoch = publish(backend, channel, 1).epoch();
-        ParleyClient subscriber = closer.add(TestClients.client(url(), 21, transport).build());
+        ParleyClient subscriber =
+            closer.add(TestClients.client(server.issuer(), url(), 21, transport).build());
         join(subscriber.connect());
         subscriber.subscribe(channel, new Position(oldEpoch, 1), recorder);
         for (long n = 2; n <= 5; n++) {
@@ -69,7 +70,7 @@ class ServerRestartIT {
       server.restart();
 
       String newEpoch;
-      try (ParleyPublisher backend = TestClients.publisher(url())) {
+      try (ParleyPublisher backend = TestClients.publisher(server.issuer(), url())) {
         Ack first = publish(backend, channel, 6);
         newEpoch = first.epoch();
         assertThat(newEpoch).isNotEqualTo(oldEpoch);
@@ -121,8 +122,10 @@ class ServerRestartIT {
     String channel = "it.restart.outbox." + transport.name().toLowerCase(Locale.ROOT);
     Recorder recorder = new Recorder();
     try (Closer closer = new Closer()) {
-      ParleyClient publisher = closer.add(TestClients.client(url(), 31, transport).build());
-      ParleyClient subscriber = closer.add(TestClients.client(url(), 32, transport).build());
+      ParleyClient publisher =
+          closer.add(TestClients.client(server.issuer(), url(), 31, transport).build());
+      ParleyClient subscriber =
+          closer.add(TestClients.client(server.issuer(), url(), 32, transport).build());
       join(publisher.connect());
       join(subscriber.connect());
       Ack first = join(publisher.publish(channel, "n", "{\"n\":1}"));
@@ -163,7 +166,8 @@ class ServerRestartIT {
 
       // The server stored it once: a fresh reader from the start sees it exactly once.
       Recorder audit = new Recorder();
-      ParleyClient auditor = closer.add(TestClients.client(url(), 33, Transport.WEBSOCKET).build());
+      ParleyClient auditor =
+          closer.add(TestClients.client(server.issuer(), url(), 33, Transport.WEBSOCKET).build());
       join(auditor.connect());
       auditor.subscribe(channel, new Position(ack.epoch(), 0), audit);
       await().atMost(PATIENCE).until(() -> audit.lastSeq() == 2);

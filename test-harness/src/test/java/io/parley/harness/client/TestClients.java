@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.parley.client.Ack;
 import io.parley.client.ParleyClient;
 import io.parley.client.ParleyPublisher;
+import io.parley.client.TokenSupplier;
+import io.parley.harness.auth.TestIssuer;
 import io.parley.protocol.Transport;
 import io.parley.protocol.backoff.BackoffPolicy;
 import java.time.Duration;
@@ -21,11 +23,15 @@ final class TestClients {
 
   /**
    * A client builder for {@code baseUrl} on {@code transports}, tuned for tests: short connect
-   * timeout, fast seeded backoff (100 ms to 500 ms, full jitter), short polls and probes.
+   * timeout, fast seeded backoff (100 ms to 500 ms, full jitter), short polls and probes. It
+   * presents a user token from {@code issuer} (subject {@code it-user-<seed>}) that may subscribe
+   * and publish on every channel, without the publisher role.
    */
-  static ParleyClient.Builder client(String baseUrl, long seed, Transport... transports) {
+  static ParleyClient.Builder client(
+      TestIssuer issuer, String baseUrl, long seed, Transport... transports) {
     return ParleyClient.builder()
         .serverUrl(baseUrl)
+        .tokenSupplier(TokenSupplier.of(issuer.userToken("it-user-" + seed, "*")))
         .transports(transports)
         .connectTimeout(Duration.ofSeconds(3))
         .backoff(
@@ -36,9 +42,13 @@ final class TestClients {
         .probeInterval(Duration.ofSeconds(1));
   }
 
-  /** A backend publisher straight to the server, over HTTP. */
-  static ParleyPublisher publisher(String baseUrl) {
-    return ParleyPublisher.builder().serverUrl(baseUrl).clientId("it-backend").build();
+  /** A backend publisher straight to the server, over HTTP, with the publisher role. */
+  static ParleyPublisher publisher(TestIssuer issuer, String baseUrl) {
+    return ParleyPublisher.builder()
+        .serverUrl(baseUrl)
+        .tokenSupplier(TokenSupplier.of(issuer.publisherToken("it-backend")))
+        .clientId("it-backend")
+        .build();
   }
 
   /** Waits for a stage's value, at most {@link #PATIENCE}. */

@@ -71,13 +71,16 @@ class TransportClimbIT {
       proxy.addFault(
           "no-upgrades", Direction.UPSTREAM, new UpgradeFilter(UpgradeFilter.Mode.REFUSE));
       ParleyClient publisher =
-          closer.add(TestClients.client(server.baseUrl(), 42, Transport.WEBSOCKET).build());
+          closer.add(
+              TestClients.client(server.issuer(), server.baseUrl(), 42, Transport.WEBSOCKET)
+                  .build());
       join(publisher.connect());
       Ack first = join(publisher.publish(channel, "n", "{\"n\":0}"));
 
       ParleyClient subscriber =
           closer.add(
               TestClients.client(
+                      server.issuer(),
                       "http://127.0.0.1:" + proxy.port(),
                       43,
                       Transport.WEBSOCKET,
@@ -144,13 +147,14 @@ class TransportClimbIT {
                 .upstream("127.0.0.1", server.port())
                 .seed(44)
                 .start();
-        ParleyPublisher backend = TestClients.publisher(server.baseUrl());
+        ParleyPublisher backend = TestClients.publisher(server.issuer(), server.baseUrl());
         Closer closer = new Closer()) {
       proxy.addFault("strip", Direction.UPSTREAM, new UpgradeFilter(UpgradeFilter.Mode.STRIP));
       String epoch = TestClients.publish(backend, channel, 1).epoch();
       ParleyClient client =
           closer.add(
               TestClients.client(
+                      server.issuer(),
                       "http://127.0.0.1:" + proxy.port(),
                       45,
                       ClientOptions.DEFAULT_TRANSPORTS.toArray(new Transport[0]))

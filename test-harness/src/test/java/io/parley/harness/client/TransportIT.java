@@ -57,7 +57,7 @@ class TransportIT {
             .property("realtime.history.size", String.valueOf(HISTORY_SIZE))
             .build()
             .start();
-    backend = TestClients.publisher(server.baseUrl());
+    backend = TestClients.publisher(server.issuer(), server.baseUrl());
   }
 
   @AfterAll
@@ -91,7 +91,9 @@ class TransportIT {
                 .start();
         Closer closer = new Closer()) {
       ParleyClient client =
-          closer.add(TestClients.client("http://127.0.0.1:" + proxy.port(), 18, transport).build());
+          closer.add(
+              TestClients.client(server.issuer(), "http://127.0.0.1:" + proxy.port(), 18, transport)
+                  .build());
       Recorder recorder = new Recorder();
       join(client.connect());
       client.subscribe(channel, new Position(epoch, 1), recorder);
@@ -129,7 +131,8 @@ class TransportIT {
     String channel = "it.live." + transport.name().toLowerCase(Locale.ROOT);
     publish(backend, channel, 0);
     try (Closer closer = new Closer()) {
-      ParleyClient client = closer.add(TestClients.client(server.baseUrl(), 12, transport).build());
+      ParleyClient client =
+          closer.add(TestClients.client(server.issuer(), server.baseUrl(), 12, transport).build());
       Recorder recorder = new Recorder();
       client.subscribe(channel, recorder);
       join(client.connect());
@@ -163,7 +166,8 @@ class TransportIT {
     String channel = "it.own." + transport.name().toLowerCase(Locale.ROOT);
     publish(backend, channel, 0);
     try (Closer closer = new Closer()) {
-      ParleyClient client = closer.add(TestClients.client(server.baseUrl(), 17, transport).build());
+      ParleyClient client =
+          closer.add(TestClients.client(server.issuer(), server.baseUrl(), 17, transport).build());
       join(client.connect());
       Recorder recorder = new Recorder();
 
@@ -184,7 +188,8 @@ class TransportIT {
       publish(backend, channel, n);
     }
     try (Closer closer = new Closer()) {
-      ParleyClient client = closer.add(TestClients.client(server.baseUrl(), 13, transport).build());
+      ParleyClient client =
+          closer.add(TestClients.client(server.issuer(), server.baseUrl(), 13, transport).build());
       Recorder recorder = new Recorder();
       join(client.connect());
       // As stored by a client that subscribed live before a restart, when nothing had come yet.
@@ -204,7 +209,8 @@ class TransportIT {
     String channel = "it.unsubscribe." + transport.name().toLowerCase(Locale.ROOT);
     String epoch = publish(backend, channel, 1).epoch();
     try (Closer closer = new Closer()) {
-      ParleyClient client = closer.add(TestClients.client(server.baseUrl(), 16, transport).build());
+      ParleyClient client =
+          closer.add(TestClients.client(server.issuer(), server.baseUrl(), 16, transport).build());
       join(client.connect());
       Recorder before = new Recorder();
       Subscription first = client.subscribe(channel, new Position(epoch, 0), before);
@@ -233,7 +239,8 @@ class TransportIT {
       names = {"WEBSOCKET", "SOCKET_IO"})
   void refusalsArriveAsTypedErrorsWithTheServersCode(Transport transport) {
     try (Closer closer = new Closer()) {
-      ParleyClient client = closer.add(TestClients.client(server.baseUrl(), 14, transport).build());
+      ParleyClient client =
+          closer.add(TestClients.client(server.issuer(), server.baseUrl(), 14, transport).build());
       join(client.connect());
       Recorder recorder = new Recorder();
 
@@ -265,7 +272,8 @@ class TransportIT {
       names = {"HTTP_LONG_POLL", "HTTP_POLL"})
   void aPollRefusesAnotherSessionsChannel(Transport transport) {
     try (Closer closer = new Closer()) {
-      ParleyClient client = closer.add(TestClients.client(server.baseUrl(), 15, transport).build());
+      ParleyClient client =
+          closer.add(TestClients.client(server.issuer(), server.baseUrl(), 15, transport).build());
       join(client.connect());
       Recorder recorder = new Recorder();
 
@@ -300,7 +308,8 @@ class TransportIT {
                 .start();
         Closer closer = new Closer()) {
       ParleyClient client =
-          TestClients.client("http://127.0.0.1:" + proxy.port(), 11, transport).build();
+          TestClients.client(server.issuer(), "http://127.0.0.1:" + proxy.port(), 11, transport)
+              .build();
       closer.add(client);
       ConnectionLog log = new ConnectionLog();
       client.addListener(log);

@@ -69,4 +69,40 @@ class RunCommandTest {
         .isInstanceOf(UsageException.class)
         .satisfies(e -> assertThat(((UsageException) e).option()).isEqualTo("--server"));
   }
+
+  @Test
+  void takesATokenOnlyForAnExternalServerAndOnlyOnce(@TempDir Path dir) throws IOException {
+    assertThatThrownBy(
+            () ->
+                new RunCommand().run(List.of("scenarios/blackhole.yaml", "--token", "a.b.c"), out))
+        .isInstanceOf(UsageException.class)
+        .hasMessageContaining("only with --server");
+    Path empty = Files.writeString(dir.resolve("token"), "\n");
+    assertThatThrownBy(
+            () ->
+                new RunCommand()
+                    .run(
+                        List.of(
+                            "scenarios/blackhole.yaml",
+                            "--server",
+                            "http://127.0.0.1:1",
+                            "--token-file",
+                            empty.toString()),
+                        out))
+        .isInstanceOf(UsageException.class)
+        .hasMessageContaining("is empty");
+    assertThatThrownBy(
+            () ->
+                new RunCommand()
+                    .run(
+                        List.of(
+                            "scenarios/blackhole.yaml",
+                            "--token",
+                            "a.b.c",
+                            "--token-file",
+                            empty.toString()),
+                        out))
+        .isInstanceOf(UsageException.class)
+        .hasMessageContaining("not both");
+  }
 }

@@ -27,7 +27,7 @@ class ScenarioMatrixIT {
   static final List<String> PENDING =
       List.of(
           "`expired-token`: a token expires mid-stream, the client refreshes it and loses nothing."
-              + " Waits for authentication in the server (not implemented yet).");
+              + " Not written yet: the runner mints tokens, but none that expire mid-run.");
 
   private static final List<ScenarioReport> REPORTED =
       Collections.synchronizedList(new ArrayList<>());

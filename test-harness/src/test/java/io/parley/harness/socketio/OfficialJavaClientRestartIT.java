@@ -47,7 +47,12 @@ class OfficialJavaClientRestartIT {
                   .setReconnection(true)
                   .setReconnectionDelay(100)
                   .setReconnectionDelayMax(500)
-                  .setAuth(Map.of("clientId", "official-java-" + transport))
+                  .setAuth(
+                      Map.of(
+                          "clientId",
+                          "official-java-" + transport,
+                          "token",
+                          server.issuer().userToken("official-java", CHANNEL)))
                   .build());
       List<String> seen = new CopyOnWriteArrayList<>();
       List<JSONObject> gaps = new CopyOnWriteArrayList<>();
@@ -121,6 +126,7 @@ class OfficialJavaClientRestartIT {
         http.send(
             HttpRequest.newBuilder(URI.create(server.baseUrl() + "realtime/publish"))
                 .header("Content-Type", "application/json")
+                .header("Authorization", "Bearer " + server.issuer().publisherToken("it-backend"))
                 .POST(
                     HttpRequest.BodyPublishers.ofString(
                         "{\"channel\":\"" + CHANNEL + "\",\"event\":\"e\",\"data\":" + value + "}"))

@@ -51,6 +51,7 @@ class OfficialJsClientRestartIT {
       command
           .environment()
           .put("NODE_PATH", modules.resolve("node_modules").toAbsolutePath().toString());
+      command.environment().put("PARLEY_TOKEN", server.issuer().userToken("official-js", CHANNEL));
       Process node = command.start();
       List<JsonNode> events = new CopyOnWriteArrayList<>();
       Thread reader =
@@ -113,6 +114,7 @@ class OfficialJsClientRestartIT {
         http.send(
             HttpRequest.newBuilder(URI.create(server.baseUrl() + "realtime/publish"))
                 .header("Content-Type", "application/json")
+                .header("Authorization", "Bearer " + server.issuer().publisherToken("it-backend"))
                 .POST(
                     HttpRequest.BodyPublishers.ofString(
                         "{\"channel\":\"" + CHANNEL + "\",\"event\":\"e\",\"data\":" + value + "}"))
