@@ -8,6 +8,7 @@ package io.parley.server.auth;
  * @param publishClaim the claim listing channel patterns the token may publish to
  * @param publisherRole the {@code groups} entry that lets a backend publish anywhere
  * @param adminRole the {@code groups} entry for admin operations
+ * @param clockSkew how long past its {@code exp} a token still counts as valid
  * @param anonymous the identity of a connection without a token, or {@code null} when a token is
  *     required
  */
@@ -16,4 +17,5 @@ public record AuthSettings(
     String publishClaim,
     String publisherRole,
     String adminRole,
+    java.time.Duration clockSkew,
     Identity anonymous) {}

@@ -52,7 +52,7 @@ public class AuthWiring {
               + ", publish "
               + settings.anonymous().publish());
     }
-    return new TokenVerifier(configuredParser.get(), settings);
+    return new TokenVerifier(configuredParser.get(), settings, System::currentTimeMillis);
   }
 
   /** Builds the verifier at startup, so a missing key stops the server before it listens. */
@@ -74,6 +74,7 @@ public class AuthWiring {
         auth.publishClaim(),
         auth.publisherRole(),
         auth.adminRole(),
+        auth.clockSkew(),
         anonymous);
   }
 
@@ -127,7 +128,7 @@ public class AuthWiring {
             + ":\n\n"
             + token
             + "\n");
-    return new TokenVerifier(authority.parser(), settings);
+    return new TokenVerifier(authority.parser(), settings, System::currentTimeMillis);
   }
 
   private static void write(Path file, String token) {

@@ -11,6 +11,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
+import java.util.function.LongSupplier;
 import org.eclipse.microprofile.jwt.JsonWebToken;
 import org.jose4j.jwt.consumer.ErrorCodes;
 import org.jose4j.jwt.consumer.InvalidJwtException;
@@ -27,14 +28,17 @@ public final class TokenVerifier {
 
   private final JWTParser parser;
   private final AuthSettings settings;
+  private final LongSupplier wallClockMillis;
 
   /**
-   * @param parser verifies signature, issuer, audience and expiry
-   * @param settings claim and role names, and what anonymous access gets
+   * @param parser verifies signature, issuer and audience (and expiry, with its own leeway)
+   * @param settings claim and role names, the expiry leeway, and what anonymous access gets
+   * @param wallClockMillis the time expiry is judged by
    */
-  public TokenVerifier(JWTParser parser, AuthSettings settings) {
+  public TokenVerifier(JWTParser parser, AuthSettings settings, LongSupplier wallClockMillis) {
     this.parser = Objects.requireNonNull(parser, "parser");
     this.settings = Objects.requireNonNull(settings, "settings");
+    this.wallClockMillis = Objects.requireNonNull(wallClockMillis, "wallClockMillis");
   }
 
   /**
@@ -60,7 +64,13 @@ public final class TokenVerifier {
     } catch (ParseException e) {
       throw classify(e);
     }
-    return identityOf(jwt);
+    Identity identity = identityOf(jwt);
+    // SmallRye allows its own leeway past exp (60 s by default); Parley judges expiry exactly as
+    // it does for connected sessions, with realtime.auth.clock-skew.
+    if (identity.expiredAt(wallClockMillis.getAsLong())) {
+      throw new TokenRejectedException(ErrorCode.TOKEN_EXPIRED, "the token has expired");
+    }
+    return identity;
   }
 
   private Identity identityOf(JsonWebToken jwt) throws TokenRejectedException {
@@ -81,7 +91,9 @@ public final class TokenVerifier {
         patterns(jwt, settings.publishClaim()),
         groups.contains(settings.publisherRole()),
         groups.contains(settings.adminRole()),
-        jwt.getExpirationTime() == 0 ? Long.MAX_VALUE : jwt.getExpirationTime() * 1000);
+        jwt.getExpirationTime() == 0
+            ? Long.MAX_VALUE
+            : jwt.getExpirationTime() * 1000 + settings.clockSkew().toMillis());
   }
 
   private static ChannelPatterns patterns(JsonWebToken jwt, String claim)

@@ -178,6 +178,14 @@ public interface RealtimeConfig {
     @WithDefault("30s")
     Duration refreshGrace();
 
+    /**
+     * How long past its {@code exp} a token still counts as valid, for clocks that disagree. The
+     * same for new connections and for the refresh of connected ones (SmallRye JWT's own leeway is
+     * not used for expiry).
+     */
+    @WithDefault("0s")
+    Duration clockSkew();
+
     /** Access without a token. */
     Anonymous anonymous();
 

@@ -76,6 +76,9 @@ public record Scenario(
    * @param backoffCap the largest ceiling
    * @param longPollWait the HTTP long-poll's wait
    * @param pollInterval the pause between periodic HTTP polls
+   * @param tokenLifetime when not null, each client's token expires this long after it is minted,
+   *     and the client's token supplier mints a fresh one whenever it is asked (refresh in-band);
+   *     null: long-lived tokens
    */
   public record ClientSpec(
       int count,
@@ -85,7 +88,8 @@ public record Scenario(
       Duration backoffBase,
       Duration backoffCap,
       Duration longPollWait,
-      Duration pollInterval) {
+      Duration pollInterval,
+      Duration tokenLifetime) {
 
     public ClientSpec {
       if (count < 1) {
@@ -103,7 +107,8 @@ public record Scenario(
           backoffBase,
           backoffCap,
           longPollWait,
-          pollInterval);
+          pollInterval,
+          tokenLifetime);
     }
   }
 
@@ -158,11 +163,24 @@ public record Scenario(
    * @param gaps whether gaps are expected
    * @param minReconnectSpread when not null, the reconnect times of the clients after the largest
    *     failure must spread over at least this much (10th to 90th percentile): no thundering herd
+   * @param minTokenRefreshes each client must have been given at least this many fresh tokens after
+   *     its first (with {@link ClientSpec#tokenLifetime})
+   * @param reconnects whether a client may lose its connection after it first connected
    */
-  public record Expectations(GapPolicy gaps, Duration minReconnectSpread) {
+  public record Expectations(
+      GapPolicy gaps, Duration minReconnectSpread, int minTokenRefreshes, Reconnects reconnects) {
 
     public Expectations {
       Objects.requireNonNull(gaps, "gaps");
+      Objects.requireNonNull(reconnects, "reconnects");
     }
+  }
+
+  /** Whether clients may reconnect during a scenario. */
+  public enum Reconnects {
+    /** Reconnecting is part of the scenario (faults, restarts). */
+    ALLOWED,
+    /** Every client must stay connected from its first connection to the end. */
+    FORBIDDEN
   }
 }

@@ -162,7 +162,8 @@ public final class ScenarioFile {
             "probe_interval",
             "backoff",
             "long_poll_wait",
-            "poll_interval"));
+            "poll_interval",
+            "token_lifetime"));
     int count = (int) node.child("count").integer(1L, 1, 100_000);
     List<Transport> transports = DEFAULT_TRANSPORTS;
     Node ladder = node.child("transports");
@@ -196,7 +197,10 @@ public final class ScenarioFile {
         base,
         cap,
         node.child("long_poll_wait").positiveDuration(Duration.ofSeconds(5)),
-        node.child("poll_interval").positiveDuration(Duration.ofMillis(500)));
+        node.child("poll_interval").positiveDuration(Duration.ofMillis(500)),
+        node.child("token_lifetime").present()
+            ? node.child("token_lifetime").positiveDuration(null)
+            : null);
   }
 
   private static List<String> readChannels(Node node) {
@@ -417,10 +421,11 @@ public final class ScenarioFile {
 
   private static Scenario.Expectations readExpect(Node node) {
     if (!node.present()) {
-      return new Scenario.Expectations(Scenario.GapPolicy.FORBIDDEN, null);
+      return new Scenario.Expectations(
+          Scenario.GapPolicy.FORBIDDEN, null, 0, Scenario.Reconnects.ALLOWED);
     }
     node.requireObject();
-    node.rejectUnknown(Set.of("gaps", "min_reconnect_spread"));
+    node.rejectUnknown(Set.of("gaps", "min_reconnect_spread", "min_token_refreshes", "reconnects"));
     Scenario.GapPolicy gaps =
         node.child("gaps").present()
             ? node.child("gaps").enumValue(Scenario.GapPolicy.class)
@@ -429,7 +434,12 @@ public final class ScenarioFile {
         node.child("min_reconnect_spread").present()
             ? node.child("min_reconnect_spread").duration(null)
             : null;
-    return new Scenario.Expectations(gaps, spread);
+    int refreshes = (int) node.child("min_token_refreshes").integer(0L, 0, 1_000);
+    Scenario.Reconnects reconnects =
+        node.child("reconnects").present()
+            ? node.child("reconnects").enumValue(Scenario.Reconnects.class)
+            : Scenario.Reconnects.ALLOWED;
+    return new Scenario.Expectations(gaps, spread, refreshes, reconnects);
   }
 
   /** A JSON node with its path, for error messages. Not thread-safe; used during one parse. */

@@ -20,6 +20,7 @@ import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -122,6 +123,10 @@ public final class ScenarioRunner {
     private final List<ScenarioReport.StepRecord> steps = new ArrayList<>();
     private final List<String> violations = new ArrayList<>();
     private final List<ClientRecorder> recorders = new ArrayList<>();
+
+    /** Tokens minted per subscribing client, by client id, when tokens are short-lived. */
+    private final Map<String, AtomicInteger> tokensMinted = new ConcurrentHashMap<>();
+
     private final ScheduledExecutorService clientTimers;
     private final ExecutorService listeners;
     private ServerProcess server;
@@ -201,6 +206,7 @@ public final class ScenarioRunner {
         clientTransitions.add(lines);
       }
       List<InvariantChecker.Publish> publishes = fleet.publishes();
+      checkSessions();
       closeClients();
       InvariantChecker.Verdict verdict =
           InvariantChecker.check(publishes, streams, scenario.expect().gaps());
@@ -430,7 +436,51 @@ public final class ScenarioRunner {
         return TokenSupplier.of(token);
       }
       List<String> channels = scenario.channels();
-      return TokenSupplier.of(server.issuer().token(subject, channels, channels, Set.of()));
+      Duration lifetime = scenario.clients().tokenLifetime();
+      if (lifetime == null) {
+        return TokenSupplier.of(server.issuer().token(subject, channels, channels, Set.of()));
+      }
+      // Short-lived tokens: a fresh one each time the client asks (at connect and when the
+      // server asks for a refresh), counted for the expectations.
+      AtomicInteger minted = tokensMinted.computeIfAbsent(subject, id -> new AtomicInteger());
+      return () -> {
+        minted.incrementAndGet();
+        return server.issuer().token(subject, channels, channels, Set.of(), lifetime);
+      };
+    }
+
+    /** The expectations about token refreshes and reconnects, checked per subscribing client. */
+    private void checkSessions() {
+      Scenario.Expectations expect = scenario.expect();
+      for (ClientRecorder recorder : recorders) {
+        String who = "client " + recorder.index();
+        if (expect.minTokenRefreshes() > 0) {
+          AtomicInteger minted = tokensMinted.get(runId + "-sub-" + recorder.index());
+          int refreshes = minted == null ? 0 : minted.get() - 1;
+          if (refreshes < expect.minTokenRefreshes()) {
+            violations.add(
+                who
+                    + ": "
+                    + refreshes
+                    + " token refreshes, expected at least "
+                    + expect.minTokenRefreshes());
+          }
+        }
+        if (expect.reconnects() == Scenario.Reconnects.FORBIDDEN) {
+          boolean connected = false;
+          for (ClientRecorder.Transition t : recorder.transitions()) {
+            if (!t.kind().equals("status")) {
+              continue;
+            }
+            if (connected && !t.to().equals("CONNECTED") && !t.to().equals("FALLBACK")) {
+              violations.add(
+                  who + ": reconnected (" + t.from() + " -> " + t.to() + ", " + t.cause() + ")");
+              break;
+            }
+            connected |= t.to().equals("CONNECTED");
+          }
+        }
+      }
     }
 
     /**
