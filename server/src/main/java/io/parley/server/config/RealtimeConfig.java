@@ -35,6 +35,12 @@ public interface RealtimeConfig {
   /** Tokens and channel permissions ({@code docs/security.md}). */
   Auth auth();
 
+  /** Per-connection, per-user and per-node limits (abuse and overload protection). */
+  Limits limits();
+
+  /** The stateless HTTP transport's browser settings. */
+  Http http();
+
   /** Largest native frame or HTTP body accepted, in bytes. */
   @WithDefault("65536")
   int maxFrameBytes();
@@ -50,6 +56,68 @@ public interface RealtimeConfig {
   /** How often unused channel state and expired idempotency keys are dropped. */
   @WithDefault("30s")
   Duration expiryInterval();
+
+  /**
+   * Limits that keep one client, one user or a crowd from taking the node down. Each is documented
+   * with what happens when it is exceeded in {@code docs/configuration.md}.
+   */
+  interface Limits {
+    /**
+     * Channels one connection may subscribe to; its automatic {@code session:} and {@code user:}
+     * channels are not counted. More get {@code TOO_MANY_SUBSCRIPTIONS}.
+     */
+    @WithDefault("100")
+    int maxSubscriptions();
+
+    /**
+     * Publishes per second one connection (or, over HTTP, one token subject or anonymous client
+     * address) may sustain; past it and its burst, publishes get {@code RATE_LIMITED}.
+     */
+    @WithDefault("50")
+    double publishRate();
+
+    /** Publishes allowed at once above the sustained rate (the token bucket's size). */
+    @WithDefault("100")
+    int publishBurst();
+
+    /**
+     * HTTP publishers (subjects or addresses) whose rate is tracked at most; past it the least
+     * recently seen is forgotten (it starts again with a full burst).
+     */
+    @WithDefault("100000")
+    int httpPublishers();
+
+    /**
+     * Open connections one token subject may have; more are refused with {@code
+     * TOO_MANY_CONNECTIONS}. Anonymous connections are not counted.
+     */
+    @WithDefault("100")
+    int maxConnectionsPerUser();
+
+    /**
+     * Open sessions on this node; past it new WebSocket upgrades, Engine.IO handshakes and HTTP
+     * polls are answered 503 {@code SERVER_UNAVAILABLE}.
+     */
+    @WithDefault("100000")
+    int maxConnections();
+
+    /** The {@code Retry-After} sent with a 503 when the node is full. */
+    @WithDefault("5s")
+    Duration overloadRetryAfter();
+  }
+
+  /** Browser access to {@code /realtime/poll} and {@code /realtime/publish}. */
+  interface Http {
+    /**
+     * Origins allowed by CORS on {@code /realtime/*}; {@code *} allows any (not with credentials).
+     * Absent: no CORS headers are sent.
+     */
+    Optional<java.util.List<String>> corsOrigins();
+
+    /** Whether CORS responses allow credentials; the request's origin is then echoed. */
+    @WithDefault("false")
+    boolean corsCredentials();
+  }
 
   /** Channel history settings. */
   interface History {
@@ -125,8 +193,8 @@ public interface RealtimeConfig {
     Duration upgradeTimeout();
 
     /**
-     * Origins allowed by CORS on {@code /socket.io/}; {@code *} allows any. Absent: no CORS headers
-     * are sent (same-origin pages and non-browser clients only).
+     * Origins allowed by CORS on {@code /socket.io/}; {@code *} allows any (not with credentials).
+     * Absent: no CORS headers are sent (same-origin pages and non-browser clients only).
      */
     Optional<java.util.List<String>> corsOrigins();
 

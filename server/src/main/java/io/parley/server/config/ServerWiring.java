@@ -44,8 +44,20 @@ public class ServerWiring {
   @Produces
   @Singleton
   Hub hub(Backplane backplane, RealtimeConfig config) {
+    RealtimeConfig.Limits limits = config.limits();
     return new Hub(
-        backplane, () -> randomId(16), System::currentTimeMillis, config.outboundQueueSize());
+        backplane,
+        () -> randomId(16),
+        System::currentTimeMillis,
+        config.outboundQueueSize(),
+        new Hub.Limits(
+            limits.maxSubscriptions(),
+            limits.publishRate(),
+            limits.publishBurst(),
+            limits.httpPublishers(),
+            limits.maxConnectionsPerUser(),
+            limits.maxConnections()),
+        Ticker.system());
   }
 
   @Produces

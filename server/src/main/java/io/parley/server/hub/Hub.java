@@ -5,6 +5,7 @@ import io.parley.protocol.ChannelName;
 import io.parley.protocol.ErrorCode;
 import io.parley.protocol.Position;
 import io.parley.protocol.ServerFrame;
+import io.parley.protocol.time.Ticker;
 import io.parley.server.auth.Identity;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -13,6 +14,7 @@ import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
@@ -39,6 +41,68 @@ public final class Hub {
   private final int maxPendingPerSubscription;
   private final ConcurrentHashMap<String, LocalChannel> channels = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<String, Session> sessions = new ConcurrentHashMap<>();
+  private final Limits limits;
+  private final Ticker ticker;
+  private final RateLimits statelessPublishers;
+
+  /** Open sessions, counted at open and at the close that removes them: the admission check. */
+  private final AtomicInteger openSessions = new AtomicInteger();
+
+  /** Open sessions per token subject; an entry is removed when its count drops to 0. */
+  private final ConcurrentHashMap<String, Integer> perSubject = new ConcurrentHashMap<>();
+
+  /**
+   * What the hub enforces. Immutable and thread-safe.
+   *
+   * @param maxSubscriptions channels one session may join besides its automatic ones
+   * @param publishRate publishes per second one session (or stateless publisher key) may sustain;
+   *     {@link Double#POSITIVE_INFINITY} for no limit
+   * @param publishBurst the token bucket's size
+   * @param statelessPublishers stateless publisher keys tracked at most (least recently used
+   *     forgotten first)
+   * @param maxConnectionsPerUser sessions one token subject may have open
+   * @param maxConnections sessions this node admits
+   */
+  public record Limits(
+      int maxSubscriptions,
+      double publishRate,
+      int publishBurst,
+      int statelessPublishers,
+      int maxConnectionsPerUser,
+      int maxConnections) {
+
+    /** No limits at all, for tests of other things. */
+    public static Limits none() {
+      return new Limits(
+          Integer.MAX_VALUE,
+          Double.POSITIVE_INFINITY,
+          Integer.MAX_VALUE,
+          1,
+          Integer.MAX_VALUE,
+          Integer.MAX_VALUE);
+    }
+
+    boolean ratesLimited() {
+      return publishRate != Double.POSITIVE_INFINITY;
+    }
+  }
+
+  /**
+   * A hub without limits; see {@link #Hub(Backplane, Supplier, LongSupplier, int, Limits, Ticker)}.
+   */
+  public Hub(
+      Backplane backplane,
+      Supplier<String> sessionIds,
+      LongSupplier wallClockMillis,
+      int maxPendingPerSubscription) {
+    this(
+        backplane,
+        sessionIds,
+        wallClockMillis,
+        maxPendingPerSubscription,
+        Limits.none(),
+        Ticker.system());
+  }
 
   /**
    * @param backplane where sequences and history live
@@ -46,12 +110,23 @@ public final class Hub {
    * @param wallClockMillis the time stamped on published messages
    * @param maxPendingPerSubscription live messages buffered while a replay is read; past it the
    *     session is disconnected as a slow consumer
+   * @param limits what one session, one subject and the node may use
+   * @param ticker the clock of the publish rate limits
    */
   public Hub(
       Backplane backplane,
       Supplier<String> sessionIds,
       LongSupplier wallClockMillis,
-      int maxPendingPerSubscription) {
+      int maxPendingPerSubscription,
+      Limits limits,
+      Ticker ticker) {
+    this.limits = Objects.requireNonNull(limits, "limits");
+    this.ticker = Objects.requireNonNull(ticker, "ticker");
+    this.statelessPublishers =
+        limits.ratesLimited()
+            ? new RateLimits(
+                limits.publishRate(), limits.publishBurst(), limits.statelessPublishers(), ticker)
+            : null;
     this.backplane = Objects.requireNonNull(backplane, "backplane");
     this.sessionIds = Objects.requireNonNull(sessionIds, "sessionIds");
     this.wallClockMillis = Objects.requireNonNull(wallClockMillis, "wallClockMillis");
@@ -65,9 +140,41 @@ public final class Hub {
    *
    * @param clientId the client's stable id, scoping its publish ids
    * @param identity whom the connection's token speaks for (verified by the transport)
+   * @throws SessionRefusedException when the subject already has {@code maxConnectionsPerUser}
+   *     sessions ({@code TOO_MANY_CONNECTIONS}) or the node is full ({@code SERVER_UNAVAILABLE});
+   *     nothing is opened then
    */
   public Session open(SessionSink sink, String clientId, Identity identity) {
-    Session session = new Session(sessionIds.get(), clientId, identity, sink);
+    if (openSessions.incrementAndGet() > limits.maxConnections()) {
+      openSessions.decrementAndGet();
+      throw new SessionRefusedException(
+          ServerFrame.Error.of(
+              null,
+              ErrorCode.SERVER_UNAVAILABLE,
+              "the server is at its limit of "
+                  + limits.maxConnections()
+                  + " connections (realtime.limits.max-connections); retry later",
+              null));
+    }
+    String subject = identity.subject();
+    if (subject != null && !countIn(subject)) {
+      openSessions.decrementAndGet();
+      throw new SessionRefusedException(
+          ServerFrame.Error.of(
+              null,
+              ErrorCode.TOO_MANY_CONNECTIONS,
+              subject
+                  + " already has "
+                  + limits.maxConnectionsPerUser()
+                  + " connections, the limit per user (realtime.limits.max-connections-per-user);"
+                  + " close one or retry later",
+              null));
+    }
+    TokenBucket bucket =
+        limits.ratesLimited()
+            ? new TokenBucket(limits.publishRate(), limits.publishBurst(), ticker)
+            : null;
+    Session session = new Session(sessionIds.get(), clientId, identity, sink, bucket);
     sessions.put(session.id(), session);
     join(session, null, ChannelName.ofSession(session.id()), null);
     if (identity.subject() != null) {
@@ -153,7 +260,12 @@ public final class Hub {
   /** Ends a session: leaves every channel. Idempotent; call it from the transport's close. */
   public void close(Session session) {
     session.markClosed();
-    sessions.remove(session.id(), session);
+    if (sessions.remove(session.id(), session)) {
+      openSessions.decrementAndGet();
+      if (session.subject() != null) {
+        perSubject.computeIfPresent(session.subject(), (s, n) -> n <= 1 ? null : n - 1);
+      }
+    }
     for (Subscription subscription : List.copyOf(session.subscriptions.values())) {
       leave(subscription);
     }
@@ -185,7 +297,52 @@ public final class Hub {
           "channel");
       return;
     }
+    if (!session.subscriptions.containsKey(channel)
+        && ownSubscriptions(session) >= limits.maxSubscriptions()) {
+      reject(
+          session,
+          requestId,
+          ErrorCode.TOO_MANY_SUBSCRIPTIONS,
+          "the connection already has "
+              + limits.maxSubscriptions()
+              + " subscriptions, the limit (realtime.limits.max-subscriptions); unsubscribe from"
+              + " one first",
+          "channel");
+      return;
+    }
     join(session, requestId, channel, since);
+  }
+
+  /** The session's subscriptions without its automatic channels. */
+  private static int ownSubscriptions(Session session) {
+    int automatic = session.subject() != null ? 2 : 1;
+    return Math.max(0, session.subscriptions.size() - automatic);
+  }
+
+  /**
+   * Counts one more session of {@code subject}; false (and nothing counted) when it has its max.
+   */
+  private boolean countIn(String subject) {
+    boolean[] admitted = new boolean[1];
+    perSubject.compute(
+        subject,
+        (s, n) -> {
+          int count = n == null ? 0 : n;
+          if (count >= limits.maxConnectionsPerUser()) {
+            return n;
+          }
+          admitted[0] = true;
+          return count + 1;
+        });
+    return admitted[0];
+  }
+
+  /**
+   * Whether the node admits another connection: the cheap check transports make before a WebSocket
+   * upgrade, an Engine.IO handshake or an HTTP poll. Never blocks.
+   */
+  public boolean admitsConnections() {
+    return openSessions.get() < limits.maxConnections();
   }
 
   /** Leaves a channel; the sink receives {@code unsubscribed} or an {@code error}. */
@@ -219,6 +376,12 @@ public final class Hub {
           ErrorCode.CHANNEL_RESERVED,
           "clients cannot publish to session channels; backends can, over HTTP");
     }
+    if (session.publishBucket != null) {
+      long wait = session.publishBucket.tryTake();
+      if (wait > 0) {
+        return rateLimited(publishId, wait, "this connection");
+      }
+    }
     return publish(session.identity(), session.clientId(), publishId, channel, event, data);
   }
 
@@ -247,6 +410,54 @@ public final class Hub {
               "the token does not grant publish on channel " + channel);
     }
     return backplane.append(channel, clientId, publishId, event, data, wallClockMillis.getAsLong());
+  }
+
+  /**
+   * Publishes over a stateless transport, rate limited per token subject or, when anonymous, per
+   * {@code address}; otherwise as {@link #publish(Identity, String, String, String, String,
+   * JsonNode)}. Over the limit the stage fails with {@code RATE_LIMITED} and {@link
+   * PublishRefusedException#retryAfterMillis()}.
+   *
+   * @param address the client's network address
+   */
+  public CompletionStage<Backplane.Appended> publishStateless(
+      Identity publisher,
+      String address,
+      String clientId,
+      String publishId,
+      String channel,
+      String event,
+      JsonNode data) {
+    if (statelessPublishers != null) {
+      String key = publisher.subject() != null ? "sub:" + publisher.subject() : "addr:" + address;
+      long wait = statelessPublishers.tryTake(key);
+      if (wait > 0) {
+        return rateLimited(
+            publishId,
+            wait,
+            publisher.subject() != null ? "subject " + publisher.subject() : "this address");
+      }
+    }
+    return publish(publisher, clientId, publishId, channel, event, data);
+  }
+
+  private CompletionStage<Backplane.Appended> rateLimited(
+      String publishId, long waitMillis, String who) {
+    return CompletableFuture.failedFuture(
+        new PublishRefusedException(
+            ServerFrame.Error.of(
+                publishId,
+                ErrorCode.RATE_LIMITED,
+                who
+                    + " publishes faster than "
+                    + limits.publishRate()
+                    + "/s (burst "
+                    + limits.publishBurst()
+                    + ", realtime.limits.publish-rate); retry after "
+                    + waitMillis
+                    + " ms",
+                null),
+            waitMillis));
   }
 
   /** Reads what a reader at {@code since} missed, for stateless transports. */
@@ -279,6 +490,9 @@ public final class Hub {
   /** Drops backplane state nobody uses; call periodically. */
   public void expire() {
     backplane.expire(channels::containsKey);
+    if (statelessPublishers != null) {
+      statelessPublishers.expire();
+    }
   }
 
   /** The open sessions, for metrics and admin. */

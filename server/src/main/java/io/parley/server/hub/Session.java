@@ -20,9 +20,15 @@ public final class Session {
   volatile long refreshDeadlineMillis;
 
   final ConcurrentHashMap<String, Subscription> subscriptions = new ConcurrentHashMap<>();
+
+  /** This connection's publish rate; {@code null} when unlimited. */
+  final TokenBucket publishBucket;
+
   private volatile boolean closed;
 
-  Session(String id, String clientId, Identity identity, SessionSink sink) {
+  Session(
+      String id, String clientId, Identity identity, SessionSink sink, TokenBucket publishBucket) {
+    this.publishBucket = publishBucket;
     this.id = Objects.requireNonNull(id, "id");
     this.clientId = Objects.requireNonNull(clientId, "clientId");
     this.identity = Objects.requireNonNull(identity, "identity");

@@ -16,6 +16,7 @@ import io.parley.server.hub.ChannelMessage;
 import io.parley.server.hub.Hub;
 import io.parley.server.hub.PublishRefusedException;
 import io.parley.server.hub.Replay;
+import io.parley.server.transport.Cors;
 import io.parley.server.transport.websocket.NativeEncoding;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
@@ -57,6 +58,23 @@ public class HttpTransportRoutes {
   @Inject TokenVerifier tokens;
 
   void routes(@Observes Router router) {
+    Cors cors =
+        Cors.of(
+            config.http().corsOrigins().orElse(List.of()),
+            config.http().corsCredentials(),
+            "realtime.http.cors-origins",
+            "realtime.http.cors-credentials");
+    for (String path : List.of("/realtime/poll", "/realtime/publish")) {
+      // CORS headers on every answer (errors too); a preflight is answered here.
+      router
+          .route(path)
+          .handler(
+              context -> {
+                if (!cors.apply(context.request(), context.response())) {
+                  context.next();
+                }
+              });
+    }
     BodyHandler body = BodyHandler.create(false).setBodyLimit(config.maxFrameBytes());
     router.post("/realtime/poll").handler(body).handler(this::poll).failureHandler(this::failed);
     router
@@ -211,12 +229,29 @@ public class HttpTransportRoutes {
     }
     String publisher = request.clientId() == null ? ANONYMOUS_PUBLISHER : request.clientId();
     String publishId = request.id() == null ? ServerWiring.randomId(12) : request.id();
-    hub.publish(identity, publisher, publishId, request.channel(), request.event(), request.data())
+    String address =
+        context.request().remoteAddress() == null
+            ? "unknown"
+            : context.request().remoteAddress().hostAddress();
+    hub.publishStateless(
+            identity,
+            address,
+            publisher,
+            publishId,
+            request.channel(),
+            request.event(),
+            request.data())
         .whenComplete(
             (appended, failure) -> {
               if (failure instanceof PublishRefusedException refused) {
                 ServerFrame.Error error = refused.error();
-                new Problem(403, error.code(), error.message(), error.field()).send(context);
+                int status = 403;
+                if (error.code() == ErrorCode.RATE_LIMITED) {
+                  status = 429;
+                  long seconds = Math.max(1, (refused.retryAfterMillis() + 999) / 1000);
+                  context.response().putHeader("Retry-After", Long.toString(seconds));
+                }
+                new Problem(status, error.code(), error.message(), error.field()).send(context);
                 return;
               }
               if (failure != null) {

@@ -19,7 +19,7 @@ import java.util.Locale;
  * @param detail a sentence for people: which field, what was expected
  * @param field the offending field as a path such as {@code subscriptions.jobs:1.seq}, or null
  */
-record Problem(int status, ErrorCode code, String detail, String field) {
+public record Problem(int status, ErrorCode code, String detail, String field) {
   private static final JsonFactory JSON = new JsonFactory();
 
   /** The answer to a request whose body was rejected: 413 when too large, otherwise 400. */
@@ -54,7 +54,8 @@ record Problem(int status, ErrorCode code, String detail, String field) {
     return out.toString();
   }
 
-  void send(RoutingContext context) {
+  /** Sends this problem as the response, unless one was already sent. */
+  public void send(RoutingContext context) {
     if (context.response().ended() || context.response().closed()) {
       return;
     }

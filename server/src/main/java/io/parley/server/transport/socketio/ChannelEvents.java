@@ -15,6 +15,7 @@ import io.parley.server.auth.TokenVerifier;
 import io.parley.server.hub.Hub;
 import io.parley.server.hub.PublishRefusedException;
 import io.parley.server.hub.Session;
+import io.parley.server.hub.SessionRefusedException;
 
 /**
  * Parley's channels as Socket.IO events on namespace {@code /}: CONNECT opens a hub session ({@code
@@ -65,7 +66,12 @@ final class ChannelEvents {
           e.getMessage(), ServerFrame.Error.of(null, e.code(), e.getMessage(), "auth.token"));
     }
     ChannelSink sink = new ChannelSink(socket);
-    Session session = hub.open(sink, clientId == null ? socket.id() : clientId, identity);
+    Session session;
+    try {
+      session = hub.open(sink, clientId == null ? socket.id() : clientId, identity);
+    } catch (SessionRefusedException e) {
+      return refusal(e.getMessage(), e.error());
+    }
     socket.attribute(SESSION, session);
     socket.attribute(SINK, sink);
     socket.onDisconnect(reason -> hub.close(session));

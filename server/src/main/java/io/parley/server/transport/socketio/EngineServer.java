@@ -1,6 +1,7 @@
 package io.parley.server.transport.socketio;
 
 import io.parley.server.config.ServerWiring;
+import io.parley.server.transport.Cors;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpMethod;

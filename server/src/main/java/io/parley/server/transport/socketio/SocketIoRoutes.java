@@ -3,6 +3,7 @@ package io.parley.server.transport.socketio;
 import io.parley.server.auth.TokenVerifier;
 import io.parley.server.config.RealtimeConfig;
 import io.parley.server.hub.Hub;
+import io.parley.server.transport.Cors;
 import io.quarkus.runtime.ShutdownEvent;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.Router;
@@ -46,7 +47,12 @@ public class SocketIoRoutes {
             settings.maxHttpBufferSize(),
             settings.upgradeTimeout(),
             config.outboundQueueSize());
-    Cors cors = new Cors(settings.corsOrigins().orElse(List.of()), settings.corsCredentials());
+    Cors cors =
+        Cors.of(
+            settings.corsOrigins().orElse(List.of()),
+            settings.corsCredentials(),
+            "realtime.socketio.cors-origins",
+            "realtime.socketio.cors-credentials");
     if (!settings.conformance()) {
       // The conformance suites expect plain echo handlers on "/", with any auth payload.
       new ChannelEvents(hub, tokens).install(namespaces.of("/"));

@@ -13,6 +13,7 @@ import io.parley.server.config.ServerWiring.NodeIdentity;
 import io.parley.server.hub.Hub;
 import io.parley.server.hub.PublishRefusedException;
 import io.parley.server.hub.Session;
+import io.parley.server.hub.SessionRefusedException;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.quarkus.websockets.next.HandshakeRequest;
@@ -144,7 +145,13 @@ public class NativeWebSocketEndpoint {
       state.close(ServerFrame.Error.of(null, e.code(), e.getMessage(), "token"));
       return;
     }
-    Session session = hub.open(state, hello.clientId(), identity);
+    Session session;
+    try {
+      session = hub.open(state, hello.clientId(), identity);
+    } catch (SessionRefusedException e) {
+      state.close(e.error());
+      return;
+    }
     state.greeted(session);
     state.send(
         new ServerFrame.Welcome(

@@ -1,4 +1,4 @@
-package io.parley.server.transport.socketio;
+package io.parley.server.transport;
 
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
@@ -7,28 +7,46 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * CORS for the Engine.IO endpoints, as the reference server's {@code cors} option: allowed origins
- * (or {@code *}), optional credentials, and preflight answers. Immutable and thread-safe.
+ * CORS for Parley's HTTP endpoints ({@code /socket.io/} and {@code /realtime/*}), as the reference
+ * Socket.IO server's {@code cors} option: allowed origins (or {@code *}), optional credentials, and
+ * preflight answers. {@code Retry-After} is exposed to scripts. Immutable and thread-safe.
  */
-final class Cors {
+public final class Cors {
   private static final String METHODS = "GET,HEAD,PUT,PATCH,POST,DELETE";
 
   private final Set<String> origins;
   private final boolean anyOrigin;
   private final boolean credentials;
 
-  /**
-   * @param origins the allowed origins, {@code *} for any; empty turns CORS off
-   * @param credentials whether to allow credentials (the request's origin is then echoed)
-   */
-  Cors(List<String> origins, boolean credentials) {
+  private Cors(List<String> origins, boolean credentials) {
     this.origins = Set.copyOf(origins);
     this.anyOrigin = origins.contains("*");
     this.credentials = credentials;
   }
 
+  /**
+   * CORS from the settings named {@code originsSetting} and {@code credentialsSetting}.
+   *
+   * @param origins the allowed origins, {@code *} for any; empty turns CORS off
+   * @param credentials whether to allow credentials (the request's origin is then echoed)
+   * @throws IllegalStateException for {@code *} with credentials, which would let any site act with
+   *     the user's cookies; the message names both settings
+   */
+  public static Cors of(
+      List<String> origins, boolean credentials, String originsSetting, String credentialsSetting) {
+    if (credentials && origins.contains("*")) {
+      throw new IllegalStateException(
+          originsSetting
+              + "=* cannot be combined with "
+              + credentialsSetting
+              + "=true: any web site could then act with its visitors' cookies. List the allowed"
+              + " origins, or turn credentials off");
+    }
+    return new Cors(origins, credentials);
+  }
+
   /** No CORS headers at all. */
-  static Cors disabled() {
+  public static Cors disabled() {
     return new Cors(List.of(), false);
   }
 
@@ -37,7 +55,7 @@ final class Cors {
    *
    * @return {@code true} when the request was a preflight and has been answered
    */
-  boolean apply(HttpServerRequest request, HttpServerResponse response) {
+  public boolean apply(HttpServerRequest request, HttpServerResponse response) {
     if (origins.isEmpty()) {
       return false;
     }
@@ -53,6 +71,7 @@ final class Cors {
     }
     if (request.method() != HttpMethod.OPTIONS
         || request.getHeader("Access-Control-Request-Method") == null) {
+      response.putHeader("Access-Control-Expose-Headers", "Retry-After");
       return false;
     }
     response.putHeader("Access-Control-Allow-Methods", METHODS);

@@ -1,0 +1,147 @@
+package io.parley.server.hub;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.node.IntNode;
+import io.parley.protocol.ErrorCode;
+import io.parley.protocol.ServerFrame;
+import io.parley.protocol.time.FakeTicker;
+import io.parley.server.auth.ChannelPatterns;
+import io.parley.server.auth.Identity;
+import io.parley.server.backplane.memory.MemoryBackplane;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+/** The hub's limits, driven by a fake clock. */
+class HubLimitsTest {
+  private static final ChannelPatterns ALL = ChannelPatterns.of(List.of("*"));
+  private static final Identity ANONYMOUS = Identity.anonymous(ALL, ALL, false);
+
+  private final FakeTicker ticker = new FakeTicker();
+  private final AtomicInteger ids = new AtomicInteger();
+  private final Hub hub =
+      new Hub(
+          new MemoryBackplane(
+              100, Duration.ofMinutes(1), Duration.ofMinutes(1), 1_000, ticker, () -> "e"),
+          () -> "s" + ids.incrementAndGet(),
+          () -> 1L,
+          100,
+          new Hub.Limits(2, 10, 3, 100, 2, 4),
+          ticker);
+
+  private static Identity user(String subject) {
+    return new Identity(subject, ALL, ALL, false, false, Long.MAX_VALUE);
+  }
+
+  @Test
+  void subscriptionsPastTheLimitAreRefusedAndAutomaticChannelsDoNotCount() {
+    RecordingSink sink = new RecordingSink();
+    Session session = hub.open(sink, "c", user("alice"));
+    hub.subscribe(session, "1", "a", null);
+    hub.subscribe(session, "2", "b", null);
+    hub.subscribe(session, "3", "c", null);
+    ServerFrame.Error error = sink.framesOf(ServerFrame.Error.class).get(0);
+    assertThat(error.id()).isEqualTo("3");
+    assertThat(error.code()).isEqualTo(ErrorCode.TOO_MANY_SUBSCRIPTIONS);
+    assertThat(error.message()).contains("2 subscriptions");
+    assertThat(sink.framesOf(ServerFrame.Subscribed.class)).hasSize(2);
+
+    hub.subscribe(session, "4", "a", null); // already subscribed says so, not "too many"
+    assertThat(sink.framesOf(ServerFrame.Error.class).get(1).code())
+        .isEqualTo(ErrorCode.ALREADY_SUBSCRIBED);
+    hub.unsubscribe(session, "5", "a");
+    hub.subscribe(session, "6", "c", null);
+    assertThat(sink.framesOf(ServerFrame.Subscribed.class)).hasSize(3);
+  }
+
+  @Test
+  void publishesPastTheBucketAreRateLimitedWithARetryAfter() {
+    Session session = hub.open(new RecordingSink(), "c", ANONYMOUS);
+    for (int i = 0; i < 3; i++) {
+      hub.publish(session, "p" + i, "x", "e", IntNode.valueOf(i)).toCompletableFuture().join();
+    }
+    PublishRefusedException refused =
+        refusal(hub.publish(session, "p3", "x", "e", IntNode.valueOf(0)));
+    assertThat(refused.error().code()).isEqualTo(ErrorCode.RATE_LIMITED);
+    assertThat(refused.error().id()).isEqualTo("p3");
+    assertThat(refused.error().retryable()).isTrue();
+    assertThat(refused.retryAfterMillis()).isEqualTo(100);
+    assertThat(refused.error().message()).contains("retry after 100 ms");
+
+    Session other = hub.open(new RecordingSink(), "d", ANONYMOUS);
+    hub.publish(other, "q", "x", "e", IntNode.valueOf(1)).toCompletableFuture().join();
+
+    ticker.advance(Duration.ofMillis(100));
+    hub.publish(session, "p3", "x", "e", IntNode.valueOf(3)).toCompletableFuture().join();
+  }
+
+  @Test
+  void statelessPublishersAreLimitedPerSubjectOrElsePerAddress() {
+    for (int i = 0; i < 3; i++) {
+      hub.publishStateless(user("bob"), "10.0.0.1", "h", "b" + i, "x", "e", IntNode.valueOf(0))
+          .toCompletableFuture()
+          .join();
+    }
+    assertThat(
+            refusal(
+                    hub.publishStateless(
+                        user("bob"), "10.0.0.2", "h", "b3", "x", "e", IntNode.valueOf(0)))
+                .error()
+                .code())
+        .isEqualTo(ErrorCode.RATE_LIMITED);
+    // The same address, anonymous: its own bucket.
+    hub.publishStateless(ANONYMOUS, "10.0.0.1", "h", "a0", "x", "e", IntNode.valueOf(0))
+        .toCompletableFuture()
+        .join();
+  }
+
+  @Test
+  void aUserPastItsConnectionsIsRefusedUntilOneCloses() {
+    Session first = hub.open(new RecordingSink(), "1", user("carol"));
+    hub.open(new RecordingSink(), "2", user("carol"));
+    assertThatThrownBy(() -> hub.open(new RecordingSink(), "3", user("carol")))
+        .isInstanceOfSatisfying(
+            SessionRefusedException.class,
+            e -> {
+              assertThat(e.error().code()).isEqualTo(ErrorCode.TOO_MANY_CONNECTIONS);
+              assertThat(e.error().message()).contains("carol").contains("2 connections");
+            });
+    hub.open(new RecordingSink(), "4", user("dave"));
+    hub.close(first);
+    hub.close(first); // idempotent: counted down once
+    hub.open(new RecordingSink(), "5", user("carol"));
+    assertThatThrownBy(() -> hub.open(new RecordingSink(), "6", user("carol")))
+        .isInstanceOf(SessionRefusedException.class);
+  }
+
+  @Test
+  void theNodeAdmitsUpToMaxConnectionsAnonymousIncluded() {
+    for (int i = 0; i < 4; i++) {
+      assertThat(hub.admitsConnections()).isTrue();
+      hub.open(new RecordingSink(), "c" + i, ANONYMOUS);
+    }
+    assertThat(hub.admitsConnections()).isFalse();
+    assertThatThrownBy(() -> hub.open(new RecordingSink(), "late", ANONYMOUS))
+        .isInstanceOfSatisfying(
+            SessionRefusedException.class,
+            e -> assertThat(e.error().code()).isEqualTo(ErrorCode.SERVER_UNAVAILABLE));
+    assertThat(hub.sessionCount()).isEqualTo(4);
+  }
+
+  private static PublishRefusedException refusal(
+      java.util.concurrent.CompletionStage<Backplane.Appended> stage) {
+    assertThatThrownBy(() -> stage.toCompletableFuture().join())
+        .isInstanceOf(CompletionException.class)
+        .hasCauseInstanceOf(PublishRefusedException.class);
+    try {
+      stage.toCompletableFuture().join();
+      throw new AssertionError("not refused");
+    } catch (CompletionException e) {
+      return (PublishRefusedException) e.getCause();
+    }
+  }
+}
