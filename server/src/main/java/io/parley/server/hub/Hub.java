@@ -376,7 +376,8 @@ public final class Hub {
           ErrorCode.CHANNEL_RESERVED,
           "clients cannot publish to session channels; backends can, over HTTP");
     }
-    if (session.publishBucket != null) {
+    // The publisher role is a trusted backend's: no rate limit.
+    if (session.publishBucket != null && !session.identity().publisher()) {
       long wait = session.publishBucket.tryTake();
       if (wait > 0) {
         return rateLimited(publishId, wait, "this connection");
@@ -414,9 +415,9 @@ public final class Hub {
 
   /**
    * Publishes over a stateless transport, rate limited per token subject or, when anonymous, per
-   * {@code address}; otherwise as {@link #publish(Identity, String, String, String, String,
-   * JsonNode)}. Over the limit the stage fails with {@code RATE_LIMITED} and {@link
-   * PublishRefusedException#retryAfterMillis()}.
+   * {@code address} (the publisher role is not limited); otherwise as {@link #publish(Identity,
+   * String, String, String, String, JsonNode)}. Over the limit the stage fails with {@code
+   * RATE_LIMITED} and {@link PublishRefusedException#retryAfterMillis()}.
    *
    * @param address the client's network address
    */
@@ -428,7 +429,7 @@ public final class Hub {
       String channel,
       String event,
       JsonNode data) {
-    if (statelessPublishers != null) {
+    if (statelessPublishers != null && !publisher.publisher()) {
       String key = publisher.subject() != null ? "sub:" + publisher.subject() : "addr:" + address;
       long wait = statelessPublishers.tryTake(key);
       if (wait > 0) {

@@ -100,6 +100,18 @@ class HubLimitsTest {
   }
 
   @Test
+  void thePublisherRoleIsATrustedBackendAndIsNotRateLimited() {
+    Identity backend = new Identity("billing", ALL, ALL, true, false, Long.MAX_VALUE);
+    Session session = hub.open(new RecordingSink(), "b", backend);
+    for (int i = 0; i < 10; i++) {
+      hub.publish(session, "s" + i, "x", "e", IntNode.valueOf(i)).toCompletableFuture().join();
+      hub.publishStateless(backend, "10.0.0.9", "h", "h" + i, "x", "e", IntNode.valueOf(i))
+          .toCompletableFuture()
+          .join();
+    }
+  }
+
+  @Test
   void aUserPastItsConnectionsIsRefusedUntilOneCloses() {
     Session first = hub.open(new RecordingSink(), "1", user("carol"));
     hub.open(new RecordingSink(), "2", user("carol"));

@@ -5,7 +5,8 @@ import java.util.Map;
 
 /**
  * Small limits, so that each can be reached in a test: one profile for all of them, since each
- * profile restarts Quarkus. Anonymous access stays on (the test profile's default).
+ * profile restarts Quarkus. Anonymous access stays on (the test profile's default), without the
+ * publisher role, which is exempt from rate limits.
  */
 public class LimitsProfile implements QuarkusTestProfile {
   /** Subscriptions per connection. */
@@ -23,6 +24,8 @@ public class LimitsProfile implements QuarkusTestProfile {
   @Override
   public Map<String, String> getConfigOverrides() {
     return Map.of(
+        "realtime.auth.anonymous.publisher",
+        "false",
         "realtime.limits.max-subscriptions",
         Integer.toString(MAX_SUBSCRIPTIONS),
         "realtime.limits.publish-rate",
