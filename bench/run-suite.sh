@@ -40,6 +40,7 @@ start_server() { # label -> sets server_pid, protocol
       rm -f "$token_file"
       java -Xmx1g -Dquarkus.http.port=$port -Dquarkus.http.host=127.0.0.1 \
         -Dquarkus.profile=dev -Drealtime.auth.dev.token-file="$token_file" \
+        -Drealtime.limits.max-connections-per-user=1000000 -Drealtime.limits.max-connections=1000000 \
         -jar server/target/quarkus-app/quarkus-run.jar > bench/results/$stamp/$1.log 2>&1 &
       server_pid=$! ;;
     node-socketio)
