@@ -3,10 +3,16 @@ package io.parley.harness.server;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.parley.harness.auth.TestIssuer;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 class ServerProcessIT {
@@ -24,6 +30,38 @@ class ServerProcessIT {
     HttpResponse<String> response = post(server, server.issuer().publisherToken("it-backend"));
     assertThat(response.statusCode()).isEqualTo(200);
     return response.body();
+  }
+
+  @Test
+  void theProdProfileRefusesToStartWithoutAKeyAndSaysWhatToSet() throws Exception {
+    // The jar as an operator first runs it: no key, no issuer, the default (prod) profile.
+    Process process =
+        new ProcessBuilder(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Dquarkus.http.port=0",
+                "-jar",
+                System.getProperty(ServerProcess.JAR_PROPERTY))
+            .redirectErrorStream(true)
+            .start();
+    CompletableFuture<String> output =
+        CompletableFuture.supplyAsync(
+            () -> {
+              try {
+                return new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+              } catch (IOException e) {
+                throw new UncheckedIOException(e);
+              }
+            });
+    try {
+      assertThat(process.waitFor(60, TimeUnit.SECONDS)).as("the server exits").isTrue();
+      assertThat(process.exitValue()).isNotZero();
+      assertThat(output.get(10, TimeUnit.SECONDS))
+          .contains("no key or issuer is configured")
+          .contains("Set mp.jwt.verify.publickey.location")
+          .contains("-Dquarkus.profile=dev");
+    } finally {
+      process.destroyForcibly();
+    }
   }
 
   @Test
