@@ -542,17 +542,7 @@ public final class HttpPollTransport implements ClientTransport {
         }
       }
       if (resume) {
-        synchronized (this) {
-          if (inFlight != null) {
-            inFlight.cancel(true);
-            inFlight = null;
-          }
-          if (timer != null) {
-            timer.cancel();
-            timer = null;
-          }
-        }
-        poll();
+        repoll();
       }
       if (publishResume) {
         sendNextPublish();
