@@ -1,31 +1,31 @@
 package io.parley.server.auth;
 
+import static io.parley.server.testing.SocketIoTestClients.call;
+import static io.parley.server.testing.SocketIoTestClients.poll;
+import static io.parley.server.testing.SocketIoTestClients.take;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.parley.protocol.ErrorCode;
 import io.parley.server.testing.SecureProfile;
+import io.parley.server.testing.SocketIoTestClients;
 import io.parley.server.testing.TestTokens;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import io.socket.client.Ack;
-import io.socket.client.IO;
 import io.socket.client.Socket;
-import java.net.URI;
 import java.net.URL;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.json.JSONException;
 import org.json.JSONObject;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -37,23 +37,26 @@ import org.junit.jupiter.params.provider.MethodSource;
 @QuarkusTest
 @TestProfile(SecureProfile.class)
 class SocketIoAuthIT {
-  private static final Duration WAIT = Duration.ofSeconds(10);
-
   @TestHTTPResource("/")
   URL base;
 
-  private final List<Socket> sockets = new ArrayList<>();
+  private SocketIoTestClients clients;
+
+  @BeforeEach
+  void clients() {
+    clients = new SocketIoTestClients(base);
+  }
 
   @AfterEach
   void closeSockets() {
-    sockets.forEach(Socket::close);
+    clients.close();
   }
 
   @ParameterizedTest
   @MethodSource("io.parley.server.testing.TestTokens#refusals")
   void connectWithARefusedTokenGetsConnectErrorWithItsCode(String token, ErrorCode code)
       throws JSONException {
-    Object outcome = connect(token, new String[] {"websocket"});
+    Object outcome = clients.connect(token, "websocket", socket -> {});
     assertThat(outcome).isInstanceOf(JSONObject.class);
     JSONObject data = ((JSONObject) outcome).getJSONObject("data");
     assertThat(data.getString("code")).isEqualTo(code.name());
@@ -144,8 +147,8 @@ class SocketIoAuthIT {
     // (OkHttp) only reports the disconnect when the TCP connection ends, seconds later. Nothing
     // the socket asks is answered any more.
     BlockingQueue<Object> answers = new LinkedBlockingQueue<>();
-    sockets
-        .get(sockets.size() - 1)
+    clients
+        .last()
         .emit(
             "subscribe",
             new Object[] {new JSONObject().put("channel", "user:frank")},
@@ -158,61 +161,10 @@ class SocketIoAuthIT {
   }
 
   private Socket connected(String token, String transport) {
-    return connected(token, transport, socket -> {});
+    return clients.connected(token, transport, socket -> {});
   }
 
   private Socket connected(String token, String transport, Consumer<Socket> listeners) {
-    Object outcome = connect(token, new String[] {transport}, listeners);
-    assertThat(outcome).isEqualTo("connected");
-    return sockets.get(sockets.size() - 1);
-  }
-
-  /** "connected", or the CONNECT_ERROR argument. */
-  private Object connect(String token, String[] transports) {
-    return connect(token, transports, socket -> {});
-  }
-
-  /** "connected", or the CONNECT_ERROR argument; {@code listeners} are added before connecting. */
-  private Object connect(String token, String[] transports, Consumer<Socket> listeners) {
-    Map<String, String> auth = new HashMap<>();
-    if (token != null) {
-      auth.put("token", token);
-    }
-    IO.Options options =
-        IO.Options.builder()
-            .setTransports(transports)
-            .setForceNew(true)
-            .setReconnection(false)
-            .setAuth(auth)
-            .build();
-    Socket socket = IO.socket(URI.create(base.toString().replaceAll("/$", "")), options);
-    sockets.add(socket);
-    BlockingQueue<Object> outcome = new LinkedBlockingQueue<>();
-    listeners.accept(socket);
-    socket.once(Socket.EVENT_CONNECT, args -> outcome.add("connected"));
-    socket.once(Socket.EVENT_CONNECT_ERROR, args -> outcome.add(args[0]));
-    socket.connect();
-    return take(outcome);
-  }
-
-  private static JSONObject call(Socket socket, String event, JSONObject arg) {
-    BlockingQueue<Object> answer = new LinkedBlockingQueue<>();
-    socket.emit(event, new Object[] {arg}, (Ack) args -> answer.add(args[0]));
-    return (JSONObject) take(answer);
-  }
-
-  private static Object take(BlockingQueue<Object> queue) {
-    Object value = poll(queue, WAIT);
-    assertThat(value).as("nothing within %s", WAIT).isNotNull();
-    return value;
-  }
-
-  private static Object poll(BlockingQueue<Object> queue, Duration wait) {
-    try {
-      return queue.poll(wait.toMillis(), TimeUnit.MILLISECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
-    }
+    return clients.connected(token, transport, listeners);
   }
 }

@@ -1,5 +1,6 @@
 package io.parley.server.limits;
 
+import static io.parley.server.testing.SocketIoTestClients.call;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -15,14 +16,13 @@ import io.parley.server.hub.ChannelMessage;
 import io.parley.server.hub.Hub;
 import io.parley.server.hub.Session;
 import io.parley.server.hub.SessionSink;
+import io.parley.server.testing.SocketIoTestClients;
 import io.parley.server.testing.TestTokens;
 import io.parley.server.testing.WsTestClient;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.response.Response;
-import io.socket.client.Ack;
-import io.socket.client.IO;
 import io.socket.client.Socket;
 import jakarta.inject.Inject;
 import java.net.URI;
@@ -32,13 +32,8 @@ import java.net.http.WebSocket;
 import java.net.http.WebSocketHandshakeException;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
 import org.awaitility.Awaitility;
 import org.json.JSONException;
 import org.json.JSONObject;
@@ -61,16 +56,17 @@ class LimitsIT {
 
   @Inject Hub hub;
 
-  private final List<Socket> sockets = new ArrayList<>();
+  private SocketIoTestClients clients;
 
   @BeforeEach
   void noSessionsLeftFromEarlierTests() {
     Awaitility.await().atMost(WAIT).until(() -> hub.sessionCount() == 0);
+    clients = new SocketIoTestClients(base);
   }
 
   @AfterEach
   void closeSockets() {
-    sockets.forEach(Socket::close);
+    clients.close();
   }
 
   @Test
@@ -320,47 +316,12 @@ class LimitsIT {
   }
 
   private Socket connected(String token) {
-    assertThat(connect(token)).isEqualTo("connected");
-    return sockets.get(sockets.size() - 1);
+    return clients.connected(token, "websocket", socket -> {});
   }
 
   /** "connected", or the CONNECT_ERROR argument. */
   private Object connect(String token) {
-    Map<String, String> auth = new HashMap<>();
-    if (token != null) {
-      auth.put("token", token);
-    }
-    IO.Options options =
-        IO.Options.builder()
-            .setTransports(new String[] {"websocket"})
-            .setForceNew(true)
-            .setReconnection(false)
-            .setAuth(auth)
-            .build();
-    Socket socket = IO.socket(URI.create(base.toString().replaceAll("/$", "")), options);
-    sockets.add(socket);
-    BlockingQueue<Object> outcome = new LinkedBlockingQueue<>();
-    socket.once(Socket.EVENT_CONNECT, args -> outcome.add("connected"));
-    socket.once(Socket.EVENT_CONNECT_ERROR, args -> outcome.add(args[0]));
-    socket.connect();
-    return take(outcome);
-  }
-
-  private static JSONObject call(Socket socket, String event, JSONObject arg) {
-    BlockingQueue<Object> answer = new LinkedBlockingQueue<>();
-    socket.emit(event, new Object[] {arg}, (Ack) args -> answer.add(args[0]));
-    return (JSONObject) take(answer);
-  }
-
-  private static Object take(BlockingQueue<Object> queue) {
-    try {
-      Object value = queue.poll(WAIT.toMillis(), TimeUnit.MILLISECONDS);
-      assertThat(value).as("nothing within %s", WAIT).isNotNull();
-      return value;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
-    }
+    return clients.connect(token, "websocket", socket -> {});
   }
 
   /** A session sink that takes everything and sends nothing, to fill the node. */
