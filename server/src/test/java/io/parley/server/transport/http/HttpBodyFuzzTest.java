@@ -10,6 +10,7 @@ import io.parley.protocol.ErrorCode;
 import io.parley.protocol.Limits;
 import io.parley.protocol.codec.FrameCodec;
 import io.parley.protocol.codec.FrameDecodeException;
+import io.parley.server.testing.Mutations;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -222,21 +223,7 @@ class HttpBodyFuzzTest {
         Arbitraries.strings()
             .withChars("{}[]\":,0123456789-.eE truefalsn\\u\u0000\u00e9\ud83d")
             .ofMaxLength(4);
-    return Arbitraries.oneOf(
-        valid,
-        valid.flatMap(
-            body ->
-                Combinators.combine(Arbitraries.integers().between(0, body.length()), noise)
-                    .as(
-                        (at, insert) ->
-                            body.substring(0, at)
-                                + insert
-                                + body.substring(Math.min(body.length(), at + 1)))),
-        valid.flatMap(
-            body ->
-                Arbitraries.integers()
-                    .between(0, body.length())
-                    .map(cut -> body.substring(0, cut))));
+    return Mutations.of(valid, noise);
   }
 
   /**

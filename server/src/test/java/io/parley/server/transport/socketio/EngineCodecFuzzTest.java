@@ -3,6 +3,7 @@ package io.parley.server.transport.socketio;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
+import io.parley.server.testing.Mutations;
 import java.util.List;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
@@ -100,21 +101,7 @@ class EngineCodecFuzzTest {
             "bAQID\n");
     Arbitrary<String> noise =
         Arbitraries.strings().withChars("0123456789b\u001e\u0000=+/-[]{}\",\n").ofMaxLength(4);
-    return Arbitraries.oneOf(
-        valid,
-        valid.flatMap(
-            payload ->
-                Combinators.combine(Arbitraries.integers().between(0, payload.length()), noise)
-                    .as(
-                        (at, insert) ->
-                            payload.substring(0, at)
-                                + insert
-                                + payload.substring(Math.min(payload.length(), at + 1)))),
-        valid.flatMap(
-            payload ->
-                Arbitraries.integers()
-                    .between(0, payload.length())
-                    .map(cut -> payload.substring(0, cut))));
+    return Mutations.of(valid, noise);
   }
 
   /** Text packets as they are on the wire: a type digit and any text without a separator. */

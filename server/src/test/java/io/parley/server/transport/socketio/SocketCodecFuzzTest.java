@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.BinaryNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.parley.server.testing.Mutations;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -245,21 +246,7 @@ class SocketCodecFuzzTest {
             .withChars("0123456789-/,[]{}\":\\ e.\u0000\u0663\ud83d")
             .ofMinLength(1)
             .ofMaxLength(4);
-    return Arbitraries.oneOf(
-        valid,
-        valid.flatMap(
-            packet ->
-                Combinators.combine(Arbitraries.integers().between(0, packet.length()), noise)
-                    .as(
-                        (at, insert) ->
-                            packet.substring(0, at)
-                                + insert
-                                + packet.substring(Math.min(packet.length(), at + 1)))),
-        valid.flatMap(
-            packet ->
-                Arbitraries.integers()
-                    .between(0, packet.length())
-                    .map(cut -> packet.substring(0, cut))));
+    return Mutations.of(valid, noise);
   }
 
   @Provide
