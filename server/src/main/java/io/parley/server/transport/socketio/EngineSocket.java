@@ -1,5 +1,6 @@
 package io.parley.server.transport.socketio;
 
+import io.parley.server.transport.LoopExecutor;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -52,6 +53,7 @@ final class EngineSocket {
   private final String sid;
   private final Vertx vertx;
   private final Context context;
+  private final LoopExecutor loop;
   private final EngineSettings settings;
   private final Consumer<EngineSocket> onEnded;
   private final ArrayDeque<EnginePacket> writeBuffer = new ArrayDeque<>();
@@ -83,6 +85,7 @@ final class EngineSocket {
     this.sid = sid;
     this.vertx = vertx;
     this.context = context;
+    this.loop = LoopExecutor.of(context);
     this.settings = settings;
     this.transport = transport;
     this.onEnded = onEnded;
@@ -132,7 +135,7 @@ final class EngineSocket {
    * frames arriving on different event loops run in the order they were read. Any thread.
    */
   void execute(Runnable task) {
-    context.runOnContext(v -> task.run());
+    loop.execute(task);
   }
 
   /** Sends the open packet and starts the heartbeat. */
@@ -169,8 +172,8 @@ final class EngineSocket {
       queued.addAndGet(-count);
       return false;
     }
-    context.runOnContext(
-        v -> {
+    loop.execute(
+        () -> {
           if (state == State.CLOSED) {
             return;
           }
@@ -182,7 +185,7 @@ final class EngineSocket {
 
   /** Runs {@code task} on the home context after everything offered so far. Any thread. */
   void runAfterQueued(Runnable task) {
-    context.runOnContext(v -> task.run());
+    loop.execute(task);
   }
 
   /** Queues a packet and flushes it if the transport is writable. Home context only. */
