@@ -19,7 +19,8 @@ public final class Session {
   /** When the in-band refresh asked for at token expiry runs out (epoch millis); 0: not asked. */
   volatile long refreshDeadlineMillis;
 
-  final ConcurrentHashMap<String, Subscription> subscriptions = new ConcurrentHashMap<>();
+  /** Sized for the two automatic channels and a few more; most connections hold few. */
+  final ConcurrentHashMap<String, Subscription> subscriptions = new ConcurrentHashMap<>(4);
 
   /** This connection's publish rate; {@code null} when unlimited. */
   final TokenBucket publishBucket;

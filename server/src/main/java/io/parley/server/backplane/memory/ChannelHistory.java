@@ -18,7 +18,8 @@ final class ChannelHistory {
   private final String epoch;
   private final int maxSize;
   private final long maxAgeNanos;
-  private final ArrayDeque<Entry> entries = new ArrayDeque<>();
+  // Starts small: every connection's session channel has a history, and most stay empty.
+  private final ArrayDeque<Entry> entries = new ArrayDeque<>(2);
   private long lastSeq;
 
   private record Entry(ChannelMessage message, long appendedAtNanos) {}

@@ -20,7 +20,7 @@ final class ChannelSink implements SessionSink {
   private final AtomicLong requestIds = new AtomicLong();
 
   /** Acks awaiting the hub's answer, by request id; each entry is removed by that answer. */
-  private final ConcurrentHashMap<String, Ack> pending = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<String, Ack> pending = new ConcurrentHashMap<>(2);
 
   ChannelSink(NamespaceSocket socket) {
     this.socket = socket;

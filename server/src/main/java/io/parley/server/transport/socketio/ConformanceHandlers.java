@@ -1,6 +1,7 @@
 package io.parley.server.transport.socketio;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 
 /**
  * The behaviour the official Engine.IO and Socket.IO protocol test suites expect of a server under
@@ -10,13 +11,16 @@ import com.fasterxml.jackson.databind.JsonNode;
  * request whose answer is emitted again, and the bare Engine.IO endpoint echoes. Thread-safe.
  */
 final class ConformanceHandlers {
+  private static final String AUTH = "conformance.auth";
+
   private ConformanceHandlers() {}
 
   /** Installs the namespace behaviours. */
   static void install(SocketIoNamespaces namespaces) {
     namespaces
         .of("/")
-        .onConnected(socket -> socket.emit("auth", socket.auth()))
+        .onConnect(ConformanceHandlers::keepAuth)
+        .onConnected(ConformanceHandlers::emitAuth)
         .on("message", (socket, args, ack) -> socket.emit("message-back", toArray(args)))
         .on(
             "message-with-ack",
@@ -34,7 +38,20 @@ final class ConformanceHandlers {
                     "emit-with-ack",
                     reply -> socket.emit("emit-with-ack", toArray(reply)),
                     toArray(args)));
-    namespaces.of("/custom").onConnected(socket -> socket.emit("auth", socket.auth()));
+    namespaces
+        .of("/custom")
+        .onConnect(ConformanceHandlers::keepAuth)
+        .onConnected(ConformanceHandlers::emitAuth);
+  }
+
+  /** The CONNECT payload is not kept by the socket (a token in it would live as long). */
+  private static ObjectNode keepAuth(NamespaceSocket socket, JsonNode auth) {
+    socket.attribute(AUTH, auth);
+    return null;
+  }
+
+  private static void emitAuth(NamespaceSocket socket) {
+    socket.emit("auth", socket.<JsonNode>attribute(AUTH));
   }
 
   /** An Engine.IO listener that sends every message back as it came, text or binary. */

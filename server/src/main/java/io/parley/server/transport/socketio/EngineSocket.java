@@ -56,7 +56,7 @@ final class EngineSocket {
   private final LoopExecutor loop;
   private final EngineSettings settings;
   private final Consumer<EngineSocket> onEnded;
-  private final ArrayDeque<EnginePacket> writeBuffer = new ArrayDeque<>();
+  private final ArrayDeque<EnginePacket> writeBuffer = new ArrayDeque<>(4);
 
   /** Packets accepted for sending but not yet handed to a transport; read by any thread. */
   private final AtomicInteger queued = new AtomicInteger();

@@ -21,8 +21,7 @@ public final class NamespaceSocket {
   private final SocketIoConnection connection;
   private final SocketNamespace namespace;
   private final String id;
-  private final JsonNode auth;
-  private final ConcurrentHashMap<String, Object> attributes = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<String, Object> attributes = new ConcurrentHashMap<>(2);
   private final List<Consumer<String>> disconnectListeners = new ArrayList<>();
 
   /** Callbacks of server emits awaiting the client's ack, by ack id; cleared on disconnect. */
@@ -33,12 +32,10 @@ public final class NamespaceSocket {
   private volatile boolean connected;
   private boolean closed;
 
-  NamespaceSocket(
-      SocketIoConnection connection, SocketNamespace namespace, String id, JsonNode auth) {
+  NamespaceSocket(SocketIoConnection connection, SocketNamespace namespace, String id) {
     this.connection = connection;
     this.namespace = namespace;
     this.id = id;
-    this.auth = auth;
   }
 
   /** This socket's id, sent to the client in the CONNECT reply. */
@@ -49,11 +46,6 @@ public final class NamespaceSocket {
   /** The namespace name. */
   public String namespace() {
     return namespace.name();
-  }
-
-  /** The CONNECT payload; an empty object when the client sent none. */
-  public JsonNode auth() {
-    return auth;
   }
 
   /** The Engine.IO session id of the underlying connection. */

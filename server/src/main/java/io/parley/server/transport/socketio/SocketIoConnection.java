@@ -23,7 +23,7 @@ final class SocketIoConnection implements EngineSocket.Listener {
   private final EngineSocket engine;
   private final SocketIoNamespaces namespaces;
   private final SocketDecoder decoder;
-  private final Map<String, NamespaceSocket> sockets = new HashMap<>();
+  private final Map<String, NamespaceSocket> sockets = new HashMap<>(2);
   private long connectTimer;
 
   private SocketIoConnection(
@@ -110,7 +110,7 @@ final class SocketIoConnection implements EngineSocket.Listener {
     }
     JsonNode auth = packet.data() == null ? SocketJson.NODES.objectNode() : packet.data();
     NamespaceSocket socket =
-        new NamespaceSocket(this, namespace, ServerWiring.randomId(SOCKET_ID_BYTES), auth);
+        new NamespaceSocket(this, namespace, ServerWiring.randomId(SOCKET_ID_BYTES));
     for (ConnectHandler handler : namespace.connectHandlers()) {
       ObjectNode refusal;
       try {
