@@ -153,7 +153,17 @@ final class EngineSocket {
    *     packets or its WebSocket's write queue is full; nothing is queued then
    */
   boolean offer(EnginePacket packet) {
-    return offer(List.of(packet));
+    if (!reserve(1)) {
+      return false;
+    }
+    loop.execute(
+        () -> {
+          if (state != State.CLOSED) {
+            writeBuffer.add(packet);
+            flush();
+          }
+        });
+    return true;
   }
 
   /**
@@ -163,13 +173,7 @@ final class EngineSocket {
    * @return {@code false} when the queue has no room for all of them; nothing is queued then
    */
   boolean offer(List<EnginePacket> packets) {
-    ServerWebSocket ws = webSocket;
-    if (ws != null && transport == Transport.WEBSOCKET && ws.writeQueueFull()) {
-      return false;
-    }
-    int count = packets.size();
-    if (queued.addAndGet(count) > settings.maxQueued()) {
-      queued.addAndGet(-count);
+    if (!reserve(packets.size())) {
       return false;
     }
     loop.execute(
@@ -180,6 +184,19 @@ final class EngineSocket {
           writeBuffer.addAll(packets);
           flush();
         });
+    return true;
+  }
+
+  /** Counts {@code count} packets against the queue limit, or refuses them all. Any thread. */
+  private boolean reserve(int count) {
+    ServerWebSocket ws = webSocket;
+    if (ws != null && transport == Transport.WEBSOCKET && ws.writeQueueFull()) {
+      return false;
+    }
+    if (queued.addAndGet(count) > settings.maxQueued()) {
+      queued.addAndGet(-count);
+      return false;
+    }
     return true;
   }
 
