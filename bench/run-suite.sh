@@ -7,6 +7,12 @@
 #
 #   bench/run-suite.sh                 # full sizes (takes a while; wants an otherwise idle machine)
 #   SIZE=small bench/run-suite.sh      # a few hundred connections, for a quick look
+#   PIN=0 bench/run-suite.sh           # without CPU pinning
+#
+# On a machine with 2 or more CPUs (and taskset), each server runs on CPU 1 and the load generator
+# on CPU 0: sharing both cores, they competed for them and CPU per delivery swung by about ±20%
+# from run to run. Both JVM servers get the same options (PARLEY_JAVA_OPTS, NETTY_JAVA_OPTS); a JVM
+# on one CPU would pick the serial collector by itself, the options say so explicitly.
 #
 # Parley verifies a JWT on every connection: it runs in the dev profile, which makes a throwaway
 # key at startup and writes a token for every channel to bench/results/<time>/dev-token; the load
@@ -15,6 +21,19 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 RUNS=${RUNS:-2}
 SIZE=${SIZE:-full}
+PIN=${PIN:-1}
+PARLEY_JAVA_OPTS=${PARLEY_JAVA_OPTS:--XX:+UseSerialGC -Xmx256m -XX:MaxDirectMemorySize=256m}
+NETTY_JAVA_OPTS=${NETTY_JAVA_OPTS:--XX:+UseSerialGC -Xmx256m -XX:MaxDirectMemorySize=256m}
+read -r -a parley_java_opts <<< "$PARLEY_JAVA_OPTS"
+read -r -a netty_java_opts <<< "$NETTY_JAVA_OPTS"
+server_cpu=()
+load_cpu=()
+pinning="none"
+if [ "$PIN" != 0 ] && [ "$(nproc)" -ge 2 ] && command -v taskset > /dev/null; then
+  server_cpu=(taskset -c 1)
+  load_cpu=(taskset -c 0)
+  pinning="servers on CPU 1, load generator on CPU 0"
+fi
 stamp=$(date -u +%Y%m%dT%H%M%SZ)
 results=bench/results/$stamp.jsonl
 mkdir -p bench/results/$stamp
@@ -31,6 +50,9 @@ echo "building Parley, the harness and the peers"
 ./mvnw -B -q -f bench/peers/netty-socketio/pom.xml package
 (cd bench/peers/node-socketio && npm ci --no-audit --no-fund --silent)
 harness=(java -Xmx2g -jar test-harness/target/parley-test-harness-0.1.0-SNAPSHOT-all.jar)
+echo "pinning: $pinning"
+echo "PARLEY_JAVA_OPTS: $PARLEY_JAVA_OPTS"
+echo "NETTY_JAVA_OPTS: $NETTY_JAVA_OPTS"
 
 port=18600
 token_file=bench/results/$stamp/dev-token
@@ -38,16 +60,20 @@ start_server() { # label -> sets server_pid, protocol
   case "$1" in
     parley-native|parley-socketio)
       rm -f "$token_file"
-      java -Xmx1g -Dquarkus.http.port=$port -Dquarkus.http.host=127.0.0.1 \
+      # taskset execs the command, so $! stays the server's own pid (for /proc and jcmd).
+      ${server_cpu[@]+"${server_cpu[@]}"} java "${parley_java_opts[@]}" \
+        -Dquarkus.http.port=$port -Dquarkus.http.host=127.0.0.1 \
         -Dquarkus.profile=dev -Drealtime.auth.dev.token-file="$token_file" \
         -Drealtime.limits.max-connections-per-user=1000000 -Drealtime.limits.max-connections=1000000 \
         -jar server/target/quarkus-app/quarkus-run.jar > bench/results/$stamp/$1.log 2>&1 &
       server_pid=$! ;;
     node-socketio)
-      node bench/peers/node-socketio/server.js $port > bench/results/$stamp/$1.log 2>&1 &
+      ${server_cpu[@]+"${server_cpu[@]}"} node bench/peers/node-socketio/server.js $port \
+        > bench/results/$stamp/$1.log 2>&1 &
       server_pid=$! ;;
     netty-socketio)
-      java -Xmx1g -jar bench/peers/netty-socketio/target/peer-netty-socketio.jar $port \
+      ${server_cpu[@]+"${server_cpu[@]}"} java "${netty_java_opts[@]}" \
+        -jar bench/peers/netty-socketio/target/peer-netty-socketio.jar $port \
         > bench/results/$stamp/$1.log 2>&1 &
       server_pid=$! ;;
   esac
@@ -64,8 +90,9 @@ start_server() { # label -> sets server_pid, protocol
 }
 
 bench() { # label scenario connections rate
-  "${harness[@]}" bench --server http://127.0.0.1:$port --protocol $protocol --scenario $2 \
-    --connections $3 --rate $4 --seconds $seconds --server-pid $server_pid ${token_args[@]+"${token_args[@]}"} \
+  ${load_cpu[@]+"${load_cpu[@]}"} "${harness[@]}" bench --server http://127.0.0.1:$port \
+    --protocol $protocol --scenario $2 --connections $3 --rate $4 --seconds $seconds \
+    --server-pid $server_pid ${token_args[@]+"${token_args[@]}"} \
     | head -n 1 | sed "s/^{/{\"label\":\"$1\",/" | tee -a "$results"
 }
 

@@ -54,7 +54,8 @@ final class BenchCommand implements Command {
           --seconds S         how long to publish, or to stay idle; default 10
           --sources A         loopback source addresses: 127.0.0.1 or a range 127.0.0.1-4;
                               about 28,000 connections each; default 127.0.0.1
-          --server-pid PID    the server's process id, for its CPU and memory figures
+          --server-pid PID    the server's process id, for its CPU and memory figures (and,
+                              when it is a JVM, its live heap in idle, through jcmd)
           --seed N            seeds the spread of publishes across channels; default 1
           --token JWT         the token every connection presents; Parley requires one that may
                               subscribe and publish on bench:* (the dev profile's token does)

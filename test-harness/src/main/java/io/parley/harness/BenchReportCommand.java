@@ -46,7 +46,11 @@ final class BenchReportCommand implements Command {
       for (Path chart :
           report.charts(
               Path.of(options.string("--charts", null)),
-              List.of("serverCpuUsPerDelivery", "latencyP99Ms", "serverRssPerConnectionKb"))) {
+              List.of(
+                  "serverCpuUsPerDelivery",
+                  "latencyP99Ms",
+                  "serverRssPerConnectionKb",
+                  "serverLiveHeapPerConnectionKb"))) {
         out.println("![" + chart.getFileName() + "](" + chart + ")");
       }
     }

@@ -46,7 +46,11 @@ public final class BenchReport {
           List.of("serverCpuUsPerDelivery", "latencyP99Ms", "ackP99Ms", "lost", "duplicated"),
           "idle",
           List.of(
-              "serverRssPerConnectionKb", "serverRssMb", "serverCpuMsPerIdleConnectionPerMinute"),
+              "serverRssPerConnectionKb",
+              "serverRssMb",
+              "serverLiveHeapPerConnectionKb",
+              "serverLiveHeapMb",
+              "serverCpuMsPerIdleConnectionPerMinute"),
           "connect",
           List.of("handshakeP50Ms", "handshakeP99Ms"));
 

@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -79,6 +80,11 @@ public final class LoadGenerator implements AutoCloseable {
             .put("jvm", System.getProperty("java.vm.name") + " " + Runtime.version())
             .put("loadAverageBefore", ProcessStats.loadAverage());
     long baselineRss = settings.serverPid() > 0 ? ProcessStats.rssBytes(settings.serverPid()) : -1;
+    // After the RSS reading: the full GC it runs could shrink the heap, and RSS with it.
+    OptionalLong baselineLiveHeap =
+        settings.serverPid() > 0 && settings.scenario() == BenchSettings.Scenario.IDLE
+            ? ProcessStats.liveHeapBytes(settings.serverPid())
+            : OptionalLong.empty();
     long started = System.nanoTime();
     openConnections(settings.connections());
     double connectSeconds = (System.nanoTime() - started) / 1e9;
@@ -91,7 +97,7 @@ public final class LoadGenerator implements AutoCloseable {
         .put("handshakeP99Ms", handshakes.getValueAtPercentile(99) / 1000.0);
     switch (settings.scenario()) {
       case CONNECT -> {}
-      case IDLE -> idle(result, baselineRss);
+      case IDLE -> idle(result, baselineRss, baselineLiveHeap);
       case FANOUT -> publishAndCount(result, true);
       case CHANNELS -> publishAndCount(result, false);
     }
@@ -138,7 +144,8 @@ public final class LoadGenerator implements AutoCloseable {
     awaitQuietly(all, Duration.ofMinutes(10));
   }
 
-  private void idle(BenchResult result, long baselineRss) throws InterruptedException {
+  private void idle(BenchResult result, long baselineRss, OptionalLong baselineLiveHeap)
+      throws InterruptedException {
     long pid = settings.serverPid();
     long cpuBefore = pid > 0 ? ProcessStats.cpuNanos(pid) : -1;
     awaitQuietly(new CompletableFuture<>(), settings.duration());
@@ -150,6 +157,15 @@ public final class LoadGenerator implements AutoCloseable {
           .put("serverRssMb", rss / 1e6)
           .put("serverRssPerConnectionKb", (rss - baselineRss) / 1e3 / connections.size())
           .put("serverCpuMsPerIdleConnectionPerMinute", cpu / 1e6 / connections.size() / minutes);
+      // Last: its full GC costs the server CPU, and may change its RSS.
+      OptionalLong liveHeap = ProcessStats.liveHeapBytes(pid);
+      if (liveHeap.isPresent() && baselineLiveHeap.isPresent()) {
+        result
+            .put("serverLiveHeapMb", liveHeap.getAsLong() / 1e6)
+            .put(
+                "serverLiveHeapPerConnectionKb",
+                (liveHeap.getAsLong() - baselineLiveHeap.getAsLong()) / 1e3 / connections.size());
+      }
     }
   }
 

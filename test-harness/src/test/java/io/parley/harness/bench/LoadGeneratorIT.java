@@ -113,6 +113,18 @@ class LoadGeneratorIT {
     assertThat((Double) result.get("handshakeP99Ms")).isPositive();
   }
 
+  @Test
+  void idleReportsTheServersMemoryAndLiveHeapPerConnection() throws InterruptedException {
+    BenchResult result = run(BenchSettings.Scenario.IDLE, 300, 0);
+    assertThat(result.number("connected")).isEqualTo(300);
+    assertThat((Double) result.get("serverRssMb")).as(result.toTable()).isPositive();
+    assertThat(result.get("serverCpuMsPerIdleConnectionPerMinute")).isNotNull();
+    assertThat((Double) result.get("serverLiveHeapMb")).as(result.toTable()).isPositive();
+    assertThat((Double) result.get("serverLiveHeapPerConnectionKb"))
+        .as(result.toTable())
+        .isPositive();
+  }
+
   @ParameterizedTest
   @EnumSource(BenchProtocol.class)
   void connectionsWithoutAValidTokenAreCountedAsFailures(BenchProtocol protocol)
