@@ -22,8 +22,13 @@ cd "$(dirname "$0")/.."
 RUNS=${RUNS:-2}
 SIZE=${SIZE:-full}
 PIN=${PIN:-1}
-PARLEY_JAVA_OPTS=${PARLEY_JAVA_OPTS:--XX:+UseSerialGC -Xmx256m -XX:MaxDirectMemorySize=256m}
-NETTY_JAVA_OPTS=${NETTY_JAVA_OPTS:--XX:+UseSerialGC -Xmx256m -XX:MaxDirectMemorySize=256m}
+# Parley's documented settings for many idle connections (docs/configuration.md), for both JVMs.
+lean_jvm="-XX:+UseSerialGC -Xms16m -Xmx256m -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=30"
+lean_jvm="$lean_jvm -XX:+UnlockExperimentalVMOptions -XX:TrimNativeHeapInterval=5000"
+PARLEY_JAVA_OPTS=${PARLEY_JAVA_OPTS:-$lean_jvm}
+NETTY_JAVA_OPTS=${NETTY_JAVA_OPTS:-$lean_jvm}
+# glibc's malloc arenas per thread, for every server alike (see docs/configuration.md).
+export MALLOC_ARENA_MAX=${MALLOC_ARENA_MAX:-2}
 read -r -a parley_java_opts <<< "$PARLEY_JAVA_OPTS"
 read -r -a netty_java_opts <<< "$NETTY_JAVA_OPTS"
 server_cpu=()
@@ -53,6 +58,7 @@ harness=(java -Xmx2g -jar test-harness/target/parley-test-harness-0.1.0-SNAPSHOT
 echo "pinning: $pinning"
 echo "PARLEY_JAVA_OPTS: $PARLEY_JAVA_OPTS"
 echo "NETTY_JAVA_OPTS: $NETTY_JAVA_OPTS"
+echo "MALLOC_ARENA_MAX: $MALLOC_ARENA_MAX"
 
 port=18600
 token_file=bench/results/$stamp/dev-token

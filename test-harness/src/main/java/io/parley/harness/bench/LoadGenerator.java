@@ -79,12 +79,14 @@ public final class LoadGenerator implements AutoCloseable {
             .put("cores", Runtime.getRuntime().availableProcessors())
             .put("jvm", System.getProperty("java.vm.name") + " " + Runtime.version())
             .put("loadAverageBefore", ProcessStats.loadAverage());
-    long baselineRss = settings.serverPid() > 0 ? ProcessStats.rssBytes(settings.serverPid()) : -1;
-    // After the RSS reading: the full GC it runs could shrink the heap, and RSS with it.
+    // Before the RSS reading: the full GC it runs may shrink a JVM's heap, and its RSS with it;
+    // read after it, the baseline is the lower one and the growth per connection is not
+    // understated.
     OptionalLong baselineLiveHeap =
         settings.serverPid() > 0 && settings.scenario() == BenchSettings.Scenario.IDLE
             ? ProcessStats.liveHeapBytes(settings.serverPid())
             : OptionalLong.empty();
+    long baselineRss = settings.serverPid() > 0 ? ProcessStats.rssBytes(settings.serverPid()) : -1;
     long started = System.nanoTime();
     openConnections(settings.connections());
     double connectSeconds = (System.nanoTime() - started) / 1e9;
