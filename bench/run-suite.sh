@@ -23,7 +23,7 @@ RUNS=${RUNS:-2}
 SIZE=${SIZE:-full}
 PIN=${PIN:-1}
 # Parley's documented settings for many idle connections (docs/configuration.md), for both JVMs.
-lean_jvm="-XX:+UseSerialGC -Xms16m -Xmx256m -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=30"
+lean_jvm="-XX:+UseSerialGC -Xms64m -Xmx256m -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=30"
 lean_jvm="$lean_jvm -XX:+UnlockExperimentalVMOptions -XX:TrimNativeHeapInterval=5000"
 PARLEY_JAVA_OPTS=${PARLEY_JAVA_OPTS:-$lean_jvm}
 NETTY_JAVA_OPTS=${NETTY_JAVA_OPTS:-$lean_jvm}

@@ -52,19 +52,23 @@ public final class LoopExecutor implements Executor {
     // Cleared before polling: a task added from now on is either polled below or schedules the
     // next batch.
     scheduled.set(false);
-    for (int i = 0; i < MAX_BATCH; i++) {
-      Runnable task = tasks.poll();
-      if (task == null) {
-        return;
+    try {
+      for (int i = 0; i < MAX_BATCH; i++) {
+        Runnable task = tasks.poll();
+        if (task == null) {
+          return;
+        }
+        try {
+          task.run();
+        } catch (RuntimeException e) {
+          LOG.log(System.Logger.Level.ERROR, "a task on the event loop failed", e);
+        }
       }
-      try {
-        task.run();
-      } catch (RuntimeException e) {
-        LOG.log(System.Logger.Level.ERROR, "a task on the event loop failed", e);
+    } finally {
+      // A full batch, or an Error out of a task: what is left runs in the next batch.
+      if (!tasks.isEmpty() && scheduled.compareAndSet(false, true)) {
+        context.runOnContext(v -> runBatch());
       }
-    }
-    if (!tasks.isEmpty() && scheduled.compareAndSet(false, true)) {
-      context.runOnContext(v -> runBatch());
     }
   }
 }

@@ -83,4 +83,27 @@ class LoopExecutorTest {
     loop.execute(() -> after.complete("ran"));
     assertThat(after.get(10, TimeUnit.SECONDS)).isEqualTo("ran");
   }
+
+  @Test
+  void anErrorOutOfATaskLeavesTheQueuedTasksToTheNextBatch() throws Exception {
+    LoopExecutor loop = LoopExecutor.of(vertx.getOrCreateContext());
+    CountDownLatch queued = new CountDownLatch(1);
+    CompletableFuture<String> after = new CompletableFuture<>();
+    loop.execute(
+        () -> {
+          try {
+            // Holds the batch until the two tasks below are on the queue behind this one.
+            queued.await(10, TimeUnit.SECONDS);
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+        });
+    loop.execute(
+        () -> {
+          throw new AssertionError("deliberate");
+        });
+    loop.execute(() -> after.complete("ran"));
+    queued.countDown();
+    assertThat(after.get(10, TimeUnit.SECONDS)).isEqualTo("ran");
+  }
 }
