@@ -28,6 +28,7 @@ abstract class BenchConnection {
   private final Map<Long, Promise<Long>> pendingAcks = new HashMap<>();
   private long nextAckId = 1;
   private Context context;
+  private volatile boolean closed;
   protected final String clientId;
   protected final String token;
   protected WebSocket socket;
@@ -60,7 +61,13 @@ abstract class BenchConnection {
   final Future<Void> open(WebSocket socket) {
     this.context = Vertx.currentContext();
     this.socket = socket;
+    socket.closeHandler(v -> closed = true);
     return handshake();
+  }
+
+  /** Whether the socket has closed since {@link #open} (the server dropped it); any thread. */
+  final boolean isClosed() {
+    return closed;
   }
 
   /** Runs {@code action} on this connection's event loop. */

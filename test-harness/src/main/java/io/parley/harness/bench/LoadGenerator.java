@@ -103,6 +103,8 @@ public final class LoadGenerator implements AutoCloseable {
       case FANOUT -> publishAndCount(result, true);
       case CHANNELS -> publishAndCount(result, false);
     }
+    // Connections the server closed during the run (none should be: held means still open).
+    result.put("closedConnections", connections.stream().filter(BenchConnection::isClosed).count());
     result.put("loadAverageAfter", ProcessStats.loadAverage());
     return result;
   }

@@ -117,6 +117,7 @@ class LoadGeneratorIT {
   void idleReportsTheServersMemoryAndLiveHeapPerConnection() throws InterruptedException {
     BenchResult result = run(BenchSettings.Scenario.IDLE, 300, 0);
     assertThat(result.number("connected")).isEqualTo(300);
+    assertThat(result.number("closedConnections")).as(result.toTable()).isZero();
     assertThat((Double) result.get("serverRssMb")).as(result.toTable()).isPositive();
     assertThat(result.get("serverCpuMsPerIdleConnectionPerMinute")).isNotNull();
     assertThat((Double) result.get("serverLiveHeapMb")).as(result.toTable()).isPositive();
