@@ -7,6 +7,7 @@ import io.parley.harness.server.ServerProcess;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
+import java.util.Set;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -23,6 +24,8 @@ class LoadGeneratorIT {
     server =
         ServerProcess.builder()
             .property("realtime.limits.max-connections-per-user", "100000")
+            // Short, so that connections whose token expires are closed within a smoke run.
+            .property("realtime.auth.refresh-grace", "500ms")
             .build()
             .start();
   }
@@ -51,6 +54,17 @@ class LoadGeneratorIT {
       int rate,
       String token)
       throws InterruptedException {
+    return run(protocol, scenario, connections, rate, token, Duration.ofSeconds(2));
+  }
+
+  private static BenchResult run(
+      BenchProtocol protocol,
+      BenchSettings.Scenario scenario,
+      int connections,
+      int rate,
+      String token,
+      Duration duration)
+      throws InterruptedException {
     BenchSettings settings =
         new BenchSettings(
             URI.create(server.baseUrl()),
@@ -58,7 +72,7 @@ class LoadGeneratorIT {
             scenario,
             connections,
             rate,
-            Duration.ofSeconds(2),
+            duration,
             List.of("127.0.0.1"),
             server.pid(),
             7,
@@ -124,6 +138,23 @@ class LoadGeneratorIT {
     assertThat((Double) result.get("serverLiveHeapPerConnectionKb"))
         .as(result.toTable())
         .isPositive();
+  }
+
+  @ParameterizedTest
+  @EnumSource(BenchProtocol.class)
+  void connectionsTheServerClosesDuringTheRunAreCounted(BenchProtocol protocol)
+      throws InterruptedException {
+    // Tokens that expire during the idle period and are never refreshed: the server closes each
+    // connection when the refresh grace (500 ms here) has run out.
+    String expiring =
+        server
+            .issuer()
+            .token(
+                "bench", List.of("bench:*"), List.of("bench:*"), Set.of(), Duration.ofSeconds(2));
+    BenchResult result =
+        run(protocol, BenchSettings.Scenario.IDLE, 5, 0, expiring, Duration.ofSeconds(4));
+    assertThat(result.number("connected")).isEqualTo(5);
+    assertThat(result.number("closedConnections")).as(result.toTable()).isEqualTo(5);
   }
 
   @ParameterizedTest
