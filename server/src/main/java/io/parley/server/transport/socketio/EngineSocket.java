@@ -15,9 +15,10 @@ import java.util.function.Consumer;
 /**
  * One Engine.IO v4 connection (one {@code sid}): its transport (long-polling or WebSocket), the
  * polling-to-websocket upgrade, the heartbeat and the write buffer. Thread-confined: every method
- * runs on the connection's home Vert.x context (the event loop of the request that opened it),
- * except {@link #offer} and {@link #execute}, which any thread may call; requests and frames that
- * arrive on other event loops hop to it.
+ * runs on the connection's home event loop (that of the request that opened it), except {@link
+ * #offer}, {@link #execute} and {@link #runAfterQueued}, which any thread may call; they queue on
+ * the loop's {@link LoopExecutor}, through which requests and frames arriving on other event loops
+ * hop to it too.
  */
 final class EngineSocket {
   private static final System.Logger LOG = System.getLogger(EngineSocket.class.getName());
@@ -131,7 +132,7 @@ final class EngineSocket {
   }
 
   /**
-   * Runs {@code task} on the home context, always queued (never inline), so that requests and
+   * Runs {@code task} on the home event loop, always queued (never inline), so that requests and
    * frames arriving on different event loops run in the order they were read. Any thread.
    */
   void execute(Runnable task) {
