@@ -9,10 +9,11 @@
 #   SIZE=small bench/run-suite.sh      # a few hundred connections, for a quick look
 #   PIN=0 bench/run-suite.sh           # without CPU pinning
 #
-# On a machine with 2 or more CPUs (and taskset), each server runs on CPU 1 and the load generator
-# on CPU 0: sharing both cores, they competed for them and CPU per delivery swung by about ±20%
-# from run to run. Both JVM servers get the same options (PARLEY_JAVA_OPTS, NETTY_JAVA_OPTS); a JVM
-# on one CPU would pick the serial collector by itself, the options say so explicitly.
+# On a machine with 2 or more CPUs (and taskset), each server runs on the second CPU the script may
+# use (CPU 1 here) and the load generator on the first (CPU 0): sharing both cores, they competed
+# for them and CPU per delivery swung by about ±20% from run to run. Both JVM servers get the same
+# options (PARLEY_JAVA_OPTS, NETTY_JAVA_OPTS); a JVM on one CPU would pick the serial collector by
+# itself, the options say so explicitly.
 #
 # Parley verifies a JWT on every connection: it runs in the dev profile, which makes a throwaway
 # key at startup and writes a token for every channel to bench/results/<time>/dev-token; the load
@@ -31,13 +32,20 @@ NETTY_JAVA_OPTS=${NETTY_JAVA_OPTS:-$lean_jvm}
 export MALLOC_ARENA_MAX=${MALLOC_ARENA_MAX:-2}
 read -r -a parley_java_opts <<< "$PARLEY_JAVA_OPTS"
 read -r -a netty_java_opts <<< "$NETTY_JAVA_OPTS"
+allowed_cpus() { # the CPUs this script may run on, one per line ("0-1", "2,5" -> 0 1, 2 5)
+  local part
+  for part in $(awk '/^Cpus_allowed_list/ {gsub(",", " ", $2); print $2}' /proc/self/status); do
+    if [[ $part == *-* ]]; then seq "${part%-*}" "${part#*-}"; else echo "$part"; fi
+  done
+}
+mapfile -t cpus < <(allowed_cpus)
 server_cpu=()
 load_cpu=()
 pinning="none"
-if [ "$PIN" != 0 ] && [ "$(nproc)" -ge 2 ] && command -v taskset > /dev/null; then
-  server_cpu=(taskset -c 1)
-  load_cpu=(taskset -c 0)
-  pinning="servers on CPU 1, load generator on CPU 0"
+if [ "$PIN" != 0 ] && [ "${#cpus[@]}" -ge 2 ] && command -v taskset > /dev/null; then
+  server_cpu=(taskset -c "${cpus[1]}")
+  load_cpu=(taskset -c "${cpus[0]}")
+  pinning="servers on CPU ${cpus[1]}, load generator on CPU ${cpus[0]}"
 fi
 stamp=$(date -u +%Y%m%dT%H%M%SZ)
 results=bench/results/$stamp.jsonl
