@@ -53,7 +53,6 @@ final class EngineSocket {
 
   private final String sid;
   private final Vertx vertx;
-  private final Context context;
   private final LoopExecutor loop;
   private final EngineSettings settings;
   private final Consumer<EngineSocket> onEnded;
@@ -85,7 +84,6 @@ final class EngineSocket {
       Consumer<EngineSocket> onEnded) {
     this.sid = sid;
     this.vertx = vertx;
-    this.context = context;
     this.loop = LoopExecutor.of(context);
     this.settings = settings;
     this.transport = transport;
@@ -103,10 +101,6 @@ final class EngineSocket {
   /** Whether an upgrade to WebSocket is under way (a probe socket is attached). */
   boolean isUpgrading() {
     return probe != null;
-  }
-
-  Context context() {
-    return context;
   }
 
   Vertx vertx() {
