@@ -11,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import org.assertj.core.api.AbstractThrowableAssert;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -21,20 +22,14 @@ class RunCommandTest {
 
   @Test
   void rejectsAnUnknownOptionNamingIt() {
-    assertThatThrownBy(
-            () -> new RunCommand().run(List.of("scenarios/blackhole.yaml", "--port", "1"), out))
-        .isInstanceOf(UsageException.class)
+    refused("scenarios/blackhole.yaml", "--port", "1")
         .satisfies(e -> assertThat(((UsageException) e).option()).isEqualTo("--port"));
   }
 
   @Test
   void needsAScenarioFileThatExists() {
-    assertThatThrownBy(() -> new RunCommand().run(List.of(), out))
-        .isInstanceOf(UsageException.class)
-        .hasMessageContaining("at least one scenario file");
-    assertThatThrownBy(() -> new RunCommand().run(List.of("scenarios/nope.yaml"), out))
-        .isInstanceOf(UsageException.class)
-        .hasMessageContaining("no such scenario file");
+    refused().hasMessageContaining("at least one scenario file");
+    refused("scenarios/nope.yaml").hasMessageContaining("no such scenario file");
   }
 
   @Test
@@ -42,67 +37,41 @@ class RunCommandTest {
     Path file = dir.resolve("bad.yaml");
     Files.writeString(file, "clients: {count: 0}\ntimeline: []\n");
 
-    assertThatThrownBy(() -> new RunCommand().run(List.of(file.toString()), out))
-        .isInstanceOf(UsageException.class)
-        .hasMessageContaining("clients.count");
+    refused(file.toString()).hasMessageContaining("clients.count");
   }
 
   @Test
   void refusesToKillAServerItDidNotStartBeforeStartingAnything() {
-    assertThatThrownBy(
-            () ->
-                new RunCommand()
-                    .run(
-                        List.of("scenarios/server-restart.yaml", "--server", "http://127.0.0.1:1"),
-                        out))
-        .isInstanceOf(UsageException.class)
+    refused("scenarios/server-restart.yaml", "--server", "http://127.0.0.1:1")
         .hasMessageContaining("kill_server")
         .hasMessageContaining("without --server");
   }
 
   @Test
   void rejectsAServerThatIsNotAnHttpUrl() {
-    assertThatThrownBy(
-            () ->
-                new RunCommand()
-                    .run(List.of("scenarios/blackhole.yaml", "--server", "localhost:8080"), out))
-        .isInstanceOf(UsageException.class)
+    refused("scenarios/blackhole.yaml", "--server", "localhost:8080")
         .satisfies(e -> assertThat(((UsageException) e).option()).isEqualTo("--server"));
   }
 
   @Test
   void takesATokenOnlyForAnExternalServerAndOnlyOnce(@TempDir Path dir) throws IOException {
-    assertThatThrownBy(
-            () ->
-                new RunCommand().run(List.of("scenarios/blackhole.yaml", "--token", "a.b.c"), out))
-        .isInstanceOf(UsageException.class)
+    refused("scenarios/blackhole.yaml", "--token", "a.b.c")
         .hasMessageContaining("only with --server");
     Path empty = Files.writeString(dir.resolve("token"), "\n");
-    assertThatThrownBy(
-            () ->
-                new RunCommand()
-                    .run(
-                        List.of(
-                            "scenarios/blackhole.yaml",
-                            "--server",
-                            "http://127.0.0.1:1",
-                            "--token-file",
-                            empty.toString()),
-                        out))
-        .isInstanceOf(UsageException.class)
+    refused(
+            "scenarios/blackhole.yaml",
+            "--server",
+            "http://127.0.0.1:1",
+            "--token-file",
+            empty.toString())
         .hasMessageContaining("is empty");
-    assertThatThrownBy(
-            () ->
-                new RunCommand()
-                    .run(
-                        List.of(
-                            "scenarios/blackhole.yaml",
-                            "--token",
-                            "a.b.c",
-                            "--token-file",
-                            empty.toString()),
-                        out))
-        .isInstanceOf(UsageException.class)
+    refused("scenarios/blackhole.yaml", "--token", "a.b.c", "--token-file", empty.toString())
         .hasMessageContaining("not both");
+  }
+
+  /** Asserts that running with {@code args} is refused as a usage error; more checks chain on. */
+  private AbstractThrowableAssert<?, ? extends Throwable> refused(String... args) {
+    return assertThatThrownBy(() -> new RunCommand().run(List.of(args), out))
+        .isInstanceOf(UsageException.class);
   }
 }
