@@ -2,6 +2,7 @@ package io.parley.server.transport.socketio;
 
 import io.parley.server.config.ServerWiring;
 import io.parley.server.transport.Cors;
+import io.parley.server.transport.LoopExecutor;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpMethod;
@@ -30,6 +31,10 @@ final class EngineServer {
   private final Cors cors;
   private final Consumer<EngineSocket> onConnection;
   private final ConcurrentHashMap<String, EngineSocket> clients = new ConcurrentHashMap<>();
+
+  /** One heartbeat sweep per event loop, for the sessions at home there. */
+  private final ConcurrentHashMap<LoopExecutor, HeartbeatSweep> heartbeats =
+      new ConcurrentHashMap<>();
 
   /**
    * @param onConnection called on the new session's home context before its open packet is sent; it
@@ -162,12 +167,16 @@ final class EngineServer {
 
   private EngineSocket create(EngineSocket.Transport transport) {
     Context context = vertx.getOrCreateContext();
+    HeartbeatSweep sweep =
+        heartbeats.computeIfAbsent(
+            LoopExecutor.of(context), loop -> new HeartbeatSweep(vertx, settings));
     EngineSocket socket =
         new EngineSocket(
             ServerWiring.randomId(SID_BYTES),
             vertx,
             context,
             settings,
+            sweep,
             transport,
             ended -> clients.remove(ended.sid(), ended));
     clients.put(socket.sid(), socket);

@@ -20,7 +20,7 @@ import java.util.function.Consumer;
  * the loop's {@link LoopExecutor}, through which requests and frames arriving on other event loops
  * hop to it too.
  */
-final class EngineSocket {
+final class EngineSocket implements HeartbeatSweep.Member {
   private static final System.Logger LOG = System.getLogger(EngineSocket.class.getName());
 
   /**
@@ -69,8 +69,18 @@ final class EngineSocket {
   private ServerWebSocket probe;
 
   private boolean probed;
-  private long pingIntervalTimer = -1;
-  private long pingTimeoutTimer = -1;
+  private final HeartbeatSweep heartbeats;
+  private int sweepIndex = -1;
+
+  /** Whether a ping is out and its pong not yet in. */
+  private boolean awaitingPong;
+
+  /** When the next ping is due ({@link System#nanoTime}). */
+  private long pingDueNanos;
+
+  /** When the outstanding ping's pong is overdue. */
+  private long pongDueNanos;
+
   private long upgradeTimer = -1;
   private long closeTimer = -1;
   private long upgradeNoopTimer = -1;
@@ -80,12 +90,14 @@ final class EngineSocket {
       Vertx vertx,
       Context context,
       EngineSettings settings,
+      HeartbeatSweep heartbeats,
       Transport transport,
       Consumer<EngineSocket> onEnded) {
     this.sid = sid;
     this.vertx = vertx;
     this.loop = LoopExecutor.of(context);
     this.settings = settings;
+    this.heartbeats = heartbeats;
     this.transport = transport;
     this.onEnded = onEnded;
   }
@@ -138,7 +150,8 @@ final class EngineSocket {
     send(
         EnginePacket.of(
             EnginePacketType.OPEN, settings.handshake(sid, transport == Transport.POLLING)));
-    schedulePing();
+    pingDueNanos = System.nanoTime() + settings.pingInterval().toNanos();
+    heartbeats.add(this);
   }
 
   /**
@@ -476,9 +489,8 @@ final class EngineSocket {
     switch (packet.type()) {
       case MESSAGE -> listener.onMessage(packet);
       case PONG -> {
-        cancelTimer(pingTimeoutTimer);
-        pingTimeoutTimer = -1;
-        schedulePing();
+        awaitingPong = false;
+        pingDueNanos = System.nanoTime() + settings.pingInterval().toNanos();
       }
       case PING -> {
         // Engine.IO v4: only the server pings.
@@ -491,27 +503,33 @@ final class EngineSocket {
     }
   }
 
-  private void schedulePing() {
-    cancelTimer(pingIntervalTimer);
-    pingIntervalTimer =
-        vertx.setTimer(
-            settings.pingInterval().toMillis(),
-            id -> {
-              pingIntervalTimer = -1;
-              if (state != State.OPEN) {
-                return;
-              }
-              send(EnginePacket.PING);
-              cancelTimer(pingTimeoutTimer);
-              pingTimeoutTimer =
-                  vertx.setTimer(
-                      settings.pingTimeout().toMillis(),
-                      timeout -> {
-                        pingTimeoutTimer = -1;
-                        LOG.log(System.Logger.Level.DEBUG, () -> "ping timeout on " + sid);
-                        abort("ping timeout");
-                      });
-            });
+  /**
+   * Sends a ping once the interval has passed since the last pong (or the open), and ends the
+   * session when a ping's pong is overdue, as the reference server's two timers do. Called by the
+   * loop's {@link HeartbeatSweep}.
+   */
+  @Override
+  public void heartbeat(long nowNanos) {
+    if (awaitingPong) {
+      if (nowNanos - pongDueNanos >= 0) {
+        LOG.log(System.Logger.Level.DEBUG, () -> "ping timeout on " + sid);
+        abort("ping timeout");
+      }
+    } else if (state == State.OPEN && nowNanos - pingDueNanos >= 0) {
+      send(EnginePacket.PING);
+      awaitingPong = true;
+      pongDueNanos = nowNanos + settings.pingTimeout().toNanos();
+    }
+  }
+
+  @Override
+  public int sweepIndex() {
+    return sweepIndex;
+  }
+
+  @Override
+  public void sweepIndex(int index) {
+    sweepIndex = index;
   }
 
   private void flush() {
@@ -597,8 +615,7 @@ final class EngineSocket {
       return;
     }
     state = State.CLOSED;
-    cancelTimer(pingIntervalTimer);
-    cancelTimer(pingTimeoutTimer);
+    heartbeats.remove(this);
     cancelTimer(upgradeTimer);
     cancelTimer(closeTimer);
     cancelTimer(upgradeNoopTimer);

@@ -25,7 +25,13 @@ class EngineSocketTest {
             Duration.ofSeconds(25), Duration.ofSeconds(20), 1_000, Duration.ofSeconds(10), 3);
     EngineSocket socket =
         new EngineSocket(
-            "sid", vertx, context, settings, EngineSocket.Transport.POLLING, ended -> {});
+            "sid",
+            vertx,
+            context,
+            settings,
+            new HeartbeatSweep(vertx, settings),
+            EngineSocket.Transport.POLLING,
+            ended -> {});
 
     // No GET is pending: nothing is written, so the queue fills up.
     assertThat(socket.offer(EnginePacket.message("a"))).isTrue();
