@@ -136,7 +136,9 @@ public final class Hub {
 
   /**
    * Opens a session and joins its automatic channels: {@code session:<id>} and, with a subject,
-   * {@code user:<subject>}. Nothing is sent to the sink for these.
+   * {@code user:<subject>}. Nothing is sent to the sink for these. The session channel is joined
+   * when the first message for it arrives (see {@link #joinOwnChannel}), since most sessions never
+   * get one.
    *
    * @param clientId the client's stable id, scoping its publish ids
    * @param identity whom the connection's token speaks for (verified by the transport)
@@ -176,7 +178,6 @@ public final class Hub {
             : null;
     Session session = new Session(sessionIds.get(), clientId, identity, sink, bucket);
     sessions.put(session.id(), session);
-    join(session, null, ChannelName.ofSession(session.id()), null);
     if (identity.subject() != null) {
       join(session, null, ChannelName.ofUser(identity.subject()), null);
     }
@@ -315,8 +316,13 @@ public final class Hub {
 
   /** The session's subscriptions without its automatic channels. */
   private static int ownSubscriptions(Session session) {
-    int automatic = session.subject() != null ? 2 : 1;
-    return Math.max(0, session.subscriptions.size() - automatic);
+    int own = 0;
+    for (String channel : session.subscriptions.keySet()) {
+      if (!isAutomatic(session, channel)) {
+        own++;
+      }
+    }
+    return own;
   }
 
   /**
@@ -347,6 +353,15 @@ public final class Hub {
 
   /** Leaves a channel; the sink receives {@code unsubscribed} or an {@code error}. */
   public void unsubscribe(Session session, String requestId, String channel) {
+    if (channel.startsWith(ChannelName.SESSION_PREFIX)) {
+      reject(
+          session,
+          requestId,
+          ErrorCode.CHANNEL_RESERVED,
+          "channel " + channel + " is reserved: each connection stays in its own session channel",
+          "channel");
+      return;
+    }
     Subscription subscription = session.subscriptions.get(channel);
     if (subscription == null) {
       reject(
@@ -528,20 +543,8 @@ public final class Hub {
       return;
     }
     // Register (pending) before reading the replay: every later message is then either in the
-    // replay or in the pending buffer, and duplicates between the two are dropped by seq. A
-    // subscription that ended (close or unsubscribe raced with this join) is not attached.
-    attach(
-        channel,
-        local -> {
-          synchronized (subscription) {
-            if (!subscription.removed && !session.isClosed()) {
-              subscription.local = local;
-              local.subscribers.add(subscription);
-            }
-          }
-        });
-    if (subscription.local == null) {
-      session.subscriptions.remove(channel, subscription);
+    // replay or in the pending buffer, and duplicates between the two are dropped by seq.
+    if (attach(subscription) == null) {
       return;
     }
     backplane
@@ -619,6 +622,9 @@ public final class Hub {
   private void onMessage(ChannelMessage message) {
     LocalChannel local = channels.get(message.channel());
     if (local == null) {
+      if (message.channel().startsWith(ChannelName.SESSION_PREFIX)) {
+        joinOwnChannel(message);
+      }
       return;
     }
     List<Session> tooSlow = null;
@@ -642,6 +648,41 @@ public final class Hub {
     }
     if (tooSlow != null) {
       tooSlow.forEach(this::slowConsumer);
+    }
+  }
+
+  /**
+   * Joins a session to its own channel on the first message for it, and delivers that message. A
+   * channel and its subscription cost about half a kilobyte per connection (a local channel, a
+   * subscription and the backplane's history), which most connections would hold for nothing.
+   * Messages of one channel reach {@link #onMessage} one at a time, so nothing else for this
+   * channel can arrive between the join and the delivery: the subscription goes live at once,
+   * without a replay.
+   */
+  private void joinOwnChannel(ChannelMessage message) {
+    String channel = message.channel();
+    Session session = sessions.get(channel.substring(ChannelName.SESSION_PREFIX.length()));
+    if (session == null || session.isClosed()) {
+      return;
+    }
+    Subscription subscription = new Subscription(session, channel);
+    if (session.subscriptions.putIfAbsent(channel, subscription) != null) {
+      return;
+    }
+    LocalChannel local = attach(subscription);
+    if (local == null) {
+      return;
+    }
+    boolean ok;
+    synchronized (local) {
+      if (subscription.isRemoved()) {
+        return;
+      }
+      subscription.pending = null;
+      ok = deliverLocked(subscription, message);
+    }
+    if (!ok) {
+      slowConsumer(session);
     }
   }
 
@@ -712,6 +753,31 @@ public final class Hub {
     subscription.session.subscriptions.remove(subscription.channel, subscription);
     local.subscribers.remove(subscription);
     retireIfIdle(local);
+  }
+
+  /**
+   * Adds a new subscription, still pending, to its local channel. A subscription that ended
+   * meanwhile (a close or an unsubscribe raced with the join) is not attached.
+   *
+   * @return the local channel, or {@code null} when the subscription ended (it is then out of its
+   *     session's map too)
+   */
+  private LocalChannel attach(Subscription subscription) {
+    Session session = subscription.session;
+    attach(
+        subscription.channel,
+        local -> {
+          synchronized (subscription) {
+            if (!subscription.removed && !session.isClosed()) {
+              subscription.local = local;
+              local.subscribers.add(subscription);
+            }
+          }
+        });
+    if (subscription.local == null) {
+      session.subscriptions.remove(subscription.channel, subscription);
+    }
+    return subscription.local;
   }
 
   /** Runs {@code action} on the live local channel of {@code name}, creating it if needed. */

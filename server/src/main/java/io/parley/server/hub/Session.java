@@ -60,7 +60,10 @@ public final class Session {
     this.identity = identity;
   }
 
-  /** The channels this session is subscribed to, including the automatic ones. */
+  /**
+   * The channels this session is subscribed to, including {@code user:<sub>}, and its own {@code
+   * session:<id>} once a message for it has arrived (it is joined then).
+   */
   public Set<String> channels() {
     return Collections.unmodifiableSet(subscriptions.keySet());
   }

@@ -41,6 +41,10 @@ class HubLimitsTest {
   void subscriptionsPastTheLimitAreRefusedAndAutomaticChannelsDoNotCount() {
     RecordingSink sink = new RecordingSink();
     Session session = hub.open(sink, "c", user("alice"));
+    // A backend's message joins the session to its own channel: that does not count either.
+    Identity backend = new Identity("backend", ALL, ALL, true, false, Long.MAX_VALUE);
+    hub.publish(backend, "b", "p", "session:" + session.id(), "e", IntNode.valueOf(0));
+    assertThat(session.channels()).contains("session:" + session.id());
     hub.subscribe(session, "1", "a", null);
     hub.subscribe(session, "2", "b", null);
     hub.subscribe(session, "3", "c", null);

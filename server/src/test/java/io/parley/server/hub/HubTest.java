@@ -254,6 +254,50 @@ class HubTest {
   }
 
   @Test
+  void sessionChannelIsJoinedOnItsFirstMessageAndGetsEveryMessage() {
+    RecordingSink sink = new RecordingSink();
+    Session session = hub.open(sink, "c1", alice());
+    assertThat(session.channels()).containsExactly("user:alice");
+
+    for (int i = 1; i <= 3; i++) {
+      hub.publish(EVERYTHING, "backend", "p" + i, "session:s1", "e", IntNode.valueOf(i));
+    }
+
+    assertThat(session.channels()).containsExactlyInAnyOrder("session:s1", "user:alice");
+    assertThat(sink.seqs("session:s1")).containsExactly(1L, 2L, 3L);
+    assertThat(sink.framesOf(ServerFrame.Subscribed.class)).isEmpty();
+    assertThat(sink.framesOf(ServerFrame.Gap.class)).isEmpty();
+  }
+
+  @Test
+  void messageForAClosedSessionJoinsNothing() {
+    RecordingSink sink = new RecordingSink();
+    Session session = hub.open(sink, "c1", alice());
+    hub.close(session);
+
+    hub.publish(EVERYTHING, "backend", "p", "session:s1", "e", IntNode.valueOf(1));
+
+    assertThat(session.channels()).isEmpty();
+    assertThat(sink.seqs("session:s1")).isEmpty();
+    assertThat(hub.subscriberCount("session:s1")).isZero();
+  }
+
+  @Test
+  void clientCannotUnsubscribeFromItsSessionChannel() {
+    RecordingSink sink = new RecordingSink();
+    Session session = hub.open(sink, "c1", alice());
+    hub.publish(EVERYTHING, "backend", "p", "session:s1", "e", IntNode.valueOf(1));
+
+    hub.unsubscribe(session, "r1", "session:s1");
+
+    ServerFrame.Error error = sink.framesOf(ServerFrame.Error.class).get(0);
+    assertThat(error.code()).isEqualTo(ErrorCode.CHANNEL_RESERVED);
+    assertThat(error.field()).isEqualTo("channel");
+    hub.publish(EVERYTHING, "backend", "q", "session:s1", "e", IntNode.valueOf(2));
+    assertThat(sink.seqs("session:s1")).containsExactly(1L, 2L);
+  }
+
+  @Test
   void clientCannotSubscribeToASessionChannel() {
     RecordingSink sink = new RecordingSink();
     hub.subscribe(hub.open(sink, "c1", EVERYTHING), "r1", "session:someone-else", null);
