@@ -2,6 +2,7 @@ package io.parley.server.auth;
 
 import io.parley.protocol.ChannelName;
 import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The channels a token grants, as patterns: {@code *} is every channel, {@code jobs:*} every
@@ -10,6 +11,16 @@ import java.util.List;
  */
 public final class ChannelPatterns {
   private static final ChannelPatterns NONE = new ChannelPatterns(List.of());
+
+  /**
+   * Pattern lists seen so far, shared by every identity with the same grants: tokens of one role
+   * carry the same patterns, and each connection keeps its identity for life. Bounded: past {@link
+   * #SHARED_MAX} lists (per-user patterns, say) new ones are no longer remembered.
+   */
+  private static final ConcurrentHashMap<List<String>, ChannelPatterns> SHARED =
+      new ConcurrentHashMap<>();
+
+  static final int SHARED_MAX = 1_024;
 
   private final List<String> patterns;
 
@@ -39,7 +50,19 @@ public final class ChannelPatterns {
                 + "), or a channel name followed by *");
       }
     }
-    return patterns.isEmpty() ? NONE : new ChannelPatterns(List.copyOf(patterns));
+    if (patterns.isEmpty()) {
+      return NONE;
+    }
+    ChannelPatterns shared = SHARED.get(patterns);
+    if (shared != null) {
+      return shared;
+    }
+    ChannelPatterns parsed = new ChannelPatterns(List.copyOf(patterns));
+    if (SHARED.size() >= SHARED_MAX) {
+      return parsed;
+    }
+    shared = SHARED.putIfAbsent(parsed.patterns, parsed);
+    return shared != null ? shared : parsed;
   }
 
   /** Whether one of the patterns matches {@code channel}. */

@@ -172,11 +172,7 @@ public final class Hub {
                   + " close one or retry later",
               null));
     }
-    TokenBucket bucket =
-        limits.ratesLimited()
-            ? new TokenBucket(limits.publishRate(), limits.publishBurst(), ticker)
-            : null;
-    Session session = new Session(sessionIds.get(), clientId, identity, sink, bucket);
+    Session session = new Session(sessionIds.get(), clientId, identity, sink);
     sessions.put(session.id(), session);
     if (identity.subject() != null) {
       join(session, null, ChannelName.ofUser(identity.subject()), null);
@@ -392,8 +388,12 @@ public final class Hub {
           "clients cannot publish to session channels; backends can, over HTTP");
     }
     // The publisher role is a trusted backend's: no rate limit.
-    if (session.publishBucket != null && !session.identity().publisher()) {
-      long wait = session.publishBucket.tryTake();
+    if (limits.ratesLimited() && !session.identity().publisher()) {
+      long wait =
+          session
+              .publishBucket(
+                  () -> new TokenBucket(limits.publishRate(), limits.publishBurst(), ticker))
+              .tryTake();
       if (wait > 0) {
         return rateLimited(publishId, wait, "this connection");
       }
@@ -527,7 +527,8 @@ public final class Hub {
     }
   }
 
-  private void join(Session session, String requestId, String channel, Position since) {
+  private void join(Session session, String requestId, String name, Position since) {
+    String channel = sharedName(name);
     Subscription subscription = new Subscription(session, channel);
     if (session.subscriptions.putIfAbsent(channel, subscription) != null) {
       reject(
@@ -564,6 +565,12 @@ public final class Hub {
                 goLive(subscription, requestId, since, replay);
               }
             });
+  }
+
+  /** The name as the channel's local state already holds it, so subscribers share one copy. */
+  private String sharedName(String channel) {
+    LocalChannel known = channels.get(channel);
+    return known != null ? known.name : channel;
   }
 
   private void goLive(Subscription subscription, String requestId, Position since, Replay replay) {

@@ -5,6 +5,7 @@ import java.util.Collections;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 
 /**
  * One client connection as the hub sees it, whatever its transport. Created by {@link Hub#open},
@@ -22,14 +23,12 @@ public final class Session {
   /** Sized for the two automatic channels and a few more; most connections hold few. */
   final ConcurrentHashMap<String, Subscription> subscriptions = new ConcurrentHashMap<>(4);
 
-  /** This connection's publish rate; {@code null} when unlimited. */
-  final TokenBucket publishBucket;
+  /** This connection's publish rate; made on its first publish (most connections never do). */
+  private volatile TokenBucket publishBucket;
 
   private volatile boolean closed;
 
-  Session(
-      String id, String clientId, Identity identity, SessionSink sink, TokenBucket publishBucket) {
-    this.publishBucket = publishBucket;
+  Session(String id, String clientId, Identity identity, SessionSink sink) {
     this.id = Objects.requireNonNull(id, "id");
     this.clientId = Objects.requireNonNull(clientId, "clientId");
     this.identity = Objects.requireNonNull(identity, "identity");
@@ -71,6 +70,21 @@ public final class Session {
   /** Whether the session has been closed or is being disconnected. */
   public boolean isClosed() {
     return closed;
+  }
+
+  /** This connection's publish rate, made by {@code create} on the first call. */
+  TokenBucket publishBucket(Supplier<TokenBucket> create) {
+    TokenBucket bucket = publishBucket;
+    if (bucket == null) {
+      synchronized (this) {
+        bucket = publishBucket;
+        if (bucket == null) {
+          bucket = create.get();
+          publishBucket = bucket;
+        }
+      }
+    }
+    return bucket;
   }
 
   SessionSink sink() {

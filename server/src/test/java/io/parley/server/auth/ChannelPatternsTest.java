@@ -3,6 +3,7 @@ package io.parley.server.auth;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -18,6 +19,22 @@ class ChannelPatternsTest {
     assertThat(patterns.matches("chat:lobby2")).isFalse();
     assertThat(ChannelPatterns.of(List.of("*")).matches("anything")).isTrue();
     assertThat(ChannelPatterns.none().matches("jobs:1")).isFalse();
+  }
+
+  @Test
+  void identitiesWithTheSameGrantsShareOneInstanceUntilTheBound() {
+    ChannelPatterns first = ChannelPatterns.of(List.of("shared:*", "lobby"));
+    ChannelPatterns second = ChannelPatterns.of(new ArrayList<>(List.of("shared:*", "lobby")));
+    assertThat(second).isSameAs(first);
+
+    // Past the bound, new lists are parsed each time (and still work).
+    for (int i = 0; i < ChannelPatterns.SHARED_MAX; i++) {
+      ChannelPatterns.of(List.of("filler:" + i));
+    }
+    ChannelPatterns late = ChannelPatterns.of(List.of("late:*"));
+    assertThat(ChannelPatterns.of(List.of("late:*"))).isNotSameAs(late);
+    assertThat(late.matches("late:1")).isTrue();
+    assertThat(ChannelPatterns.of(List.of("shared:*", "lobby"))).isSameAs(first);
   }
 
   @Test

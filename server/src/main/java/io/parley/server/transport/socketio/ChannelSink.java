@@ -6,7 +6,6 @@ import io.parley.protocol.ServerFrame;
 import io.parley.server.hub.ChannelMessage;
 import io.parley.server.hub.SessionSink;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The hub's way back to one Socket.IO client on namespace {@code /}: channel messages become {@code
@@ -17,22 +16,41 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 final class ChannelSink implements SessionSink {
   private final NamespaceSocket socket;
-  private final AtomicLong requestIds = new AtomicLong();
 
-  /** Acks awaiting the hub's answer, by request id; each entry is removed by that answer. */
-  private final ConcurrentHashMap<String, Ack> pending = new ConcurrentHashMap<>(2);
+  /** The last request id; only the socket's event handlers, on its home event loop, count. */
+  private long requestIds;
+
+  /**
+   * Acks awaiting the hub's answer, by request id; each entry is removed by that answer. Created by
+   * the first request with an ack, since an idle connection never makes one.
+   */
+  private volatile ConcurrentHashMap<String, Ack> pending;
 
   ChannelSink(NamespaceSocket socket) {
     this.socket = socket;
   }
 
-  /** A fresh request id for the hub, remembering {@code ack} (may be null) for its answer. */
+  /**
+   * A fresh request id for the hub, remembering {@code ack} (may be null) for its answer. Home
+   * event loop only.
+   */
   String register(Ack ack) {
-    String id = Long.toString(requestIds.incrementAndGet());
+    String id = Long.toString(++requestIds);
     if (ack != null) {
-      pending.put(id, ack);
+      ConcurrentHashMap<String, Ack> acks = pending;
+      if (acks == null) {
+        acks = new ConcurrentHashMap<>(2);
+        pending = acks; // published before the request reaches the hub
+      }
+      acks.put(id, ack);
     }
     return id;
+  }
+
+  /** Takes the ack waiting for {@code requestId}'s answer, or {@code null}. Any thread. */
+  private Ack take(String requestId) {
+    ConcurrentHashMap<String, Ack> acks = pending;
+    return requestId == null || acks == null ? null : acks.remove(requestId);
   }
 
   @Override
@@ -67,7 +85,7 @@ final class ChannelSink implements SessionSink {
               .set("to", position(f.to()));
       return socket.emit("gap", gap);
     } else if (frame instanceof ServerFrame.Error f) {
-      Ack ack = f.id() == null ? null : pending.remove(f.id());
+      Ack ack = take(f.id());
       if (ack != null) {
         ack.send(error(f));
         return true;
@@ -83,7 +101,7 @@ final class ChannelSink implements SessionSink {
   }
 
   private boolean answer(String requestId, ObjectNode payload) {
-    Ack ack = pending.remove(requestId);
+    Ack ack = take(requestId);
     if (ack != null) {
       ack.send(payload);
     }

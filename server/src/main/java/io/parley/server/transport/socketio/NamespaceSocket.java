@@ -22,13 +22,14 @@ public final class NamespaceSocket {
   private final SocketNamespace namespace;
   private final String id;
   private final ConcurrentHashMap<String, Object> attributes = new ConcurrentHashMap<>(2);
-  private final List<Consumer<String>> disconnectListeners = new ArrayList<>();
+  private final List<Consumer<String>> disconnectListeners = new ArrayList<>(1);
 
-  /** Callbacks of server emits awaiting the client's ack, by ack id; cleared on disconnect. */
-  private final ConcurrentHashMap<Long, Consumer<ArrayNode>> pendingAcks =
-      new ConcurrentHashMap<>();
+  /**
+   * Server emits awaiting the client's ack; created by the first such emit (most sockets never make
+   * one, and the map and counter cost about 90 bytes).
+   */
+  private volatile PendingAcks pendingAcks;
 
-  private final AtomicLong nextAckId = new AtomicLong(1);
   private volatile boolean connected;
   private boolean closed;
 
@@ -105,13 +106,28 @@ public final class NamespaceSocket {
     for (JsonNode arg : args) {
       data.add(arg);
     }
-    long ackId = nextAckId.getAndIncrement();
-    pendingAcks.put(ackId, Objects.requireNonNull(onAck, "onAck"));
+    PendingAcks acks = pendingAcks();
+    long ackId = acks.nextId.getAndIncrement();
+    acks.callbacks.put(ackId, Objects.requireNonNull(onAck, "onAck"));
     boolean queued = send(new SocketPacket(SocketPacketType.EVENT, namespace.name(), ackId, data));
     if (!queued) {
-      pendingAcks.remove(ackId);
+      acks.callbacks.remove(ackId);
     }
     return queued;
+  }
+
+  private PendingAcks pendingAcks() {
+    PendingAcks acks = pendingAcks;
+    if (acks == null) {
+      synchronized (this) {
+        acks = pendingAcks;
+        if (acks == null) {
+          acks = new PendingAcks();
+          pendingAcks = acks;
+        }
+      }
+    }
+    return acks;
   }
 
   /** Queues a packet of this namespace; any thread. */
@@ -189,7 +205,9 @@ public final class NamespaceSocket {
   }
 
   private void onAck(SocketPacket packet) {
-    Consumer<ArrayNode> callback = packet.id() == null ? null : pendingAcks.remove(packet.id());
+    PendingAcks acks = pendingAcks;
+    Consumer<ArrayNode> callback =
+        packet.id() == null || acks == null ? null : acks.callbacks.remove(packet.id());
     if (callback == null) {
       // As the reference server: an ack nobody waits for is ignored.
       LOG.log(
@@ -236,7 +254,10 @@ public final class NamespaceSocket {
     }
     closed = true;
     connected = false;
-    pendingAcks.clear();
+    PendingAcks acks = pendingAcks;
+    if (acks != null) {
+      acks.callbacks.clear();
+    }
     for (Consumer<String> listener : disconnectListeners) {
       try {
         listener.accept(reason);
@@ -273,5 +294,11 @@ public final class NamespaceSocket {
       NamespaceSocket.this.send(
           new SocketPacket(SocketPacketType.ACK, namespace.name(), ackId, data));
     }
+  }
+
+  /** Callbacks of server emits awaiting the client's ack, by ack id; cleared on disconnect. */
+  private static final class PendingAcks {
+    final AtomicLong nextId = new AtomicLong(1);
+    final ConcurrentHashMap<Long, Consumer<ArrayNode>> callbacks = new ConcurrentHashMap<>();
   }
 }
