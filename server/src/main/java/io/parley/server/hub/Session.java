@@ -20,8 +20,8 @@ public final class Session {
   /** When the in-band refresh asked for at token expiry runs out (epoch millis); 0: not asked. */
   volatile long refreshDeadlineMillis;
 
-  /** Sized for the two automatic channels and a few more; most connections hold few. */
-  final ConcurrentHashMap<String, Subscription> subscriptions = new ConcurrentHashMap<>(4);
+  /** Sized for {@code user:<sub>} and one more; most connections hold few. */
+  final ConcurrentHashMap<String, Subscription> subscriptions = new ConcurrentHashMap<>(2);
 
   /** This connection's publish rate; made on its first publish (most connections never do). */
   private volatile TokenBucket publishBucket;

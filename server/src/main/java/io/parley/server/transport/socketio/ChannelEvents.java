@@ -28,7 +28,7 @@ import io.parley.server.hub.SessionRefusedException;
 final class ChannelEvents {
   private static final System.Logger LOG = System.getLogger(ChannelEvents.class.getName());
 
-  private static final String SESSION = "parley.session";
+  /** The socket's {@link ChannelSink}, which also holds its hub session. */
   private static final String SINK = "parley.sink";
 
   private final Hub hub;
@@ -72,7 +72,7 @@ final class ChannelEvents {
     } catch (SessionRefusedException e) {
       return refusal(e.getMessage(), e.error());
     }
-    socket.attribute(SESSION, session);
+    sink.session(session);
     socket.attribute(SINK, sink);
     socket.onDisconnect(reason -> hub.close(session));
     return null;
@@ -92,7 +92,7 @@ final class ChannelEvents {
     ServerFrame.Error refused;
     try {
       String token = FieldReader.of(args.get(0)).requiredString("token", Limits.MAX_TOKEN_LENGTH);
-      refused = hub.refresh(socket.attribute(SESSION), tokens.verify(token));
+      refused = hub.refresh(socket.<ChannelSink>attribute(SINK).session(), tokens.verify(token));
     } catch (FrameDecodeException e) {
       reject(ack, e);
       return;
@@ -124,7 +124,7 @@ final class ChannelEvents {
       return;
     }
     ChannelSink sink = socket.attribute(SINK);
-    hub.subscribe(socket.attribute(SESSION), sink.register(ack), channel, since);
+    hub.subscribe(sink.session(), sink.register(ack), channel, since);
   }
 
   private void unsubscribe(NamespaceSocket socket, ArrayNode args, Ack ack) {
@@ -136,7 +136,7 @@ final class ChannelEvents {
       return;
     }
     ChannelSink sink = socket.attribute(SINK);
-    hub.unsubscribe(socket.attribute(SESSION), sink.register(ack), channel);
+    hub.unsubscribe(sink.session(), sink.register(ack), channel);
   }
 
   private void publish(NamespaceSocket socket, ArrayNode args, Ack ack) {
@@ -157,7 +157,7 @@ final class ChannelEvents {
       reject(ack, e);
       return;
     }
-    Session session = socket.attribute(SESSION);
+    Session session = socket.<ChannelSink>attribute(SINK).session();
     hub.publish(session, id, channel, event, data)
         .whenComplete(
             (appended, failure) -> {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.parley.protocol.Position;
 import io.parley.protocol.ServerFrame;
 import io.parley.server.hub.ChannelMessage;
+import io.parley.server.hub.Session;
 import io.parley.server.hub.SessionSink;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -17,6 +18,9 @@ import java.util.concurrent.ConcurrentHashMap;
 final class ChannelSink implements SessionSink {
   private final NamespaceSocket socket;
 
+  /** The hub session this sink serves; set once, on the home event loop, right after opening. */
+  private Session session;
+
   /** The last request id; only the socket's event handlers, on its home event loop, count. */
   private long requestIds;
 
@@ -28,6 +32,15 @@ final class ChannelSink implements SessionSink {
 
   ChannelSink(NamespaceSocket socket) {
     this.socket = socket;
+  }
+
+  /** The hub session this sink serves. Home event loop only. */
+  Session session() {
+    return session;
+  }
+
+  void session(Session session) {
+    this.session = session;
   }
 
   /**

@@ -37,6 +37,9 @@ final class EngineServer {
   private final Consumer<EngineSocket> onConnection;
   private final ConcurrentHashMap<String, EngineSocket> clients = new ConcurrentHashMap<>();
 
+  /** Forgets an ended session; one instance for all of them. */
+  private final Consumer<EngineSocket> forget = ended -> clients.remove(ended.sid(), ended);
+
   /** One heartbeat sweep per event loop, for the sessions at home there. */
   private final ConcurrentHashMap<LoopExecutor, HeartbeatSweep> heartbeats =
       new ConcurrentHashMap<>();
@@ -181,13 +184,7 @@ final class EngineServer {
             LoopExecutor.of(context), loop -> new HeartbeatSweep(vertx, settings));
     EngineSocket socket =
         new EngineSocket(
-            ServerWiring.randomId(SID_BYTES),
-            vertx,
-            context,
-            settings,
-            sweep,
-            transport,
-            ended -> clients.remove(ended.sid(), ended));
+            ServerWiring.randomId(SID_BYTES), vertx, context, settings, sweep, transport, forget);
     clients.put(socket.sid(), socket);
     onConnection.accept(socket);
     return socket;

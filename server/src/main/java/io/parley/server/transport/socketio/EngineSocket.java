@@ -9,7 +9,7 @@ import io.vertx.core.http.ServerWebSocket;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 import java.util.function.Consumer;
 
 /**
@@ -58,8 +58,14 @@ final class EngineSocket implements HeartbeatSweep.Member {
   private final Consumer<EngineSocket> onEnded;
   private final ArrayDeque<EnginePacket> writeBuffer = new ArrayDeque<>(4);
 
-  /** Packets accepted for sending but not yet handed to a transport; read by any thread. */
-  private final AtomicInteger queued = new AtomicInteger();
+  private static final AtomicIntegerFieldUpdater<EngineSocket> QUEUED =
+      AtomicIntegerFieldUpdater.newUpdater(EngineSocket.class, "queued");
+
+  /**
+   * Packets accepted for sending but not yet handed to a transport; any thread, through {@link
+   * #QUEUED} (a field, not an AtomicInteger: one object less per connection).
+   */
+  private volatile int queued;
 
   private Listener listener;
   private State state = State.OPEN;
@@ -201,8 +207,8 @@ final class EngineSocket implements HeartbeatSweep.Member {
     if (ws != null && transport == Transport.WEBSOCKET && ws.writeQueueFull()) {
       return false;
     }
-    if (queued.addAndGet(count) > settings.maxQueued()) {
-      queued.addAndGet(-count);
+    if (QUEUED.addAndGet(this, count) > settings.maxQueued()) {
+      QUEUED.addAndGet(this, -count);
       return false;
     }
     return true;
@@ -218,7 +224,7 @@ final class EngineSocket implements HeartbeatSweep.Member {
     if (state == State.CLOSED) {
       return;
     }
-    queued.incrementAndGet();
+    QUEUED.incrementAndGet(this);
     writeBuffer.add(packet);
     flush();
   }
@@ -228,7 +234,7 @@ final class EngineSocket implements HeartbeatSweep.Member {
     if (state == State.CLOSED) {
       return;
     }
-    queued.addAndGet(packets.size());
+    QUEUED.addAndGet(this, packets.size());
     writeBuffer.addAll(packets);
     flush();
   }
@@ -547,14 +553,14 @@ final class EngineSocket implements HeartbeatSweep.Member {
           ws.writeTextMessage(EngineCodec.encode(packet));
         }
       }
-      queued.addAndGet(-written);
+      QUEUED.addAndGet(this, -written);
       if (state == State.CLOSING) {
         end("forced close", false);
       }
     } else if (pendingGet != null && (!writeBuffer.isEmpty() || state == State.CLOSING)) {
       List<EnginePacket> packets = new ArrayList<>(writeBuffer);
       writeBuffer.clear();
-      queued.addAndGet(-packets.size());
+      QUEUED.addAndGet(this, -packets.size());
       boolean closing = state == State.CLOSING;
       if (closing) {
         packets.add(EnginePacket.CLOSE);
@@ -620,7 +626,7 @@ final class EngineSocket implements HeartbeatSweep.Member {
     cancelTimer(closeTimer);
     cancelTimer(upgradeNoopTimer);
     writeBuffer.clear();
-    queued.set(0);
+    queued = 0;
     if (pendingGet != null) {
       respondToPoll(List.of(byClient ? EnginePacket.NOOP : EnginePacket.CLOSE));
     }

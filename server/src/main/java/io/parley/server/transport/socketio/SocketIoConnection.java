@@ -4,9 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.parley.server.config.ServerWiring;
 import java.time.Duration;
-import java.util.HashMap;
+import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 /**
  * The Socket.IO v5 side of one Engine.IO connection (the reference server's {@code Client}):
@@ -23,7 +22,10 @@ final class SocketIoConnection implements EngineSocket.Listener {
   private final EngineSocket engine;
   private final SocketIoNamespaces namespaces;
   private final SocketDecoder decoder;
-  private final Map<String, NamespaceSocket> sockets = new HashMap<>(2);
+
+  /** The joined namespaces' sockets; one, nearly always, so a list (a map cost ~100 bytes). */
+  private final List<NamespaceSocket> sockets = new ArrayList<>(1);
+
   private long connectTimer;
 
   private SocketIoConnection(
@@ -77,7 +79,7 @@ final class SocketIoConnection implements EngineSocket.Listener {
   }
 
   private void onDecoded(SocketPacket packet) {
-    NamespaceSocket socket = sockets.get(packet.namespace());
+    NamespaceSocket socket = find(packet.namespace());
     if (socket == null && packet.type() == SocketPacketType.CONNECT) {
       connect(packet);
     } else if (socket != null
@@ -127,7 +129,7 @@ final class SocketIoConnection implements EngineSocket.Listener {
         return;
       }
     }
-    sockets.put(name, socket);
+    sockets.add(socket);
     if (connectTimer >= 0) {
       engine.vertx().cancelTimer(connectTimer);
       connectTimer = -1;
@@ -151,7 +153,16 @@ final class SocketIoConnection implements EngineSocket.Listener {
 
   /** Forgets a socket that left its namespace; home context. */
   void remove(NamespaceSocket socket) {
-    sockets.remove(socket.namespace(), socket);
+    sockets.remove(socket);
+  }
+
+  private NamespaceSocket find(String namespace) {
+    for (NamespaceSocket socket : sockets) {
+      if (socket.namespace().equals(namespace)) {
+        return socket;
+      }
+    }
+    return null;
   }
 
   @Override
@@ -160,7 +171,7 @@ final class SocketIoConnection implements EngineSocket.Listener {
       engine.vertx().cancelTimer(connectTimer);
       connectTimer = -1;
     }
-    List<NamespaceSocket> all = List.copyOf(sockets.values());
+    List<NamespaceSocket> all = List.copyOf(sockets);
     sockets.clear();
     for (NamespaceSocket socket : all) {
       socket.closed(reason);
