@@ -2,6 +2,7 @@ package io.parley.server.transport.socketio;
 
 import io.parley.server.transport.LoopExecutor;
 import io.vertx.core.Context;
+import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerResponse;
@@ -365,26 +366,41 @@ final class EngineSocket implements HeartbeatSweep.Member {
   }
 
   private void listen(ServerWebSocket ws) {
-    WebSocketMessages.attach(
-        ws,
-        settings.maxPayload(),
-        new WebSocketMessages.Receiver() {
-          @Override
-          public void onText(String text) {
-            execute(() -> onWebSocketText(ws, text));
-          }
-
-          @Override
-          public void onBinary(byte[] data) {
-            execute(() -> onWebSocketPacket(ws, EnginePacket.binary(data)));
-          }
-        });
-    ws.closeHandler(v -> execute(() -> onWebSocketClosed(ws)));
+    Peer peer = new Peer(ws);
+    WebSocketMessages.attach(ws, settings.maxPayload(), peer);
+    ws.closeHandler(peer);
     ws.exceptionHandler(
         failure ->
             LOG.log(
                 System.Logger.Level.DEBUG,
                 () -> "websocket of Engine.IO session " + sid + " failed: " + failure));
+  }
+
+  /**
+   * What one of this session's WebSockets (the one in use or a probe) receives, handed to the home
+   * event loop. One object per socket for messages and the close.
+   */
+  private final class Peer implements WebSocketMessages.Receiver, Handler<Void> {
+    private final ServerWebSocket ws;
+
+    Peer(ServerWebSocket ws) {
+      this.ws = ws;
+    }
+
+    @Override
+    public void onText(String text) {
+      execute(() -> onWebSocketText(ws, text));
+    }
+
+    @Override
+    public void onBinary(byte[] data) {
+      execute(() -> onWebSocketPacket(ws, EnginePacket.binary(data)));
+    }
+
+    @Override
+    public void handle(Void closed) {
+      execute(() -> onWebSocketClosed(ws));
+    }
   }
 
   private void onWebSocketText(ServerWebSocket ws, String text) {

@@ -2,8 +2,6 @@ package io.parley.server.transport.socketio;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -22,7 +20,12 @@ public final class NamespaceSocket {
   private final SocketNamespace namespace;
   private final String id;
   private final ConcurrentHashMap<String, Object> attributes = new ConcurrentHashMap<>(2);
-  private final List<Consumer<String>> disconnectListeners = new ArrayList<>(1);
+
+  /**
+   * What runs when the socket leaves its namespace: the one listener added (the usual case, with no
+   * list around it), or {@link BothListeners} chaining several. Home event loop only.
+   */
+  private Consumer<String> disconnectListeners;
 
   /**
    * Server emits awaiting the client's ack; created by the first such emit (most sockets never make
@@ -182,7 +185,10 @@ public final class NamespaceSocket {
               if (closed) {
                 listener.accept("already disconnected");
               } else {
-                disconnectListeners.add(listener);
+                disconnectListeners =
+                    disconnectListeners == null
+                        ? listener
+                        : new BothListeners(disconnectListeners, listener);
               }
             });
   }
@@ -258,14 +264,11 @@ public final class NamespaceSocket {
     if (acks != null) {
       acks.callbacks.clear();
     }
-    for (Consumer<String> listener : disconnectListeners) {
-      try {
-        listener.accept(reason);
-      } catch (RuntimeException e) {
-        LOG.log(System.Logger.Level.ERROR, "disconnect listener failed on " + this, e);
-      }
+    Consumer<String> listeners = disconnectListeners;
+    disconnectListeners = null;
+    if (listeners != null) {
+      runSafely(listeners, reason);
     }
-    disconnectListeners.clear();
   }
 
   @Override
@@ -300,5 +303,29 @@ public final class NamespaceSocket {
   private static final class PendingAcks {
     final AtomicLong nextId = new AtomicLong(1);
     final ConcurrentHashMap<Long, Consumer<ArrayNode>> callbacks = new ConcurrentHashMap<>();
+  }
+
+  /** Runs a disconnect listener; a failing one is logged and does not stop the others. */
+  private void runSafely(Consumer<String> listener, String reason) {
+    if (listener instanceof BothListeners both) {
+      runSafely(both.first, reason);
+      runSafely(both.second, reason);
+      return;
+    }
+    try {
+      listener.accept(reason);
+    } catch (RuntimeException e) {
+      LOG.log(System.Logger.Level.ERROR, "disconnect listener failed on " + this, e);
+    }
+  }
+
+  /** Two disconnect listeners, in the order they were added; see {@link #runSafely}. */
+  private record BothListeners(Consumer<String> first, Consumer<String> second)
+      implements Consumer<String> {
+    @Override
+    public void accept(String reason) {
+      first.accept(reason);
+      second.accept(reason);
+    }
   }
 }

@@ -1,5 +1,6 @@
 package io.parley.server.transport.socketio;
 
+import io.vertx.core.Handler;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.http.WebSocketFrame;
@@ -10,7 +11,7 @@ import java.nio.charset.StandardCharsets;
  * the reference server's {@code ws} does with {@code maxPayload}: a message over the limit closes
  * the socket with 1009. Confined to the socket's event loop.
  */
-final class WebSocketMessages {
+final class WebSocketMessages implements Handler<WebSocketFrame> {
   /** RFC 6455: the message is too big to process. */
   static final short CLOSE_TOO_BIG = 1009;
 
@@ -36,11 +37,11 @@ final class WebSocketMessages {
 
   /** Starts delivering the messages of {@code socket} to {@code receiver}. */
   static void attach(ServerWebSocket socket, int maxBytes, Receiver receiver) {
-    WebSocketMessages messages = new WebSocketMessages(socket, maxBytes, receiver);
-    socket.frameHandler(messages::onFrame);
+    socket.frameHandler(new WebSocketMessages(socket, maxBytes, receiver));
   }
 
-  private void onFrame(WebSocketFrame frame) {
+  @Override
+  public void handle(WebSocketFrame frame) {
     if (closed || !(frame.isText() || frame.isBinary() || frame.isContinuation())) {
       return;
     }

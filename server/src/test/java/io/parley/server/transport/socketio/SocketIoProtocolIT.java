@@ -5,6 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
 import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -109,6 +112,32 @@ class SocketIoProtocolIT {
     client.push("41", "40");
 
     assertThat(client.pollUntilData()).startsWith("40{\"sid\":");
+  }
+
+  @Test
+  void everyDisconnectListenerRunsInOrderEvenAfterOneFails() {
+    BlockingQueue<String> ran = new LinkedBlockingQueue<>();
+    namespaces
+        .of("/listeners")
+        .onConnected(
+            socket -> {
+              socket.onDisconnect(reason -> ran.add("first: " + reason));
+              socket.onDisconnect(
+                  reason -> {
+                    throw new IllegalStateException("a failing disconnect listener");
+                  });
+              socket.onDisconnect(reason -> ran.add("third: " + reason));
+            });
+    client.handshake();
+    client.push("40/listeners,");
+    assertThat(client.pollUntilData()).startsWith("40/listeners,{\"sid\":");
+
+    client.push("41/listeners,");
+
+    Awaitility.await().atMost(RawEngineClient.WAIT).until(() -> ran.size() == 2);
+    assertThat(ran)
+        .containsExactly(
+            "first: client namespace disconnect", "third: client namespace disconnect");
   }
 
   // ------------------------------------------------------------------ bad input, one per case
