@@ -71,7 +71,7 @@ final class ChannelSink implements SessionSink {
     if (!socket.isConnected()) {
       return true; // disconnecting anyway: dropping is not a slow-consumer event
     }
-    return socket.sendEncoded(EnginePacket.preEncoded(message.encoded(SocketIoEncoding.MESSAGE)));
+    return socket.sendEncoded(message.encoded(SocketIoEncoding.MESSAGE));
   }
 
   @Override

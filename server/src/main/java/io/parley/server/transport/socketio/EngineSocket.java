@@ -23,6 +23,8 @@ import java.util.function.Consumer;
  */
 final class EngineSocket implements HeartbeatSweep.Member {
   private static final System.Logger LOG = System.getLogger(EngineSocket.class.getName());
+  private static final AtomicIntegerFieldUpdater<EngineSocket> QUEUED =
+      AtomicIntegerFieldUpdater.newUpdater(EngineSocket.class, "queued");
 
   /**
    * How long a GET is held during an upgrade before it is released with a noop (the reference
@@ -57,10 +59,8 @@ final class EngineSocket implements HeartbeatSweep.Member {
   private final LoopExecutor loop;
   private final EngineSettings settings;
   private final Consumer<EngineSocket> onEnded;
+  private final HeartbeatSweep heartbeats;
   private final ArrayDeque<EnginePacket> writeBuffer = new ArrayDeque<>(4);
-
-  private static final AtomicIntegerFieldUpdater<EngineSocket> QUEUED =
-      AtomicIntegerFieldUpdater.newUpdater(EngineSocket.class, "queued");
 
   /**
    * Packets accepted for sending but not yet handed to a transport; any thread, through {@link
@@ -76,7 +76,6 @@ final class EngineSocket implements HeartbeatSweep.Member {
   private ServerWebSocket probe;
 
   private boolean probed;
-  private final HeartbeatSweep heartbeats;
   private int sweepIndex = -1;
 
   /** Whether a ping is out and its pong not yet in. */

@@ -13,9 +13,12 @@ import java.io.UncheckedIOException;
  * message for all subscribers. Thread-safe.
  */
 final class SocketIoEncoding {
-  /** A channel message as a Socket.IO {@code message} event. */
-  static final Encoding<String> MESSAGE =
-      Encoding.of("socketio", message -> encode(message.frame()));
+  /**
+   * A channel message as a Socket.IO {@code message} event, as the Engine.IO packet every
+   * subscriber's connection queues.
+   */
+  static final Encoding<EnginePacket> MESSAGE =
+      Encoding.of("socketio", message -> EnginePacket.preEncoded(encode(message.frame())));
 
   private SocketIoEncoding() {}
 
