@@ -389,11 +389,7 @@ public final class Hub {
     }
     // The publisher role is a trusted backend's: no rate limit.
     if (limits.ratesLimited() && !session.identity().publisher()) {
-      long wait =
-          session
-              .publishBucket(
-                  () -> new TokenBucket(limits.publishRate(), limits.publishBurst(), ticker))
-              .tryTake();
+      long wait = session.publishBucket(this::newPublishBucket).tryTake();
       if (wait > 0) {
         return rateLimited(publishId, wait, "this connection");
       }
@@ -501,6 +497,11 @@ public final class Hub {
         }
       }
     };
+  }
+
+  /** A connection's publish bucket, full; made on its first publish. */
+  private TokenBucket newPublishBucket() {
+    return new TokenBucket(limits.publishRate(), limits.publishBurst(), ticker);
   }
 
   /** Drops backplane state nobody uses; call periodically. */
