@@ -15,6 +15,10 @@
 # options (PARLEY_JAVA_OPTS, NETTY_JAVA_OPTS); a JVM on one CPU would pick the serial collector by
 # itself, the options say so explicitly.
 #
+# Fan-out and channels publish for a warm-up (10 s at full size) before the measured window, on
+# every server alike: a fresh JVM runs its first messages in the interpreter, and those would
+# otherwise be the slowest 1 % of a paced run. Cold figures: run the harness with --warmup 0.
+#
 # Parley verifies a JWT on every connection: it runs in the dev profile, which makes a throwaway
 # key at startup and writes a token for every channel to bench/results/<time>/dev-token; the load
 # generator presents it (--token-file). The Node and netty peers take no token.
@@ -52,9 +56,9 @@ results=bench/results/$stamp.jsonl
 mkdir -p bench/results/$stamp
 
 if [ "$SIZE" = small ]; then
-  fanout_subs=200; idle_conns=2000; channel_subs=1000; seconds=10
+  fanout_subs=200; idle_conns=2000; channel_subs=1000; seconds=10; warmup=3
 else
-  fanout_subs=1000; idle_conns=10000; channel_subs=10000; seconds=30
+  fanout_subs=1000; idle_conns=10000; channel_subs=10000; seconds=30; warmup=10
 fi
 
 echo "building Parley, the harness and the peers"
@@ -106,6 +110,7 @@ start_server() { # label -> sets server_pid, protocol
 bench() { # label scenario connections rate
   ${load_cpu[@]+"${load_cpu[@]}"} "${harness[@]}" bench --server http://127.0.0.1:$port \
     --protocol $protocol --scenario $2 --connections $3 --rate $4 --seconds $seconds \
+    --warmup $warmup \
     --server-pid $server_pid ${token_args[@]+"${token_args[@]}"} \
     | head -n 1 | sed "s/^{/{\"label\":\"$1\",/" | tee -a "$results"
 }

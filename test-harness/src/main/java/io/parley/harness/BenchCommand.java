@@ -25,6 +25,7 @@ final class BenchCommand implements Command {
           "--connections",
           "--rate",
           "--seconds",
+          "--warmup",
           "--sources",
           "--server-pid",
           "--seed",
@@ -52,6 +53,9 @@ final class BenchCommand implements Command {
           --connections N     client connections (subscribers); default 1000
           --rate R            messages published per second, 0 = as fast as acks return; default 0
           --seconds S         how long to publish, or to stay idle; default 10
+          --warmup S          fanout and channels: publish for S seconds first, at the same
+                              rate, and leave them out of latency, rate and CPU (not out of
+                              lost and duplicated); default 0
           --sources A         loopback source addresses: 127.0.0.1 or a range 127.0.0.1-4;
                               about 28,000 connections each; default 127.0.0.1
           --server-pid PID    the server's process id, for its CPU and memory figures (and,
@@ -64,7 +68,7 @@ final class BenchCommand implements Command {
 
         example:
           parley-harness bench --server http://127.0.0.1:8080 --scenario fanout \\
-              --connections 1000 --rate 10 --seconds 30 --server-pid 4242 \\
+              --connections 1000 --rate 10 --seconds 30 --warmup 10 --server-pid 4242 \\
               --token-file server/target/dev-token
         """;
   }
@@ -84,6 +88,7 @@ final class BenchCommand implements Command {
             (int) positive(options, "--connections", 1000),
             (int) options.number("--rate", 0),
             Duration.ofSeconds(positive(options, "--seconds", 10)),
+            Duration.ofSeconds(notNegative(options, "--warmup", 0)),
             sources(options.string("--sources", "127.0.0.1")),
             options.number("--server-pid", -1),
             options.number("--seed", 1),
@@ -100,6 +105,14 @@ final class BenchCommand implements Command {
     long value = options.number(name, fallback);
     if (value < 1) {
       throw new UsageException(name, "expected a number of at least 1 but was " + value);
+    }
+    return value;
+  }
+
+  private static long notNegative(Options options, String name, long fallback) {
+    long value = options.number(name, fallback);
+    if (value < 0) {
+      throw new UsageException(name, "expected a number of at least 0 but was " + value);
     }
     return value;
   }

@@ -147,4 +147,16 @@ class HarnessCliTest {
     assertThat(status).isZero();
     assertThat(outBytes.toString(StandardCharsets.UTF_8)).contains("--upstream HOST:PORT");
   }
+
+  @Test
+  void benchRejectsANegativeWarmupNamingIt() {
+    assertThatThrownBy(
+            () ->
+                new BenchCommand()
+                    .run(List.of("--server", "http://127.0.0.1:1", "--warmup", "-1"), out))
+        .isInstanceOf(UsageException.class)
+        .satisfies(e -> assertThat(((UsageException) e).option()).isEqualTo("--warmup"))
+        .hasMessageContaining("at least 0");
+    assertThat(outBytes.toString(StandardCharsets.UTF_8)).isEmpty();
+  }
 }

@@ -14,6 +14,9 @@ import java.util.Objects;
  * @param connections how many client connections (subscribers; fan-out adds one publisher)
  * @param ratePerSecond messages published per second; 0 publishes as fast as acks return
  * @param duration how long to publish (fan-out, channels) or to stay idle (idle)
+ * @param warmup how long to publish before {@code duration} in fan-out and channels, at the same
+ *     rate: its deliveries count towards lost and duplicated, but not towards latency, rate or CPU
+ *     (a JVM server runs its first messages in the interpreter); zero for none
  * @param sourceAddresses loopback addresses to connect from, each good for about 28,000 connections
  *     to one server port (e.g. 127.0.0.1 to 127.0.0.4 for 100,000)
  * @param serverPid the server's process id for CPU and memory figures, or -1 when unknown
@@ -29,6 +32,7 @@ public record BenchSettings(
     int connections,
     int ratePerSecond,
     Duration duration,
+    Duration warmup,
     List<String> sourceAddresses,
     long serverPid,
     long seed,
@@ -51,12 +55,16 @@ public record BenchSettings(
     Objects.requireNonNull(protocol, "protocol");
     Objects.requireNonNull(scenario, "scenario");
     Objects.requireNonNull(duration, "duration");
+    Objects.requireNonNull(warmup, "warmup");
     sourceAddresses = List.copyOf(sourceAddresses);
     if (connections < 1) {
       throw new IllegalArgumentException("connections must be >= 1 but was " + connections);
     }
     if (ratePerSecond < 0) {
       throw new IllegalArgumentException("ratePerSecond must be >= 0 but was " + ratePerSecond);
+    }
+    if (warmup.isNegative()) {
+      throw new IllegalArgumentException("warmup must not be negative but was " + warmup);
     }
     if (sourceAddresses.isEmpty()) {
       throw new IllegalArgumentException("sourceAddresses must name at least one address");

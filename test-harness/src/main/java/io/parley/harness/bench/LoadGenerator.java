@@ -215,38 +215,55 @@ public final class LoadGenerator implements AutoCloseable {
     awaitQuietly(
         Future.all(subscribed).toCompletionStage().toCompletableFuture(), Duration.ofMinutes(5));
     BenchConnection publisher = openPublisher();
+    int perPublish = oneChannel ? subscribers.size() : 1;
+    long warmupPublished = 0;
+    if (!settings.warmup().isZero()) {
+      warmupPublished = publish(publisher, channels, settings.warmup());
+      awaitDelivered(warmupPublished * perPublish);
+      // Whatever the warm-up left in them (a late delivery, a slow ack) is not measured.
+      deliveryLatencyMicros.reset();
+      ackLatencyMicros.reset();
+    }
+    long deliveredBefore = delivered.sum();
     long pid = settings.serverPid();
     long serverCpuBefore = pid > 0 ? ProcessStats.cpuNanos(pid) : -1;
     long ownCpuBefore = ProcessStats.cpuNanos(ProcessHandle.current().pid());
     long started = System.nanoTime();
-    long published = publish(publisher, channels);
-    long expected = oneChannel ? published * subscribers.size() : published;
-    long deadline = System.nanoTime() + QUIET_WAIT.toNanos();
-    while (delivered.sum() < expected && System.nanoTime() < deadline) {
-      awaitQuietly(new CompletableFuture<>(), Duration.ofMillis(50));
-    }
+    long published = publish(publisher, channels, settings.duration());
+    long expected = (warmupPublished + published) * perPublish;
+    awaitDelivered(expected);
     double seconds = (System.nanoTime() - started) / 1e9;
     long deliveries = delivered.sum();
+    long measured = Math.max(1, deliveries - deliveredBefore);
     Histogram latency = deliveryLatencyMicros.getIntervalHistogram();
     Histogram acks = ackLatencyMicros.getIntervalHistogram();
     result
+        .put("warmupPublished", warmupPublished)
         .put("published", published)
         .put("expectedDeliveries", expected)
         .put("delivered", deliveries)
         .put("lost", expected - deliveries)
         .put("duplicated", duplicates.sum())
         .put("skippedSeqs", skipped.sum())
-        .put("deliveriesPerSecond", deliveries / seconds)
+        .put("deliveriesPerSecond", (deliveries - deliveredBefore) / seconds)
         .put("latencyP50Ms", latency.getValueAtPercentile(50) / 1000.0)
         .put("latencyP99Ms", latency.getValueAtPercentile(99) / 1000.0)
         .put("latencyP999Ms", latency.getValueAtPercentile(99.9) / 1000.0)
         .put("ackP50Ms", acks.getValueAtPercentile(50) / 1000.0)
         .put("ackP99Ms", acks.getValueAtPercentile(99) / 1000.0);
     long ownCpu = ProcessStats.cpuNanos(ProcessHandle.current().pid()) - ownCpuBefore;
-    result.put("loadGeneratorCpuUsPerDelivery", ownCpu / 1e3 / Math.max(1, deliveries));
+    result.put("loadGeneratorCpuUsPerDelivery", ownCpu / 1e3 / measured);
     if (pid > 0) {
       long serverCpu = ProcessStats.cpuNanos(pid) - serverCpuBefore;
-      result.put("serverCpuUsPerDelivery", serverCpu / 1e3 / Math.max(1, deliveries));
+      result.put("serverCpuUsPerDelivery", serverCpu / 1e3 / measured);
+    }
+  }
+
+  /** Waits, at most {@link #QUIET_WAIT}, until {@code expected} deliveries have arrived. */
+  private void awaitDelivered(long expected) throws InterruptedException {
+    long deadline = System.nanoTime() + QUIET_WAIT.toNanos();
+    while (delivered.sum() < expected && System.nanoTime() < deadline) {
+      awaitQuietly(new CompletableFuture<>(), Duration.ofMillis(50));
     }
   }
 
@@ -262,14 +279,14 @@ public final class LoadGenerator implements AutoCloseable {
     return now.get(0);
   }
 
-  /** Publishes for the run's duration, paced or windowed; returns how many were acknowledged. */
-  private long publish(BenchConnection publisher, List<String> channels)
+  /** Publishes for {@code duration}, paced or windowed; returns how many were acknowledged. */
+  private long publish(BenchConnection publisher, List<String> channels, Duration duration)
       throws InterruptedException {
     SplittableRandom random = new SplittableRandom(settings.seed());
     AtomicLong sent = new AtomicLong();
     AtomicLong acked = new AtomicLong();
     AtomicLong inFlight = new AtomicLong();
-    long end = System.nanoTime() + settings.duration().toNanos();
+    long end = System.nanoTime() + duration.toNanos();
     long startNanos = System.nanoTime();
     CompletableFuture<Void> finished = new CompletableFuture<>();
     Runnable[] pump = new Runnable[1];
@@ -312,7 +329,7 @@ public final class LoadGenerator implements AutoCloseable {
     // The pump runs on the publisher's event loop, like its socket's handlers.
     long[] timer = new long[1];
     publisher.run(() -> timer[0] = vertx.setPeriodic(1, id -> pump[0].run()));
-    awaitQuietly(finished, settings.duration().plus(QUIET_WAIT));
+    awaitQuietly(finished, duration.plus(QUIET_WAIT));
     publisher.run(() -> vertx.cancelTimer(timer[0]));
     return acked.get();
   }

@@ -54,7 +54,7 @@ class LoadGeneratorIT {
       int rate,
       String token)
       throws InterruptedException {
-    return run(protocol, scenario, connections, rate, token, Duration.ofSeconds(2));
+    return run(protocol, scenario, connections, rate, token, Duration.ofSeconds(2), Duration.ZERO);
   }
 
   private static BenchResult run(
@@ -63,7 +63,8 @@ class LoadGeneratorIT {
       int connections,
       int rate,
       String token,
-      Duration duration)
+      Duration duration,
+      Duration warmup)
       throws InterruptedException {
     BenchSettings settings =
         new BenchSettings(
@@ -73,6 +74,7 @@ class LoadGeneratorIT {
             connections,
             rate,
             duration,
+            warmup,
             List.of("127.0.0.1"),
             server.pid(),
             7,
@@ -96,6 +98,29 @@ class LoadGeneratorIT {
     assertThat(result.number("skippedSeqs")).isZero();
     assertThat(result.get("serverCpuUsPerDelivery")).isNotNull();
     assertThat(result.toJsonLine()).startsWith("{\"scenario\":\"fanout\"");
+  }
+
+  @Test
+  void aWarmUpIsPublishedAndCheckedButLeftOutOfTheFigures() throws InterruptedException {
+    BenchResult result =
+        run(
+            BenchProtocol.NATIVE,
+            BenchSettings.Scenario.FANOUT,
+            10,
+            20,
+            server.issuer().userToken("bench", "bench:*"),
+            Duration.ofSeconds(1),
+            Duration.ofSeconds(1));
+    assertThat(result.number("warmupPublished")).as(result.toTable()).isPositive();
+    assertThat(result.number("published")).isPositive();
+    assertThat(result.number("delivered"))
+        .as(result.toTable())
+        .isEqualTo(result.number("expectedDeliveries"))
+        .isEqualTo((result.number("warmupPublished") + result.number("published")) * 10);
+    assertThat(result.number("lost")).isZero();
+    assertThat(result.number("duplicated")).isZero();
+    // The rate counts only the measured second's deliveries: at 20 msg/s to 10 subscribers.
+    assertThat((Double) result.get("deliveriesPerSecond")).as(result.toTable()).isLessThan(300);
   }
 
   @Test
@@ -152,7 +177,14 @@ class LoadGeneratorIT {
             .token(
                 "bench", List.of("bench:*"), List.of("bench:*"), Set.of(), Duration.ofSeconds(2));
     BenchResult result =
-        run(protocol, BenchSettings.Scenario.IDLE, 5, 0, expiring, Duration.ofSeconds(4));
+        run(
+            protocol,
+            BenchSettings.Scenario.IDLE,
+            5,
+            0,
+            expiring,
+            Duration.ofSeconds(4),
+            Duration.ZERO);
     assertThat(result.number("connected")).isEqualTo(5);
     assertThat(result.number("closedConnections")).as(result.toTable()).isEqualTo(5);
   }
