@@ -148,7 +148,8 @@ class NativeAuthIT {
 
   @Test
   void aConnectionWhoseTokenExpiresWithoutRefreshIsClosed() {
-    String shortLived = TestTokens.claims("frank").expiresAt(Instant.now().plusSeconds(1)).sign();
+    // exp is in whole seconds, so "now + 1 s" may already be past by the time hello arrives.
+    String shortLived = TestTokens.claims("frank").expiresAt(Instant.now().plusSeconds(2)).sign();
     try (WsTestClient client = greeted(shortLived)) {
       client.awaitFrame(ServerFrame.Error.class, e -> e.code() == ErrorCode.TOKEN_REFRESH_REQUIRED);
       ServerFrame.Error closing =

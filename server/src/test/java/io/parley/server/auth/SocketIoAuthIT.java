@@ -135,7 +135,8 @@ class SocketIoAuthIT {
   void aConnectionWhoseTokenExpiresWithoutRefreshIsClosed() throws JSONException {
     BlockingQueue<Object> events = new LinkedBlockingQueue<>();
     connected(
-        TestTokens.claims("frank").expiresAt(Instant.now().plusSeconds(1)).sign(),
+        // exp is in whole seconds: "now + 1 s" may already be past when CONNECT arrives.
+        TestTokens.claims("frank").expiresAt(Instant.now().plusSeconds(2)).sign(),
         "websocket",
         socket -> {
           socket.on("error", args -> events.add(((JSONObject) args[0]).optString("code")));
