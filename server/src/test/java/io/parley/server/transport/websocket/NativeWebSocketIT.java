@@ -148,6 +148,24 @@ class NativeWebSocketIT {
   }
 
   @Test
+  void framesSentBackToBackAreHandledInTheOrderSent() {
+    String channel = freshChannel();
+    try (WsTestClient publisher = greeted("pipeliner");
+        WsTestClient reader = greeted("pipeline-reader")) {
+      subscribe(reader, channel);
+      for (int i = 1; i <= 50; i++) {
+        publisher.send(new ClientFrame.Publish("burst-" + i, channel, "n", IntNode.valueOf(i)));
+      }
+      for (int i = 1; i <= 50; i++) {
+        ServerFrame.Ack ack = publisher.expect(ServerFrame.Ack.class);
+        assertThat(ack.id()).isEqualTo("burst-" + i);
+        assertThat(ack.seq()).isEqualTo(i);
+        assertThat(reader.expect(ServerFrame.Message.class).data()).isEqualTo(IntNode.valueOf(i));
+      }
+    }
+  }
+
+  @Test
   void unsubscribeIsConfirmedAndStopsDelivery() {
     String channel = freshChannel();
     try (WsTestClient client = greeted("leaver")) {
