@@ -53,6 +53,13 @@ public interface RealtimeConfig {
   @WithDefault("4096")
   int outboundQueueSize();
 
+  /**
+   * Whether WebSockets (Socket.IO's and {@code /ws}) are compressed with permessage-deflate when a
+   * client asks for it. Off by default: deflate costs CPU and a compressor per connection.
+   */
+  @WithDefault("false")
+  boolean websocketCompression();
+
   /** How often unused channel state and expired idempotency keys are dropped. */
   @WithDefault("30s")
   Duration expiryInterval();

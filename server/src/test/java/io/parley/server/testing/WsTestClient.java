@@ -66,6 +66,10 @@ public final class WsTestClient implements AutoCloseable {
     socket.sendText(text, true).join();
   }
 
+  public void sendBinary(byte[] data) {
+    socket.sendBinary(java.nio.ByteBuffer.wrap(data), true).join();
+  }
+
   /** The next frame, skipping server heartbeats; fails after a timeout. */
   public ServerFrame next() {
     while (true) {

@@ -1,16 +1,15 @@
 package io.parley.server.transport.socketio;
 
-import io.netty.channel.ChannelPipeline;
 import io.parley.server.config.ServerWiring;
 import io.parley.server.transport.Cors;
 import io.parley.server.transport.LoopExecutor;
+import io.parley.server.transport.WebSocketUpgrade;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.http.ServerWebSocket;
-import io.vertx.core.net.impl.ConnectionBase;
 import io.vertx.ext.web.RoutingContext;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
@@ -27,9 +26,6 @@ final class EngineServer {
 
   /** Bytes of randomness in a session id (the reference uses 15: 20 base64 characters). */
   private static final int SID_BYTES = 15;
-
-  /** The name Vert.x gives the HTTP idle timeout's handler in a connection's pipeline. */
-  private static final String IDLE_HANDLER = "idle";
 
   private final Vertx vertx;
   private final EngineSettings settings;
@@ -131,7 +127,7 @@ final class EngineServer {
           .toWebSocket()
           .onSuccess(
               ws -> {
-                trim(request, ws);
+                WebSocketUpgrade.trim(request, ws);
                 openWebSocket(ws);
               })
           .onFailure(
@@ -201,7 +197,7 @@ final class EngineServer {
         .toWebSocket()
         .onSuccess(
             ws -> {
-              trim(request, ws);
+              WebSocketUpgrade.trim(request, ws);
               socket.acceptProbe(ws, toWebSocket);
             })
         .onFailure(
@@ -209,31 +205,6 @@ final class EngineServer {
                 LOG.log(
                     System.Logger.Level.DEBUG,
                     () -> "websocket upgrade of " + socket + " failed: " + failure));
-  }
-
-  /**
-   * Lets go of what an open WebSocket no longer needs, on the socket's event loop right after the
-   * handshake:
-   *
-   * <ul>
-   *   <li>the handshake's headers, which Vert.x keeps for {@code ws.headers()} for the socket's
-   *       life (about 1 KB per connection with seven headers, more with a browser's; nothing here
-   *       reads them after the handshake);
-   *   <li>the HTTP idle timeout's {@code IdleStateHandler}: the Engine.IO heartbeat already ends a
-   *       silent session, and the handler makes every write allocate a promise and a listener.
-   * </ul>
-   *
-   * The handler is reached through Vert.x's {@code ConnectionBase}, an internal API pinned by
-   * Quarkus; where the connection is not one (another Vert.x), the handler stays.
-   */
-  private static void trim(HttpServerRequest request, ServerWebSocket ws) {
-    ws.headers().clear();
-    if (request.connection() instanceof ConnectionBase connection) {
-      ChannelPipeline pipeline = connection.channel().pipeline();
-      if (pipeline.get(IDLE_HANDLER) != null) {
-        pipeline.remove(IDLE_HANDLER);
-      }
-    }
   }
 
   /** Answers a refused request the way the reference server does. */

@@ -1,6 +1,7 @@
 package io.parley.server.transport.socketio;
 
 import io.parley.server.transport.LoopExecutor;
+import io.parley.server.transport.WebSocketMessages;
 import io.vertx.core.Context;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;

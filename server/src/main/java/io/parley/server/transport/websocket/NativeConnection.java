@@ -7,17 +7,20 @@ import io.parley.server.hub.ChannelMessage;
 import io.parley.server.hub.Encoding;
 import io.parley.server.hub.Session;
 import io.parley.server.hub.SessionSink;
-import io.quarkus.websockets.next.CloseReason;
-import io.quarkus.websockets.next.WebSocketConnection;
+import io.vertx.core.AsyncResult;
+import io.vertx.core.Handler;
+import io.vertx.core.http.ServerWebSocket;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * One {@code /ws} connection: its hub session (after {@code hello}), its bounded outbound queue and
- * its heartbeat clock. Thread-safe: the hub calls the sink methods from any thread; inbound frames
- * arrive serially on the connection's event loop.
+ * its heartbeat clock. Thread-safe: the hub calls the sink methods from any thread (Vert.x hands a
+ * write from another thread to the socket's event loop); inbound frames arrive serially on the
+ * connection's event loop. It is also the completion handler of its own writes, so a write
+ * allocates no listener.
  */
-final class NativeConnection implements SessionSink {
+final class NativeConnection implements SessionSink, Handler<AsyncResult<Void>> {
   private static final System.Logger LOG = System.getLogger(NativeConnection.class.getName());
 
   /** Close code for a retryable server-side disconnect (RFC 6455: try again later). */
@@ -26,7 +29,8 @@ final class NativeConnection implements SessionSink {
   /** Close code for a refused peer (RFC 6455: policy violation). */
   static final int CLOSE_POLICY_VIOLATION = 1008;
 
-  private final WebSocketConnection connection;
+  private final ServerWebSocket ws;
+  private final String upgradeToken;
   private final FrameCodec codec;
   private final Encoding<String> encoding;
   private final int maxQueued;
@@ -37,12 +41,14 @@ final class NativeConnection implements SessionSink {
   private volatile long lastPingNanos;
 
   NativeConnection(
-      WebSocketConnection connection,
+      ServerWebSocket ws,
+      String upgradeToken,
       FrameCodec codec,
       Encoding<String> encoding,
       int maxQueued,
       long nowNanos) {
-    this.connection = connection;
+    this.ws = ws;
+    this.upgradeToken = upgradeToken;
     this.codec = codec;
     this.encoding = encoding;
     this.maxQueued = maxQueued;
@@ -50,8 +56,12 @@ final class NativeConnection implements SessionSink {
     this.lastPingNanos = nowNanos;
   }
 
-  WebSocketConnection connection() {
-    return connection;
+  /**
+   * The token presented on the upgrade ({@code Authorization: Bearer} or {@code access_token}), or
+   * {@code null}; {@code hello} may carry one instead.
+   */
+  String upgradeToken() {
+    return upgradeToken;
   }
 
   /** The hub session, or {@code null} before {@code hello}. */
@@ -104,13 +114,8 @@ final class NativeConnection implements SessionSink {
             ? CLOSE_TRY_AGAIN_LATER
             : CLOSE_POLICY_VIOLATION;
     // The error frame goes past the queue limit on purpose: it is the last one.
-    connection
-        .sendText(codec.encode(reason))
-        .onItemOrFailure()
-        .transformToUni(
-            (ok, failure) -> connection.close(new CloseReason(code, reason.code().name())))
-        .subscribe()
-        .with(ok -> {}, failure -> logSendFailure(failure));
+    ws.writeTextMessage(codec.encode(reason))
+        .onComplete(written -> ws.close((short) code, reason.code().name()));
   }
 
   boolean isClosing() {
@@ -126,22 +131,23 @@ final class NativeConnection implements SessionSink {
       queued.decrementAndGet();
       return false;
     }
-    connection
-        .sendText(text)
-        .subscribe()
-        .with(
-            ok -> queued.decrementAndGet(),
-            failure -> {
-              queued.decrementAndGet();
-              logSendFailure(failure);
-            });
+    ws.writeTextMessage(text, this);
     return true;
+  }
+
+  /** A write has completed: it leaves the queue. */
+  @Override
+  public void handle(AsyncResult<Void> written) {
+    queued.decrementAndGet();
+    if (written.failed()) {
+      logSendFailure(written.cause());
+    }
   }
 
   private void logSendFailure(Throwable failure) {
     // A write fails when the peer is gone; the close handler cleans up.
     LOG.log(
         System.Logger.Level.DEBUG,
-        () -> "send to /ws connection " + connection.id() + " failed: " + failure);
+        () -> "send to /ws connection " + ws.remoteAddress() + " failed: " + failure);
   }
 }

@@ -14,45 +14,47 @@ import io.parley.server.hub.Hub;
 import io.parley.server.hub.PublishRefusedException;
 import io.parley.server.hub.Session;
 import io.parley.server.hub.SessionRefusedException;
+import io.parley.server.transport.WebSocketMessages;
+import io.parley.server.transport.WebSocketUpgrade;
+import io.parley.server.transport.http.Problem;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
-import io.quarkus.websockets.next.HandshakeRequest;
-import io.quarkus.websockets.next.InboundProcessingMode;
-import io.quarkus.websockets.next.OnClose;
-import io.quarkus.websockets.next.OnOpen;
-import io.quarkus.websockets.next.OnTextMessage;
-import io.quarkus.websockets.next.WebSocket;
-import io.quarkus.websockets.next.WebSocketConnection;
-import io.smallrye.common.annotation.NonBlocking;
+import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.ServerWebSocket;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * Parley's native frames over a raw WebSocket at {@code /ws} (see {@code docs/protocol.md}).
  * Translates frames into {@link Hub} calls; decides nothing itself. Every callback runs on the
- * connection's event loop and never blocks; inbound frames of one connection are processed
- * serially. Thread-safe (a singleton shared by all connections).
+ * connection's event loop and never blocks; the frames of one connection are handled one at a time,
+ * in the order they arrived. Thread-safe (a singleton shared by all connections).
  *
- * <p>Inbound processing is {@link InboundProcessingMode#CONCURRENT}: the callbacks are non-blocking
- * and return only when done, so WebSockets Next calls them one after another on the connection's
- * event loop, in the order the frames arrived. {@code SERIAL} would give the same order through a
- * queue per connection (about 1.4 KB each, and an offer and a poll per frame).
+ * <p>A plain Vert.x route upgrades the request, as Engine.IO's does: the socket keeps nothing of
+ * the HTTP request once open ({@link WebSocketUpgrade#trim}), which is what holds an idle {@code
+ * /ws} connection near Engine.IO's size ({@code docs/benchmarks.md}).
  */
-@WebSocket(
-    path = "/ws",
-    endpointId = "parley-native",
-    inboundProcessingMode = InboundProcessingMode.CONCURRENT)
+@Singleton
 public class NativeWebSocketEndpoint {
+  /** Where the native WebSocket is served. */
+  public static final String PATH = "/ws";
+
   private static final System.Logger LOG =
       System.getLogger(NativeWebSocketEndpoint.class.getName());
 
-  private final ConcurrentHashMap<String, NativeConnection> connections = new ConcurrentHashMap<>();
+  private final Set<NativeConnection> connections = ConcurrentHashMap.newKeySet();
 
   @Inject Hub hub;
   @Inject FrameCodec codec;
@@ -60,7 +62,15 @@ public class NativeWebSocketEndpoint {
   @Inject NodeIdentity node;
   @Inject TokenVerifier tokens;
 
+  /** The hard ceiling for one message: above it the socket is closed with 1009. */
+  @ConfigProperty(name = "quarkus.http.websocket-server.max-message-size", defaultValue = "1048576")
+  int maxMessageBytes;
+
   private long heartbeatTimer = -1;
+
+  void routes(@Observes Router router) {
+    router.get(PATH).handler(this::upgrade);
+  }
 
   void start(@Observes StartupEvent event, Vertx vertx) {
     Duration interval = config.heartbeat().interval();
@@ -74,33 +84,94 @@ public class NativeWebSocketEndpoint {
     }
   }
 
-  @OnOpen
-  @NonBlocking
-  void onOpen(WebSocketConnection connection) {
-    connections.put(
-        connection.id(),
+  private void upgrade(RoutingContext context) {
+    HttpServerRequest request = context.request();
+    if (!"websocket".equalsIgnoreCase(request.getHeader(HttpHeaders.UPGRADE))) {
+      new Problem(
+              400,
+              ErrorCode.INVALID_FIELD,
+              PATH + " is a WebSocket endpoint: send a WebSocket upgrade (Upgrade: websocket)",
+              "Upgrade")
+          .send(context);
+      return;
+    }
+    // Read before the upgrade: the socket keeps no headers once open.
+    String token = upgradeToken(request);
+    request
+        .toWebSocket()
+        .onSuccess(ws -> open(request, ws, token))
+        .onFailure(
+            failure ->
+                LOG.log(
+                    System.Logger.Level.DEBUG,
+                    () -> "websocket handshake on " + PATH + " failed: " + failure));
+  }
+
+  private void open(HttpServerRequest request, ServerWebSocket ws, String token) {
+    WebSocketUpgrade.trim(request, ws);
+    NativeConnection state =
         new NativeConnection(
-            connection,
+            ws,
+            token,
             codec,
             NativeEncoding.MESSAGE,
             config.outboundQueueSize(),
-            System.nanoTime()));
+            System.nanoTime());
+    connections.add(state);
+    Peer peer = new Peer(state);
+    WebSocketMessages.attach(ws, maxMessageBytes, peer);
+    ws.closeHandler(peer);
+    ws.exceptionHandler(
+        failure ->
+            LOG.log(
+                System.Logger.Level.DEBUG,
+                () -> "/ws connection " + ws.remoteAddress() + " failed: " + failure));
   }
 
-  @OnClose
-  @NonBlocking
-  void onClose(WebSocketConnection connection) {
-    NativeConnection state = connections.remove(connection.id());
-    if (state != null && state.session() != null) {
+  /** The socket's listener: whole messages and its end, one object per connection. */
+  private final class Peer implements WebSocketMessages.Receiver, Handler<Void> {
+    private final NativeConnection state;
+
+    Peer(NativeConnection state) {
+      this.state = state;
+    }
+
+    @Override
+    public void onText(String text) {
+      try {
+        NativeWebSocketEndpoint.this.onText(text, state);
+      } catch (RuntimeException e) {
+        // A bug must not kill the event loop's other work or leave the client guessing.
+        LOG.log(System.Logger.Level.ERROR, "handling a /ws frame failed", e);
+        state.send(ServerFrame.Error.of(null, ErrorCode.INTERNAL, "the frame failed; retry", null));
+      }
+    }
+
+    @Override
+    public void onBinary(byte[] data) {
+      state.send(
+          ServerFrame.Error.of(
+              null,
+              ErrorCode.BAD_JSON,
+              "frames are JSON text; got a binary message of " + data.length + " bytes",
+              null));
+    }
+
+    @Override
+    public void handle(Void closed) {
+      onClose(state);
+    }
+  }
+
+  private void onClose(NativeConnection state) {
+    connections.remove(state);
+    if (state.session() != null) {
       hub.close(state.session());
     }
   }
 
-  @OnTextMessage
-  @NonBlocking
-  void onText(String text, WebSocketConnection connection) {
-    NativeConnection state = connections.get(connection.id());
-    if (state == null || state.isClosing()) {
+  private void onText(String text, NativeConnection state) {
+    if (state.isClosing()) {
       return;
     }
     state.received(System.nanoTime());
@@ -149,7 +220,7 @@ public class NativeWebSocketEndpoint {
     }
     Identity identity;
     try {
-      identity = tokens.verify(hello.token() != null ? hello.token() : upgradeToken(state));
+      identity = tokens.verify(hello.token() != null ? hello.token() : state.upgradeToken());
     } catch (TokenRejectedException e) {
       state.close(ServerFrame.Error.of(null, e.code(), e.getMessage(), "token"));
       return;
@@ -187,9 +258,8 @@ public class NativeWebSocketEndpoint {
    * The token presented on the upgrade: {@code Authorization: Bearer} first, else the {@code
    * access_token} query parameter (for browsers, which cannot set headers on a WebSocket).
    */
-  private static String upgradeToken(NativeConnection state) {
-    HandshakeRequest request = state.connection().handshakeRequest();
-    String authorization = request.header(HttpHeaders.AUTHORIZATION.toString());
+  private static String upgradeToken(HttpServerRequest request) {
+    String authorization = request.getHeader(HttpHeaders.AUTHORIZATION);
     if (authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
       return authorization.substring(7).trim();
     }
@@ -230,7 +300,7 @@ public class NativeWebSocketEndpoint {
     long timeout = config.heartbeat().timeout().toNanos();
     // One ping text per sweep, shared by every connection due (encoded only if one is).
     String ping = null;
-    for (NativeConnection state : connections.values()) {
+    for (NativeConnection state : connections) {
       if (now - state.lastReceivedNanos() > timeout) {
         state.close(
             ServerFrame.Error.of(

@@ -1,6 +1,9 @@
 package io.parley.server.transport.websocket;
 
+import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
 
 import com.fasterxml.jackson.databind.node.IntNode;
 import com.fasterxml.jackson.databind.node.TextNode;
@@ -11,9 +14,15 @@ import io.parley.protocol.ServerFrame;
 import io.parley.server.testing.WsTestClient;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.Socket;
 import java.net.URL;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
@@ -241,6 +250,64 @@ class NativeWebSocketIT {
               + "\"}");
       expectError(client, ErrorCode.FRAME_TOO_LARGE);
       assertAlive(client);
+    }
+  }
+
+  @Test
+  void aMessageOverTheHardCeilingClosesTheConnectionWith1009() {
+    try (WsTestClient client = greeted("too-big")) {
+      // quarkus.http.websocket-server.max-message-size is 1 MiB.
+      client.sendText("x".repeat(1_100_000));
+      assertThat(client.awaitClose()).isEqualTo(1009);
+    }
+  }
+
+  @Test
+  void aBinaryMessageGetsBadJsonAndTheConnectionSurvives() {
+    try (WsTestClient client = greeted("binary")) {
+      client.sendBinary(new byte[] {1, 2, 3});
+      ServerFrame.Error error = expectError(client, ErrorCode.BAD_JSON);
+      assertThat(error.message()).contains("binary message of 3 bytes");
+      assertAlive(client);
+    }
+  }
+
+  @Test
+  void aPlainGetIsRefusedNamingTheUpgradeHeader() {
+    given()
+        .baseUri(base.toString())
+        .get("/ws")
+        .then()
+        .statusCode(400)
+        .contentType("application/problem+json")
+        .body("code", equalTo("INVALID_FIELD"))
+        .body("field", equalTo("Upgrade"))
+        .body("detail", containsString("WebSocket upgrade"));
+  }
+
+  @Test
+  void compressionIsNotNegotiatedByDefault() throws IOException {
+    try (Socket socket = new Socket(base.getHost(), base.getPort())) {
+      socket.setSoTimeout(10_000);
+      socket
+          .getOutputStream()
+          .write(
+              ("GET /ws HTTP/1.1\r\nHost: localhost\r\nUpgrade: websocket\r\n"
+                      + "Connection: Upgrade\r\nSec-WebSocket-Version: 13\r\n"
+                      + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+                      + "Sec-WebSocket-Extensions: permessage-deflate; client_max_window_bits\r\n"
+                      + "\r\n")
+                  .getBytes(StandardCharsets.US_ASCII));
+      BufferedReader reader =
+          new BufferedReader(
+              new InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII));
+      List<String> head = new ArrayList<>();
+      for (String line = reader.readLine(); line != null && !line.isEmpty(); ) {
+        head.add(line.toLowerCase(Locale.ROOT));
+        line = reader.readLine();
+      }
+      assertThat(head).first().asString().startsWith("http/1.1 101");
+      assertThat(head).noneMatch(line -> line.startsWith("sec-websocket-extensions"));
     }
   }
 

@@ -1,4 +1,4 @@
-package io.parley.server.transport.socketio;
+package io.parley.server.transport;
 
 import io.vertx.core.Handler;
 import io.vertx.core.buffer.Buffer;
@@ -11,12 +11,12 @@ import java.nio.charset.StandardCharsets;
  * the reference server's {@code ws} does with {@code maxPayload}: a message over the limit closes
  * the socket with 1009. Confined to the socket's event loop.
  */
-final class WebSocketMessages implements Handler<WebSocketFrame> {
+public final class WebSocketMessages implements Handler<WebSocketFrame> {
   /** RFC 6455: the message is too big to process. */
-  static final short CLOSE_TOO_BIG = 1009;
+  public static final short CLOSE_TOO_BIG = 1009;
 
   /** Receives whole messages: a {@code String} for text, a {@code byte[]} for binary. */
-  interface Receiver {
+  public interface Receiver {
     void onText(String text);
 
     void onBinary(byte[] data);
@@ -36,7 +36,7 @@ final class WebSocketMessages implements Handler<WebSocketFrame> {
   }
 
   /** Starts delivering the messages of {@code socket} to {@code receiver}. */
-  static void attach(ServerWebSocket socket, int maxBytes, Receiver receiver) {
+  public static void attach(ServerWebSocket socket, int maxBytes, Receiver receiver) {
     socket.frameHandler(new WebSocketMessages(socket, maxBytes, receiver));
   }
 
