@@ -7,34 +7,37 @@ import io.parley.server.hub.ChannelMessage;
 import io.parley.server.hub.Encoding;
 import io.parley.server.hub.Session;
 import io.parley.server.hub.SessionSink;
-import io.vertx.core.AsyncResult;
-import io.vertx.core.Handler;
+import io.parley.server.transport.LoopExecutor;
 import io.vertx.core.http.ServerWebSocket;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 
 /**
  * One {@code /ws} connection: its hub session (after {@code hello}), its bounded outbound queue and
- * its heartbeat clock. Thread-safe: the hub calls the sink methods from any thread (Vert.x hands a
- * write from another thread to the socket's event loop); inbound frames arrive serially on the
- * connection's event loop. It is also the completion handler of its own writes, so a write
- * allocates no listener.
+ * its heartbeat clock. Thread-safe: the hub calls the sink methods from any thread, and they hand
+ * each frame to the event loop's {@link LoopExecutor}, which writes it in call order, in batches
+ * (as Engine.IO's sockets do); inbound frames arrive serially on the connection's event loop.
  */
-final class NativeConnection implements SessionSink, Handler<AsyncResult<Void>> {
-  private static final System.Logger LOG = System.getLogger(NativeConnection.class.getName());
-
+final class NativeConnection implements SessionSink {
   /** Close code for a retryable server-side disconnect (RFC 6455: try again later). */
   static final int CLOSE_TRY_AGAIN_LATER = 1013;
 
   /** Close code for a refused peer (RFC 6455: policy violation). */
   static final int CLOSE_POLICY_VIOLATION = 1008;
 
+  private static final AtomicIntegerFieldUpdater<NativeConnection> QUEUED =
+      AtomicIntegerFieldUpdater.newUpdater(NativeConnection.class, "queued");
+
   private final ServerWebSocket ws;
+  private final LoopExecutor loop;
   private final String upgradeToken;
   private final FrameCodec codec;
   private final Encoding<String> encoding;
   private final int maxQueued;
-  private final AtomicInteger queued = new AtomicInteger();
+
+  /** Frames handed to the loop and not yet written to the socket; see {@link #QUEUED}. */
+  private volatile int queued;
+
   private final AtomicBoolean closing = new AtomicBoolean();
   private volatile Session session;
   private volatile long lastReceivedNanos;
@@ -42,12 +45,14 @@ final class NativeConnection implements SessionSink, Handler<AsyncResult<Void>> 
 
   NativeConnection(
       ServerWebSocket ws,
+      LoopExecutor loop,
       String upgradeToken,
       FrameCodec codec,
       Encoding<String> encoding,
       int maxQueued,
       long nowNanos) {
     this.ws = ws;
+    this.loop = loop;
     this.upgradeToken = upgradeToken;
     this.codec = codec;
     this.encoding = encoding;
@@ -113,41 +118,39 @@ final class NativeConnection implements SessionSink, Handler<AsyncResult<Void>> 
         reason.category() == ErrorCategory.CONNECTION
             ? CLOSE_TRY_AGAIN_LATER
             : CLOSE_POLICY_VIOLATION;
-    // The error frame goes past the queue limit on purpose: it is the last one.
-    ws.writeTextMessage(codec.encode(reason))
-        .onComplete(written -> ws.close((short) code, reason.code().name()));
+    // The error frame goes past the queue limit on purpose: it is the last one, after all queued.
+    String last = codec.encode(reason);
+    loop.execute(
+        () ->
+            ws.writeTextMessage(last)
+                .onComplete(written -> ws.close((short) code, reason.code().name())));
   }
 
   boolean isClosing() {
     return closing.get();
   }
 
-  /** Queues one text frame unless the outbound queue is full; never blocks. */
+  /**
+   * Queues one text frame unless the outbound queue is full or the socket's own write queue is (a
+   * peer that does not read); never blocks. Any thread.
+   */
   private boolean enqueue(String text) {
     if (closing.get()) {
       return true; // closing anyway; dropping is not a slow-consumer event
     }
-    if (queued.incrementAndGet() > maxQueued) {
-      queued.decrementAndGet();
+    if (ws.writeQueueFull()) {
       return false;
     }
-    ws.writeTextMessage(text, this);
-    return true;
-  }
-
-  /** A write has completed: it leaves the queue. */
-  @Override
-  public void handle(AsyncResult<Void> written) {
-    queued.decrementAndGet();
-    if (written.failed()) {
-      logSendFailure(written.cause());
+    if (QUEUED.incrementAndGet(this) > maxQueued) {
+      QUEUED.decrementAndGet(this);
+      return false;
     }
-  }
-
-  private void logSendFailure(Throwable failure) {
-    // A write fails when the peer is gone; the close handler cleans up.
-    LOG.log(
-        System.Logger.Level.DEBUG,
-        () -> "send to /ws connection " + ws.remoteAddress() + " failed: " + failure);
+    loop.execute(
+        () -> {
+          // A write to a closed socket fails quietly; its close handler ends the session.
+          ws.writeTextMessage(text);
+          QUEUED.decrementAndGet(this);
+        });
+    return true;
   }
 }

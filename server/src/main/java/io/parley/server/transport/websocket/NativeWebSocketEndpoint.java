@@ -14,6 +14,7 @@ import io.parley.server.hub.Hub;
 import io.parley.server.hub.PublishRefusedException;
 import io.parley.server.hub.Session;
 import io.parley.server.hub.SessionRefusedException;
+import io.parley.server.transport.LoopExecutor;
 import io.parley.server.transport.WebSocketMessages;
 import io.parley.server.transport.WebSocketUpgrade;
 import io.parley.server.transport.http.Problem;
@@ -112,6 +113,7 @@ public class NativeWebSocketEndpoint {
     NativeConnection state =
         new NativeConnection(
             ws,
+            LoopExecutor.of(Vertx.currentContext()),
             token,
             codec,
             NativeEncoding.MESSAGE,

@@ -14,9 +14,10 @@ import io.parley.protocol.ServerFrame;
 import io.parley.server.testing.WsTestClient;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
-import java.io.BufferedReader;
+import java.io.BufferedInputStream;
 import java.io.IOException;
-import java.io.InputStreamReader;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.net.Socket;
 import java.net.URL;
 import java.nio.charset.StandardCharsets;
@@ -289,26 +290,105 @@ class NativeWebSocketIT {
   void compressionIsNotNegotiatedByDefault() throws IOException {
     try (Socket socket = new Socket(base.getHost(), base.getPort())) {
       socket.setSoTimeout(10_000);
-      socket
-          .getOutputStream()
-          .write(
-              ("GET /ws HTTP/1.1\r\nHost: localhost\r\nUpgrade: websocket\r\n"
-                      + "Connection: Upgrade\r\nSec-WebSocket-Version: 13\r\n"
-                      + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
-                      + "Sec-WebSocket-Extensions: permessage-deflate; client_max_window_bits\r\n"
-                      + "\r\n")
-                  .getBytes(StandardCharsets.US_ASCII));
-      BufferedReader reader =
-          new BufferedReader(
-              new InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII));
-      List<String> head = new ArrayList<>();
-      for (String line = reader.readLine(); line != null && !line.isEmpty(); ) {
-        head.add(line.toLowerCase(Locale.ROOT));
-        line = reader.readLine();
-      }
+      List<String> head =
+          handshake(
+              socket, "Sec-WebSocket-Extensions: permessage-deflate; client_max_window_bits\r\n");
       assertThat(head).first().asString().startsWith("http/1.1 101");
       assertThat(head).noneMatch(line -> line.startsWith("sec-websocket-extensions"));
     }
+  }
+
+  @Test
+  void aSubscriberThatStopsReadingIsDisconnectedAsASlowConsumerAndThePublisherGoesOn()
+      throws IOException {
+    String channel = freshChannel();
+    try (Socket stalled = new Socket(base.getHost(), base.getPort());
+        WsTestClient publisher = greeted("fast-publisher")) {
+      stalled.setSoTimeout(30_000);
+      handshake(stalled, "");
+      OutputStream out = stalled.getOutputStream();
+      out.write(maskedText("{\"type\":\"hello\",\"clientId\":\"stalled\"}"));
+      out.write(
+          maskedText("{\"type\":\"subscribe\",\"id\":\"s\",\"channel\":\"" + channel + "\"}"));
+      out.flush();
+      // The stalled client reads nothing from here on; 400 messages of 30 KB fill the loopback
+      // buffers and then the server's write queue.
+      assertThat(publish(publisher, channel, "first", 0).seq()).isEqualTo(1);
+      String payload = "y".repeat(30_000);
+      for (int i = 0; i < 400; i++) {
+        publisher.send(
+            new ClientFrame.Publish("bulk-" + i, channel, "e", TextNode.valueOf(payload)));
+      }
+      assertThat(publisher.awaitFrame(ServerFrame.Ack.class, a -> a.id().equals("bulk-399")).seq())
+          .isEqualTo(401);
+      assertAlive(publisher);
+      // Reading again, the stalled client finds its disconnect after what was written.
+      byte[] code = "SLOW_CONSUMER".getBytes(StandardCharsets.US_ASCII);
+      InputStream in = new BufferedInputStream(stalled.getInputStream(), 1 << 16);
+      byte[] window = new byte[code.length];
+      int read;
+      boolean found = false;
+      while (!found && (read = in.read()) >= 0) {
+        System.arraycopy(window, 1, window, 0, window.length - 1);
+        window[window.length - 1] = (byte) read;
+        found = java.util.Arrays.equals(window, code);
+      }
+      assertThat(found).as("SLOW_CONSUMER in the stalled client's stream").isTrue();
+    }
+  }
+
+  /** Sends a WebSocket upgrade for {@code /ws} and reads the response head; returns its lines. */
+  private static List<String> handshake(Socket socket, String extraHeaders) throws IOException {
+    socket
+        .getOutputStream()
+        .write(
+            ("GET /ws HTTP/1.1\r\nHost: localhost\r\nUpgrade: websocket\r\n"
+                    + "Connection: Upgrade\r\nSec-WebSocket-Version: 13\r\n"
+                    + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+                    + extraHeaders
+                    + "\r\n")
+                .getBytes(StandardCharsets.US_ASCII));
+    // Byte by byte, so that nothing after the head is consumed into a reader's buffer.
+    InputStream in = socket.getInputStream();
+    List<String> head = new ArrayList<>();
+    StringBuilder line = new StringBuilder();
+    for (int b = in.read(); b >= 0; b = in.read()) {
+      if (b == '\n') {
+        String text = line.toString().strip();
+        if (text.isEmpty()) {
+          break;
+        }
+        head.add(text.toLowerCase(Locale.ROOT));
+        line.setLength(0);
+      } else {
+        line.append((char) b);
+      }
+    }
+    return head;
+  }
+
+  /** A client text frame (clients must mask), for payloads under 64 KiB. */
+  private static byte[] maskedText(String text) {
+    byte[] payload = text.getBytes(StandardCharsets.UTF_8);
+    byte[] mask = {1, 2, 3, 4};
+    boolean small = payload.length < 126;
+    byte[] frame = new byte[(small ? 2 : 4) + 4 + payload.length];
+    frame[0] = (byte) 0x81;
+    int at;
+    if (small) {
+      frame[1] = (byte) (0x80 | payload.length);
+      at = 2;
+    } else {
+      frame[1] = (byte) (0x80 | 126);
+      frame[2] = (byte) (payload.length >> 8);
+      frame[3] = (byte) payload.length;
+      at = 4;
+    }
+    System.arraycopy(mask, 0, frame, at, 4);
+    for (int i = 0; i < payload.length; i++) {
+      frame[at + 4 + i] = (byte) (payload[i] ^ mask[i % 4]);
+    }
+    return frame;
   }
 
   @Test
