@@ -13,7 +13,7 @@ import java.nio.charset.StandardCharsets;
  */
 public final class WebSocketMessages implements Handler<WebSocketFrame> {
   /** RFC 6455: the message is too big to process. */
-  public static final short CLOSE_TOO_BIG = 1009;
+  private static final short CLOSE_TOO_BIG = 1009;
 
   /** Receives whole messages: a {@code String} for text, a {@code byte[]} for binary. */
   public interface Receiver {
