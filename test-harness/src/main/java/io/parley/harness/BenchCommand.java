@@ -85,10 +85,10 @@ final class BenchCommand implements Command {
             choose(BenchProtocol.class, "--protocol", options.string("--protocol", "native")),
             choose(
                 BenchSettings.Scenario.class, "--scenario", options.string("--scenario", "fanout")),
-            (int) positive(options, "--connections", 1000),
+            (int) atLeast(options, "--connections", 1000, 1),
             (int) options.number("--rate", 0),
-            Duration.ofSeconds(positive(options, "--seconds", 10)),
-            Duration.ofSeconds(notNegative(options, "--warmup", 0)),
+            Duration.ofSeconds(atLeast(options, "--seconds", 10, 1)),
+            Duration.ofSeconds(atLeast(options, "--warmup", 0, 0)),
             sources(options.string("--sources", "127.0.0.1")),
             options.number("--server-pid", -1),
             options.number("--seed", 1),
@@ -101,18 +101,10 @@ final class BenchCommand implements Command {
     return 0;
   }
 
-  private static long positive(Options options, String name, long fallback) {
+  private static long atLeast(Options options, String name, long fallback, long min) {
     long value = options.number(name, fallback);
-    if (value < 1) {
-      throw new UsageException(name, "expected a number of at least 1 but was " + value);
-    }
-    return value;
-  }
-
-  private static long notNegative(Options options, String name, long fallback) {
-    long value = options.number(name, fallback);
-    if (value < 0) {
-      throw new UsageException(name, "expected a number of at least 0 but was " + value);
+    if (value < min) {
+      throw new UsageException(name, "expected a number of at least " + min + " but was " + value);
     }
     return value;
   }

@@ -30,7 +30,10 @@ final class NativeConnection implements SessionSink {
 
   private final ServerWebSocket ws;
   private final LoopExecutor loop;
-  private final String upgradeToken;
+
+  /** Event loop only; dropped once {@code hello} has used it (a browser's can be 1 KB or more). */
+  private String upgradeToken;
+
   private final FrameCodec codec;
   private final Encoding<String> encoding;
   private final int maxQueued;
@@ -63,10 +66,13 @@ final class NativeConnection implements SessionSink {
 
   /**
    * The token presented on the upgrade ({@code Authorization: Bearer} or {@code access_token}), or
-   * {@code null}; {@code hello} may carry one instead.
+   * {@code null}; {@code hello} may carry one instead. Only the first call returns it: it is not
+   * kept for the connection's life. Event loop only.
    */
-  String upgradeToken() {
-    return upgradeToken;
+  String takeUpgradeToken() {
+    String token = upgradeToken;
+    upgradeToken = null;
+    return token;
   }
 
   /** The hub session, or {@code null} before {@code hello}. */

@@ -222,7 +222,8 @@ public class NativeWebSocketEndpoint {
     }
     Identity identity;
     try {
-      identity = tokens.verify(hello.token() != null ? hello.token() : state.upgradeToken());
+      String upgradeToken = state.takeUpgradeToken();
+      identity = tokens.verify(hello.token() != null ? hello.token() : upgradeToken);
     } catch (TokenRejectedException e) {
       state.close(ServerFrame.Error.of(null, e.code(), e.getMessage(), "token"));
       return;
