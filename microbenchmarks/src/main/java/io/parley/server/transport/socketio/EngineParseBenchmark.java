@@ -1,5 +1,7 @@
 package io.parley.server.transport.socketio;
 
+import io.parley.server.transport.engineio.EngineCodec;
+import io.parley.server.transport.engineio.EnginePacket;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;

@@ -3,7 +3,7 @@ package io.parley.server.transport.http;
 import io.parley.protocol.ErrorCode;
 import io.parley.server.config.RealtimeConfig;
 import io.parley.server.hub.Hub;
-import io.parley.server.transport.socketio.SocketIoRoutes;
+import io.parley.server.transport.socketio.binding.SocketIoRoutes;
 import io.quarkus.vertx.http.runtime.filters.Filters;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.event.Observes;

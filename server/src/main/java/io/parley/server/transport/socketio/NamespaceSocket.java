@@ -2,6 +2,7 @@ package io.parley.server.transport.socketio;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import io.parley.server.transport.engineio.EnginePacket;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -19,7 +20,12 @@ public final class NamespaceSocket {
   private final SocketIoConnection connection;
   private final SocketNamespace namespace;
   private final String id;
-  private final ConcurrentHashMap<String, Object> attributes = new ConcurrentHashMap<>(2);
+
+  /**
+   * The one value the application binds to this socket (Parley's channel sink), set by a connect
+   * handler; a single field rather than a map of string keys, typed when read.
+   */
+  private volatile Object binding;
 
   /**
    * What runs when the socket leaves its namespace: the one listener added (the usual case, with no
@@ -59,9 +65,7 @@ public final class NamespaceSocket {
 
   /** The current transport of the connection: {@code polling} or {@code websocket}. */
   public String transport() {
-    return connection.engine().transport() == EngineSocket.Transport.POLLING
-        ? "polling"
-        : "websocket";
+    return connection.engine().transport().wireName();
   }
 
   /** Whether the socket is connected (the CONNECT reply was queued and no disconnect since). */
@@ -69,15 +73,18 @@ public final class NamespaceSocket {
     return connected;
   }
 
-  /** A value stored on this socket by a handler, or {@code null}. */
-  @SuppressWarnings("unchecked")
-  public <T> T attribute(String key) {
-    return (T) attributes.get(key);
+  /**
+   * The value {@link #bind bound} to this socket, or {@code null} when nothing is bound.
+   *
+   * @throws ClassCastException when the bound value is not a {@code type}
+   */
+  public <T> T binding(Class<T> type) {
+    return type.cast(binding);
   }
 
-  /** Stores a value on this socket for later handlers. */
-  public void attribute(String key, Object value) {
-    attributes.put(key, Objects.requireNonNull(value, "value"));
+  /** Binds the application's value to this socket for later handlers, replacing any before. */
+  public void bind(Object value) {
+    binding = Objects.requireNonNull(value, "value");
   }
 
   /**
@@ -134,7 +141,7 @@ public final class NamespaceSocket {
   }
 
   /** Queues a packet of this namespace; any thread. */
-  boolean send(SocketPacket packet) {
+  public boolean send(SocketPacket packet) {
     if (!connected) {
       return false;
     }
@@ -142,7 +149,7 @@ public final class NamespaceSocket {
   }
 
   /** Queues pre-encoded Engine.IO packets; any thread. */
-  boolean sendEncoded(EnginePacket packet) {
+  public boolean sendEncoded(EnginePacket packet) {
     return connected && connection.engine().offer(packet);
   }
 

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.BinaryNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.parley.server.transport.engineio.EnginePacket;
+import io.parley.server.transport.engineio.MalformedPacketException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -14,7 +16,7 @@ import java.util.Set;
  * following the reference {@code socket.io-parser}. Stateless and thread-safe; {@link
  * SocketDecoder} holds the per-connection state of binary packets.
  */
-final class SocketCodec {
+public final class SocketCodec {
   /** Event names a client may not emit (they are reserved on the server). */
   static final Set<String> RESERVED_EVENTS =
       Set.of(
@@ -63,7 +65,7 @@ final class SocketCodec {
   }
 
   /** Whether a tree contains binary nodes. */
-  static boolean hasBinary(JsonNode node) {
+  public static boolean hasBinary(JsonNode node) {
     if (node.isBinary()) {
       return true;
     }

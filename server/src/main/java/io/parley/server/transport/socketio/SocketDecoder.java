@@ -1,5 +1,7 @@
 package io.parley.server.transport.socketio;
 
+import io.parley.server.transport.engineio.EnginePacket;
+import io.parley.server.transport.engineio.MalformedPacketException;
 import java.util.ArrayList;
 import java.util.List;
 

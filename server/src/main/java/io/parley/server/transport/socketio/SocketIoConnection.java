@@ -3,6 +3,9 @@ package io.parley.server.transport.socketio;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.parley.server.config.ServerWiring;
+import io.parley.server.transport.engineio.EnginePacket;
+import io.parley.server.transport.engineio.EngineSocket;
+import io.parley.server.transport.engineio.MalformedPacketException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -13,7 +16,7 @@ import java.util.List;
  * input or when no namespace is joined within the connect timeout. Confined to the connection's
  * home event loop.
  */
-final class SocketIoConnection implements EngineSocket.Listener {
+public final class SocketIoConnection implements EngineSocket.Listener {
   private static final System.Logger LOG = System.getLogger(SocketIoConnection.class.getName());
 
   /** Bytes of randomness in a namespace socket id. */
@@ -50,7 +53,8 @@ final class SocketIoConnection implements EngineSocket.Listener {
   }
 
   /** Makes {@code engine} a Socket.IO connection; call on its home context before it opens. */
-  static void attach(EngineSocket engine, SocketIoNamespaces namespaces, Duration connectTimeout) {
+  public static void attach(
+      EngineSocket engine, SocketIoNamespaces namespaces, Duration connectTimeout) {
     engine.listener(new SocketIoConnection(engine, namespaces, connectTimeout));
   }
 

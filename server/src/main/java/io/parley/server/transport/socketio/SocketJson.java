@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import io.parley.server.transport.engineio.MalformedPacketException;
 import java.io.UncheckedIOException;
 
 /**
@@ -13,11 +14,11 @@ import java.io.UncheckedIOException;
  * written compact as {@code JSON.stringify} does; trailing text after a value is rejected as {@code
  * JSON.parse} does. Thread-safe.
  */
-final class SocketJson {
-  static final ObjectMapper MAPPER =
+public final class SocketJson {
+  public static final ObjectMapper MAPPER =
       JsonMapper.builder().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS).build();
 
-  static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+  public static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
   private SocketJson() {}
 

@@ -13,8 +13,8 @@ import java.util.Objects;
  * @param id the ack id, or {@code null}
  * @param data the payload (an array for events and acks, an object for connect), or {@code null}
  */
-record SocketPacket(SocketPacketType type, String namespace, Long id, JsonNode data) {
-  SocketPacket {
+public record SocketPacket(SocketPacketType type, String namespace, Long id, JsonNode data) {
+  public SocketPacket {
     Objects.requireNonNull(type, "type");
     Objects.requireNonNull(namespace, "namespace");
   }

@@ -1,7 +1,7 @@
 package io.parley.server.transport.socketio;
 
 /** The Socket.IO v5 packet types with their one-digit wire codes. Immutable and thread-safe. */
-enum SocketPacketType {
+public enum SocketPacketType {
   CONNECT,
   DISCONNECT,
   EVENT,

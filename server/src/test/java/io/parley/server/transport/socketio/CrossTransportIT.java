@@ -103,9 +103,11 @@ class CrossTransportIT {
                   "{\"clientId\":\"poller\",\"subscriptions\":{\""
                       + CHANNEL
                       + "\":"
-                      + ChannelSink.position(
-                          new io.parley.protocol.Position(
-                              start.getString("epoch"), start.getLong("seq")))
+                      + "{\"epoch\":\""
+                      + start.getString("epoch")
+                      + "\",\"seq\":"
+                      + start.getLong("seq")
+                      + "}"
                       + "},\"waitMs\":0}"));
       for (JsonNode m : polled.get("messages")) {
         viaPoll.add(m.get("seq").asLong() + ":" + m.get("event").asText() + ":" + m.get("data"));

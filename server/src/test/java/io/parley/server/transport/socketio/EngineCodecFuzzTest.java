@@ -4,6 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
 import io.parley.server.testing.Mutations;
+import io.parley.server.transport.engineio.EngineCodec;
+import io.parley.server.transport.engineio.EnginePacket;
+import io.parley.server.transport.engineio.EnginePacketType;
+import io.parley.server.transport.engineio.MalformedPacketException;
 import java.util.List;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;

@@ -3,6 +3,7 @@ package io.parley.server.transport.socketio;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.parley.server.transport.socketio.binding.SocketIoRoutes;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
 import java.net.http.HttpRequest;

@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
 import io.parley.server.testing.SeededSamples;
+import io.parley.server.transport.engineio.EngineCodec;
+import io.parley.server.transport.engineio.EngineError;
+import io.parley.server.transport.socketio.binding.SocketIoRoutes;
 import io.quarkus.test.junit.QuarkusTest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;

@@ -2,6 +2,7 @@ package io.parley.server.transport.socketio;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.parley.server.transport.socketio.binding.SocketIoRoutes;
 import io.quarkus.test.junit.QuarkusTest;
 import io.socket.client.Ack;
 import io.socket.client.IO;

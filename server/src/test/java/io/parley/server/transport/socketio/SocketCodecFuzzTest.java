@@ -9,6 +9,8 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.BinaryNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.parley.server.testing.Mutations;
+import io.parley.server.transport.engineio.EnginePacket;
+import io.parley.server.transport.engineio.MalformedPacketException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

@@ -1,7 +1,11 @@
-package io.parley.server.transport.socketio;
+package io.parley.server.transport.socketio.binding;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.parley.server.transport.engineio.EnginePacket;
+import io.parley.server.transport.engineio.EngineSocket;
+import io.parley.server.transport.socketio.NamespaceSocket;
+import io.parley.server.transport.socketio.SocketIoNamespaces;
 
 /**
  * The behaviour the official Engine.IO and Socket.IO protocol test suites expect of a server under
@@ -11,7 +15,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  * request whose answer is emitted again, and the bare Engine.IO endpoint echoes. Thread-safe.
  */
 final class ConformanceHandlers {
-  private static final String AUTH = "conformance.auth";
 
   private ConformanceHandlers() {}
 
@@ -46,12 +49,12 @@ final class ConformanceHandlers {
 
   /** The CONNECT payload is not kept by the socket (a token in it would live as long). */
   private static ObjectNode keepAuth(NamespaceSocket socket, JsonNode auth) {
-    socket.attribute(AUTH, auth);
+    socket.bind(auth);
     return null;
   }
 
   private static void emitAuth(NamespaceSocket socket) {
-    socket.emit("auth", socket.<JsonNode>attribute(AUTH));
+    socket.emit("auth", socket.binding(JsonNode.class));
   }
 
   /** An Engine.IO listener that sends every message back as it came, text or binary. */

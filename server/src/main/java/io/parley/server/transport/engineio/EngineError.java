@@ -1,10 +1,10 @@
-package io.parley.server.transport.socketio;
+package io.parley.server.transport.engineio;
 
 /**
  * The reference server's handshake and request errors, answered as HTTP 400 with {@code
  * {"code":N,"message":"..."}}. Immutable and thread-safe.
  */
-enum EngineError {
+public enum EngineError {
   UNKNOWN_TRANSPORT(0, "Transport unknown"),
   UNKNOWN_SID(1, "Session ID unknown"),
   BAD_HANDSHAKE_METHOD(2, "Bad handshake method"),
@@ -34,7 +34,7 @@ enum EngineError {
   }
 
   /** The JSON body, e.g. {@code {"code":1,"message":"Session ID unknown"}}. */
-  String json() {
+  public String json() {
     return "{\"code\":" + code + ",\"message\":\"" + message + "\"}";
   }
 }

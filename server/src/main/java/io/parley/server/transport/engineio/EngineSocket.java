@@ -1,4 +1,4 @@
-package io.parley.server.transport.socketio;
+package io.parley.server.transport.engineio;
 
 import io.parley.server.transport.LoopExecutor;
 import io.parley.server.transport.WebSocketMessages;
@@ -22,7 +22,7 @@ import java.util.function.Consumer;
  * the loop's {@link LoopExecutor}, through which requests and frames arriving on other event loops
  * hop to it too.
  */
-final class EngineSocket implements HeartbeatSweep.Member {
+public final class EngineSocket implements HeartbeatSweep.Member {
   private static final System.Logger LOG = System.getLogger(EngineSocket.class.getName());
   private static final AtomicIntegerFieldUpdater<EngineSocket> QUEUED =
       AtomicIntegerFieldUpdater.newUpdater(EngineSocket.class, "queued");
@@ -36,17 +36,12 @@ final class EngineSocket implements HeartbeatSweep.Member {
   static final long UPGRADE_NOOP_DELAY_MS = 50;
 
   /** Receives what the peer sends; called on the home context. */
-  interface Listener {
+  public interface Listener {
     /** A message packet, text or binary. */
     void onMessage(EnginePacket packet);
 
     /** The connection ended; nothing is delivered after this. */
     void onClose(String reason);
-  }
-
-  enum Transport {
-    POLLING,
-    WEBSOCKET
   }
 
   private enum State {
@@ -71,7 +66,7 @@ final class EngineSocket implements HeartbeatSweep.Member {
 
   private Listener listener;
   private State state = State.OPEN;
-  private volatile Transport transport;
+  private volatile EngineTransport transport;
   private volatile ServerWebSocket webSocket;
   private volatile HttpServerResponse pendingGet;
   private ServerWebSocket probe;
@@ -98,7 +93,7 @@ final class EngineSocket implements HeartbeatSweep.Member {
       Context context,
       EngineSettings settings,
       HeartbeatSweep heartbeats,
-      Transport transport,
+      EngineTransport transport,
       Consumer<EngineSocket> onEnded) {
     this.sid = sid;
     this.vertx = vertx;
@@ -109,11 +104,11 @@ final class EngineSocket implements HeartbeatSweep.Member {
     this.onEnded = onEnded;
   }
 
-  String sid() {
+  public String sid() {
     return sid;
   }
 
-  Transport transport() {
+  public EngineTransport transport() {
     return transport;
   }
 
@@ -122,16 +117,16 @@ final class EngineSocket implements HeartbeatSweep.Member {
     return probe != null;
   }
 
-  Vertx vertx() {
+  public Vertx vertx() {
     return vertx;
   }
 
-  EngineSettings settings() {
+  public EngineSettings settings() {
     return settings;
   }
 
   /** Whether a long-polling GET is waiting for data; any thread (for tests and metrics). */
-  boolean hasPendingGet() {
+  public boolean hasPendingGet() {
     return pendingGet != null;
   }
 
@@ -140,7 +135,7 @@ final class EngineSocket implements HeartbeatSweep.Member {
   }
 
   /** Sets who receives messages; call before {@link #open}. */
-  void listener(Listener listener) {
+  public void listener(Listener listener) {
     this.listener = listener;
   }
 
@@ -148,7 +143,7 @@ final class EngineSocket implements HeartbeatSweep.Member {
    * Runs {@code task} on the home event loop, always queued (never inline), so that requests and
    * frames arriving on different event loops run in the order they were read. Any thread.
    */
-  void execute(Runnable task) {
+  public void execute(Runnable task) {
     loop.execute(task);
   }
 
@@ -156,7 +151,7 @@ final class EngineSocket implements HeartbeatSweep.Member {
   void open() {
     send(
         EnginePacket.of(
-            EnginePacketType.OPEN, settings.handshake(sid, transport == Transport.POLLING)));
+            EnginePacketType.OPEN, settings.handshake(sid, transport == EngineTransport.POLLING)));
     pingDueNanos = System.nanoTime() + settings.pingInterval().toNanos();
     heartbeats.add(this);
   }
@@ -167,7 +162,7 @@ final class EngineSocket implements HeartbeatSweep.Member {
    * @return {@code false} when the connection already holds {@link EngineSettings#maxQueued} unsent
    *     packets or its WebSocket's write queue is full; nothing is queued then
    */
-  boolean offer(EnginePacket packet) {
+  public boolean offer(EnginePacket packet) {
     if (!reserve(1)) {
       return false;
     }
@@ -187,7 +182,7 @@ final class EngineSocket implements HeartbeatSweep.Member {
    *
    * @return {@code false} when the queue has no room for all of them; nothing is queued then
    */
-  boolean offer(List<EnginePacket> packets) {
+  public boolean offer(List<EnginePacket> packets) {
     if (!reserve(packets.size())) {
       return false;
     }
@@ -205,7 +200,7 @@ final class EngineSocket implements HeartbeatSweep.Member {
   /** Counts {@code count} packets against the queue limit, or refuses them all. Any thread. */
   private boolean reserve(int count) {
     ServerWebSocket ws = webSocket;
-    if (ws != null && transport == Transport.WEBSOCKET && ws.writeQueueFull()) {
+    if (ws != null && transport == EngineTransport.WEBSOCKET && ws.writeQueueFull()) {
       return false;
     }
     if (QUEUED.addAndGet(this, count) > settings.maxQueued()) {
@@ -216,12 +211,12 @@ final class EngineSocket implements HeartbeatSweep.Member {
   }
 
   /** Runs {@code task} on the home context after everything offered so far. Any thread. */
-  void runAfterQueued(Runnable task) {
+  public void runAfterQueued(Runnable task) {
     loop.execute(task);
   }
 
   /** Queues a packet and flushes it if the transport is writable. Home context only. */
-  void send(EnginePacket packet) {
+  public void send(EnginePacket packet) {
     if (state == State.CLOSED) {
       return;
     }
@@ -231,7 +226,7 @@ final class EngineSocket implements HeartbeatSweep.Member {
   }
 
   /** Queues several packets at once, so that one polling response carries them all. */
-  void send(List<EnginePacket> packets) {
+  public void send(List<EnginePacket> packets) {
     if (state == State.CLOSED) {
       return;
     }
@@ -244,7 +239,7 @@ final class EngineSocket implements HeartbeatSweep.Member {
 
   /** A long-polling GET for this session. */
   void onPollRequest(HttpServerResponse response) {
-    if (state == State.CLOSED || transport != Transport.POLLING) {
+    if (state == State.CLOSED || transport != EngineTransport.POLLING) {
       EngineServer.abort(
           response, state == State.CLOSED ? EngineError.UNKNOWN_SID : EngineError.BAD_REQUEST);
       return;
@@ -284,7 +279,7 @@ final class EngineSocket implements HeartbeatSweep.Member {
    *     then closed)
    */
   int onPollData(String body) {
-    if (state == State.CLOSED || transport != Transport.POLLING) {
+    if (state == State.CLOSED || transport != EngineTransport.POLLING) {
       return 400;
     }
     List<EnginePacket> packets;
@@ -342,7 +337,7 @@ final class EngineSocket implements HeartbeatSweep.Member {
           if (!toWebSocket
               || state != State.OPEN
               || probe != null
-              || transport != Transport.POLLING) {
+              || transport != EngineTransport.POLLING) {
             closeWebSocket(ws);
           } else {
             startUpgrade(ws);
@@ -425,7 +420,7 @@ final class EngineSocket implements HeartbeatSweep.Member {
     }
     if (ws == probe) {
       onProbePacket(ws, packet);
-    } else if (ws == webSocket && transport == Transport.WEBSOCKET) {
+    } else if (ws == webSocket && transport == EngineTransport.WEBSOCKET) {
       if (packet.type() == EnginePacketType.CLOSE) {
         end("transport close", false);
       } else {
@@ -455,7 +450,7 @@ final class EngineSocket implements HeartbeatSweep.Member {
         EngineServer.abort(stale, EngineError.BAD_REQUEST);
       }
       webSocket = ws;
-      transport = Transport.WEBSOCKET;
+      transport = EngineTransport.WEBSOCKET;
       LOG.log(System.Logger.Level.DEBUG, () -> "Engine.IO session " + sid + " upgraded");
       flush();
     } else {
@@ -473,7 +468,9 @@ final class EngineSocket implements HeartbeatSweep.Member {
             UPGRADE_NOOP_DELAY_MS,
             id -> {
               upgradeNoopTimer = -1;
-              if (pendingGet != null && state == State.OPEN && transport == Transport.POLLING) {
+              if (pendingGet != null
+                  && state == State.OPEN
+                  && transport == EngineTransport.POLLING) {
                 if (writeBuffer.isEmpty()) {
                   respondToPoll(List.of(EnginePacket.NOOP));
                 } else {
@@ -500,7 +497,7 @@ final class EngineSocket implements HeartbeatSweep.Member {
       probed = false;
       cancelTimer(upgradeTimer);
       upgradeTimer = -1;
-    } else if (ws == webSocket && transport == Transport.WEBSOCKET && state != State.CLOSED) {
+    } else if (ws == webSocket && transport == EngineTransport.WEBSOCKET && state != State.CLOSED) {
       end("transport close", false);
     }
   }
@@ -558,7 +555,7 @@ final class EngineSocket implements HeartbeatSweep.Member {
     if (state == State.CLOSED) {
       return;
     }
-    if (transport == Transport.WEBSOCKET) {
+    if (transport == EngineTransport.WEBSOCKET) {
       ServerWebSocket ws = webSocket;
       int written = writeBuffer.size();
       while (!writeBuffer.isEmpty()) {
@@ -594,13 +591,13 @@ final class EngineSocket implements HeartbeatSweep.Member {
    * Closes the connection from the server side: what is buffered is sent first, then (over polling)
    * a close packet. Idempotent; home context.
    */
-  void close(String reason) {
+  public void close(String reason) {
     if (state != State.OPEN) {
       return;
     }
     LOG.log(System.Logger.Level.DEBUG, () -> "closing Engine.IO session " + sid + ": " + reason);
     state = State.CLOSING;
-    if (transport == Transport.WEBSOCKET || pendingGet != null) {
+    if (transport == EngineTransport.WEBSOCKET || pendingGet != null) {
       flush();
     } else {
       // Over polling the buffer and the close packet go out with the next GET; a client that

@@ -1,4 +1,4 @@
-package io.parley.server.transport.socketio;
+package io.parley.server.transport.socketio.binding;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.parley.protocol.Position;
@@ -6,6 +6,11 @@ import io.parley.protocol.ServerFrame;
 import io.parley.server.hub.ChannelMessage;
 import io.parley.server.hub.Session;
 import io.parley.server.hub.SessionSink;
+import io.parley.server.transport.socketio.Ack;
+import io.parley.server.transport.socketio.NamespaceSocket;
+import io.parley.server.transport.socketio.SocketJson;
+import io.parley.server.transport.socketio.SocketPacket;
+import io.parley.server.transport.socketio.SocketPacketType;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**

@@ -1,9 +1,14 @@
-package io.parley.server.transport.socketio;
+package io.parley.server.transport.socketio.binding;
 
 import io.parley.server.auth.TokenVerifier;
 import io.parley.server.config.RealtimeConfig;
 import io.parley.server.hub.Hub;
 import io.parley.server.transport.Cors;
+import io.parley.server.transport.engineio.EngineServer;
+import io.parley.server.transport.engineio.EngineSettings;
+import io.parley.server.transport.engineio.EngineSocket;
+import io.parley.server.transport.socketio.SocketIoConnection;
+import io.parley.server.transport.socketio.SocketIoNamespaces;
 import io.quarkus.runtime.ShutdownEvent;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.Router;
@@ -107,20 +112,20 @@ public class SocketIoRoutes {
   }
 
   /** Whether session {@code sid} on {@code /socket.io/} has a long-polling GET waiting. */
-  boolean hasPendingGet(String sid) {
+  public boolean hasPendingGet(String sid) {
     EngineSocket socket = socketIo == null ? null : socketIo.find(sid);
     return socket != null && socket.hasPendingGet();
   }
 
   /** Closes every Socket.IO connection, as a restart would; clients reconnect by themselves. */
-  void closeAllConnections() {
+  public void closeAllConnections() {
     if (socketIo != null) {
       socketIo.closeAll();
     }
   }
 
   /** Whether session {@code sid} is open on {@code /socket.io/}. */
-  boolean hasSession(String sid) {
+  public boolean hasSession(String sid) {
     return socketIo != null && socketIo.find(sid) != null;
   }
 

@@ -1,4 +1,4 @@
-package io.parley.server.transport.socketio;
+package io.parley.server.transport.socketio.binding;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -16,6 +16,11 @@ import io.parley.server.hub.Hub;
 import io.parley.server.hub.PublishRefusedException;
 import io.parley.server.hub.Session;
 import io.parley.server.hub.SessionRefusedException;
+import io.parley.server.transport.socketio.Ack;
+import io.parley.server.transport.socketio.NamespaceSocket;
+import io.parley.server.transport.socketio.SocketCodec;
+import io.parley.server.transport.socketio.SocketJson;
+import io.parley.server.transport.socketio.SocketNamespace;
 
 /**
  * Parley's channels as Socket.IO events on namespace {@code /}: CONNECT opens a hub session ({@code
@@ -29,9 +34,8 @@ final class ChannelEvents {
   private static final System.Logger LOG = System.getLogger(ChannelEvents.class.getName());
 
   /** The socket's {@link ChannelSink}, which also holds its hub session. */
-  private static final String SINK = "parley.sink";
-
   private final Hub hub;
+
   private final TokenVerifier tokens;
 
   ChannelEvents(Hub hub, TokenVerifier tokens) {
@@ -73,7 +77,7 @@ final class ChannelEvents {
       return refusal(e.getMessage(), e.error());
     }
     sink.session(session);
-    socket.attribute(SINK, sink);
+    socket.bind(sink);
     socket.onDisconnect(reason -> hub.close(session));
     return null;
   }
@@ -92,7 +96,7 @@ final class ChannelEvents {
     ServerFrame.Error refused;
     try {
       String token = FieldReader.of(args.get(0)).requiredString("token", Limits.MAX_TOKEN_LENGTH);
-      refused = hub.refresh(socket.<ChannelSink>attribute(SINK).session(), tokens.verify(token));
+      refused = hub.refresh(socket.binding(ChannelSink.class).session(), tokens.verify(token));
     } catch (FrameDecodeException e) {
       reject(ack, e);
       return;
@@ -108,7 +112,7 @@ final class ChannelEvents {
     if (ack != null) {
       ack.send(ChannelSink.error(refused));
     }
-    ChannelSink sink = socket.attribute(SINK);
+    ChannelSink sink = socket.binding(ChannelSink.class);
     sink.close(refused);
   }
 
@@ -123,7 +127,7 @@ final class ChannelEvents {
       reject(ack, e);
       return;
     }
-    ChannelSink sink = socket.attribute(SINK);
+    ChannelSink sink = socket.binding(ChannelSink.class);
     hub.subscribe(sink.session(), sink.register(ack), channel, since);
   }
 
@@ -135,7 +139,7 @@ final class ChannelEvents {
       reject(ack, e);
       return;
     }
-    ChannelSink sink = socket.attribute(SINK);
+    ChannelSink sink = socket.binding(ChannelSink.class);
     hub.unsubscribe(sink.session(), sink.register(ack), channel);
   }
 
@@ -157,7 +161,7 @@ final class ChannelEvents {
       reject(ack, e);
       return;
     }
-    Session session = socket.<ChannelSink>attribute(SINK).session();
+    Session session = socket.binding(ChannelSink.class).session();
     hub.publish(session, id, channel, event, data)
         .whenComplete(
             (appended, failure) -> {

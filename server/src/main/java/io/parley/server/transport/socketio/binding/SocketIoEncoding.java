@@ -1,8 +1,10 @@
-package io.parley.server.transport.socketio;
+package io.parley.server.transport.socketio.binding;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import io.parley.protocol.ServerFrame;
 import io.parley.server.hub.Encoding;
+import io.parley.server.transport.engineio.EnginePacket;
+import io.parley.server.transport.socketio.SocketJson;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;

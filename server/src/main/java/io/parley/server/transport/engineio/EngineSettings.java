@@ -1,4 +1,4 @@
-package io.parley.server.transport.socketio;
+package io.parley.server.transport.engineio;
 
 import java.time.Duration;
 import java.util.Objects;
@@ -13,13 +13,13 @@ import java.util.Objects;
  * @param maxQueued packets queued for one connection and not yet written; past it {@link
  *     EngineSocket#offer} refuses
  */
-record EngineSettings(
+public record EngineSettings(
     Duration pingInterval,
     Duration pingTimeout,
     int maxPayload,
     Duration upgradeTimeout,
     int maxQueued) {
-  EngineSettings {
+  public EngineSettings {
     Objects.requireNonNull(pingInterval, "pingInterval");
     Objects.requireNonNull(pingTimeout, "pingTimeout");
     Objects.requireNonNull(upgradeTimeout, "upgradeTimeout");

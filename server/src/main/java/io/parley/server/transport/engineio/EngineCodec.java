@@ -1,4 +1,4 @@
-package io.parley.server.transport.socketio;
+package io.parley.server.transport.engineio;
 
 import java.util.ArrayList;
 import java.util.Base64;
@@ -9,14 +9,14 @@ import java.util.List;
  * long-polling payloads (packets joined by the record separator {@code \x1e}, binary ones as {@code
  * b<base64>}). Stateless and thread-safe.
  */
-final class EngineCodec {
+public final class EngineCodec {
   /** Separates packets in a long-polling payload. */
-  static final char SEPARATOR = '\u001e';
+  public static final char SEPARATOR = '\u001e';
 
   private EngineCodec() {}
 
   /** The wire text of one text packet (a binary one must go as a binary frame or as base64). */
-  static String encode(EnginePacket packet) {
+  public static String encode(EnginePacket packet) {
     if (packet.wire() != null) {
       return packet.wire();
     }
@@ -29,7 +29,7 @@ final class EngineCodec {
   }
 
   /** A long-polling payload of {@code packets}, binary ones base64-encoded. */
-  static String encodePayload(List<EnginePacket> packets) {
+  public static String encodePayload(List<EnginePacket> packets) {
     StringBuilder out = new StringBuilder();
     for (int i = 0; i < packets.size(); i++) {
       if (i > 0) {
@@ -45,7 +45,7 @@ final class EngineCodec {
    *
    * @throws MalformedPacketException when the type is unknown or base64 padding is invalid
    */
-  static EnginePacket decode(String text) {
+  public static EnginePacket decode(String text) {
     if (text.isEmpty()) {
       throw new MalformedPacketException("empty packet");
     }
@@ -71,7 +71,7 @@ final class EngineCodec {
    *
    * @throws MalformedPacketException when any packet is malformed; none is then applied
    */
-  static List<EnginePacket> decodePayload(String payload) {
+  public static List<EnginePacket> decodePayload(String payload) {
     List<EnginePacket> packets = new ArrayList<>();
     int start = 0;
     while (true) {

@@ -1,7 +1,7 @@
-package io.parley.server.transport.socketio;
+package io.parley.server.transport.engineio;
 
 /** The Engine.IO v4 packet types, each with its one-digit wire code. Immutable and thread-safe. */
-enum EnginePacketType {
+public enum EnginePacketType {
   OPEN('0'),
   CLOSE('1'),
   PING('2'),

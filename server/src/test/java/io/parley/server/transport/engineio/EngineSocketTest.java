@@ -1,4 +1,4 @@
-package io.parley.server.transport.socketio;
+package io.parley.server.transport.engineio;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -30,7 +30,7 @@ class EngineSocketTest {
             context,
             settings,
             new HeartbeatSweep(vertx, settings),
-            EngineSocket.Transport.POLLING,
+            EngineTransport.POLLING,
             ended -> {});
 
     // No GET is pending: nothing is written, so the queue fills up.

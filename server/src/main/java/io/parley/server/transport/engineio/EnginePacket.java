@@ -1,4 +1,4 @@
-package io.parley.server.transport.socketio;
+package io.parley.server.transport.engineio;
 
 import java.util.Objects;
 
@@ -12,40 +12,40 @@ import java.util.Objects;
  * @param binary the binary data of a binary message, or {@code null}
  * @param wire the whole encoded text packet including its type digit, or {@code null}
  */
-record EnginePacket(EnginePacketType type, String text, byte[] binary, String wire) {
+public record EnginePacket(EnginePacketType type, String text, byte[] binary, String wire) {
   static final EnginePacket NOOP = new EnginePacket(EnginePacketType.NOOP, null, null, null);
   static final EnginePacket CLOSE = new EnginePacket(EnginePacketType.CLOSE, null, null, null);
   static final EnginePacket PING = new EnginePacket(EnginePacketType.PING, null, null, null);
 
-  EnginePacket {
+  public EnginePacket {
     Objects.requireNonNull(type, "type");
   }
 
-  static EnginePacket of(EnginePacketType type, String text) {
+  public static EnginePacket of(EnginePacketType type, String text) {
     return new EnginePacket(type, text, null, null);
   }
 
   /** A text message. */
-  static EnginePacket message(String text) {
+  public static EnginePacket message(String text) {
     return new EnginePacket(EnginePacketType.MESSAGE, text, null, null);
   }
 
   /** A binary message. */
-  static EnginePacket binary(byte[] data) {
+  public static EnginePacket binary(byte[] data) {
     return new EnginePacket(EnginePacketType.MESSAGE, null, data, null);
   }
 
   /** A text message given as its complete wire text, {@code 4...}. */
-  static EnginePacket preEncoded(String wire) {
+  public static EnginePacket preEncoded(String wire) {
     return new EnginePacket(EnginePacketType.MESSAGE, null, null, wire);
   }
 
-  boolean isBinary() {
+  public boolean isBinary() {
     return binary != null;
   }
 
   /** The Socket.IO-level text of a text message packet ({@code ""} when it has none). */
-  String messageText() {
+  public String messageText() {
     if (wire != null) {
       return wire.substring(1);
     }

@@ -1,4 +1,4 @@
-package io.parley.server.transport.socketio;
+package io.parley.server.transport.engineio;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

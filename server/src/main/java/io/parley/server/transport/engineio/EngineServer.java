@@ -1,4 +1,4 @@
-package io.parley.server.transport.socketio;
+package io.parley.server.transport.engineio;
 
 import io.parley.server.config.ServerWiring;
 import io.parley.server.transport.Cors;
@@ -21,7 +21,7 @@ import java.util.function.Consumer;
  * EngineSocket}. Thread-safe: {@link #handle} runs on whichever event loop received the request and
  * hops to the session's home context.
  */
-final class EngineServer {
+public final class EngineServer {
   private static final System.Logger LOG = System.getLogger(EngineServer.class.getName());
 
   /** Bytes of randomness in a session id (the reference uses 15: 20 base64 characters). */
@@ -44,7 +44,7 @@ final class EngineServer {
    * @param onConnection called on the new session's home context before its open packet is sent; it
    *     sets the session's listener
    */
-  EngineServer(
+  public EngineServer(
       Vertx vertx, EngineSettings settings, Cors cors, Consumer<EngineSocket> onConnection) {
     this.vertx = vertx;
     this.settings = settings;
@@ -53,24 +53,24 @@ final class EngineServer {
   }
 
   /** The number of open sessions. */
-  int clientCount() {
+  public int clientCount() {
     return clients.size();
   }
 
   /** The session {@code sid}, or {@code null}. */
-  EngineSocket find(String sid) {
+  public EngineSocket find(String sid) {
     return clients.get(sid);
   }
 
   /** Closes every session, e.g. at shutdown. */
-  void closeAll() {
+  public void closeAll() {
     for (EngineSocket socket : List.copyOf(clients.values())) {
       socket.execute(() -> socket.close("server shutting down"));
     }
   }
 
   /** Handles one request on this path; event loop. */
-  void handle(RoutingContext routing) {
+  public void handle(RoutingContext routing) {
     HttpServerRequest request = routing.request();
     HttpServerResponse response = request.response();
     if (cors.apply(request, response)) {
@@ -136,7 +136,7 @@ final class EngineServer {
                       System.Logger.Level.DEBUG,
                       () -> "websocket handshake on " + request.path() + " failed: " + failure));
     } else {
-      EngineSocket socket = create(EngineSocket.Transport.POLLING);
+      EngineSocket socket = create(EngineTransport.POLLING);
       socket.open();
       socket.onPollRequest(response);
     }
@@ -155,7 +155,7 @@ final class EngineServer {
       if (upgrade) {
         // As the reference: a late, second or non-websocket probe is accepted, then closed.
         return null;
-      } else if (!transport.equals(name(socket.transport()))) {
+      } else if (!transport.equals(socket.transport().wireName())) {
         return EngineError.BAD_REQUEST;
       }
       return null;
@@ -169,11 +169,7 @@ final class EngineServer {
     return null;
   }
 
-  private static String name(EngineSocket.Transport transport) {
-    return transport == EngineSocket.Transport.POLLING ? "polling" : "websocket";
-  }
-
-  private EngineSocket create(EngineSocket.Transport transport) {
+  private EngineSocket create(EngineTransport transport) {
     Context context = vertx.getOrCreateContext();
     HeartbeatSweep sweep =
         heartbeats.computeIfAbsent(
@@ -187,7 +183,7 @@ final class EngineServer {
   }
 
   private void openWebSocket(ServerWebSocket ws) {
-    EngineSocket socket = create(EngineSocket.Transport.WEBSOCKET);
+    EngineSocket socket = create(EngineTransport.WEBSOCKET);
     socket.attachWebSocket(ws);
     socket.open();
   }

@@ -1,4 +1,4 @@
-package io.parley.server.transport.socketio;
+package io.parley.server.transport.engineio;
 
 import io.vertx.core.Vertx;
 import java.util.ArrayList;
