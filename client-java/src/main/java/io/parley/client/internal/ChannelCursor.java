@@ -4,9 +4,9 @@ import io.parley.protocol.Position;
 import io.parley.protocol.ServerFrame;
 
 /**
- * Where one subscription stands in its channel, and what each message the server sends for it
- * means: deliver it, drop it as a duplicate or as from a superseded connection, read the channel
- * again, or report a gap first. Not thread-safe: the supervisor's {@link EventLoop} only.
+ * Not thread-safe, used on the supervisor's {@link EventLoop} only: where one subscription stands
+ * in its channel, and what each message the server sends for it means: deliver it, drop it as a
+ * duplicate or as from a superseded connection, read the channel again, or report a gap first.
  *
  * <p>{@link #decide} is a pure function of the cursor and the frame; the supervisor acts on its
  * answer (it also refuses messages while the dispatcher is full) and then moves the cursor with

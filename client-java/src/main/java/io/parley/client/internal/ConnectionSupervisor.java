@@ -37,15 +37,15 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 
 /**
- * The client's one state machine: sequences the events of its connections on the {@link EventLoop}
- * and hands each decision to the role that owns it. It walks the transport ladder, watches the
- * connection, reconnects with backoff, probes upward from {@code FALLBACK} and switches without
- * loss, resubscribes from the last positions, drops duplicates, reports gaps and drives the outbox.
+ * Not thread-safe, run on its {@link EventLoop}: the client's one state machine, which sequences
+ * the events of its connections and hands each decision to the role that owns it. It walks the
+ * transport ladder, watches the connection, reconnects with backoff, probes upward from {@code
+ * FALLBACK} and switches without loss, resubscribes from the last positions, drops duplicates,
+ * reports gaps and drives the outbox.
  *
- * <p>Threading: not thread-safe; every method except {@link #claim}, {@link #release}, {@link
- * #status()} and {@link #transport()} runs on the {@link EventLoop}; transports' callbacks are
- * handed to the loop by {@link Link}. User code is only ever called through {@link Delivery}, on
- * the dispatcher.
+ * <p>Threading: every method except {@link #claim}, {@link #release}, {@link #status()} and {@link
+ * #transport()} runs on the {@link EventLoop}; transports' callbacks are handed to the loop by
+ * {@link Link}. User code is only ever called through {@link Delivery}, on the dispatcher.
  *
  * <p>Roles (after Lettuce's split), each on this loop: {@link ReconnectRounds} says what to try and
  * how long to wait while there is no connection, with {@link TransportLadder} (which transports)

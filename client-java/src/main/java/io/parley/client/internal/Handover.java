@@ -6,11 +6,11 @@ import java.time.Duration;
 import java.util.List;
 
 /**
- * Which candidate connection to open beside the current one, and when: an upward probe every {@code
- * probeInterval} while on a fallback transport (the transports above the current one, best first),
- * and a migration when the server asks the client to reconnect (the whole round order). Not
- * thread-safe: the supervisor's {@link EventLoop} only; its timers run the supervisor's steps on
- * the loop.
+ * Not thread-safe, used on the supervisor's {@link EventLoop} only (its timers run the supervisor's
+ * steps there): which candidate connection to open beside the current one, and when. An upward
+ * probe every {@code probeInterval} while on a fallback transport tries the transports above the
+ * current one, best first; a migration when the server asks the client to reconnect tries the whole
+ * round order.
  *
  * <p>It walks a candidate order one transport at a time; the supervisor opens each, and asks for
  * the {@link #nextCandidate()} when one fails. A probe that walked out is scheduled again; a

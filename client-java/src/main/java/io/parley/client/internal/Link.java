@@ -11,8 +11,8 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * One connection attempt or connection, with what the supervisor asked on it. Not thread-safe: its
- * state belongs to the supervisor's {@link EventLoop}; only the {@link ClientTransport.Listener}
+ * Not thread-safe, used on the supervisor's {@link EventLoop}: one connection attempt or
+ * connection, with what the supervisor asked on it. Only the {@link ClientTransport.Listener}
  * methods run on transport threads, and they do nothing but hand each event to the loop, in the
  * order the transport reported them.
  *

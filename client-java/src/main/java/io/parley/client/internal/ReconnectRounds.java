@@ -12,9 +12,9 @@ import java.time.Duration;
 import java.util.List;
 
 /**
- * Connection rounds while there is no connection: which transport to try next, how long to wait
- * before the next try and the next round, and when to give up. Not thread-safe: the supervisor's
- * {@link EventLoop} only; its one timer runs the supervisor's step on the loop.
+ * Not thread-safe, used on the supervisor's {@link EventLoop} only (its one timer runs the
+ * supervisor's step there): connection rounds while there is no connection, which transport to try
+ * next, how long to wait before the next try and the next round, and when to give up.
  *
  * <p>A round tries the {@link TransportLadder}'s {@link TransportLadder#roundOrder() round order}
  * once, {@code fallbackDelay} apart. After a failed round the next waits the backoff delay, or

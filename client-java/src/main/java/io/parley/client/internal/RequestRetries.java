@@ -5,9 +5,9 @@ import java.time.Duration;
 import java.util.function.Consumer;
 
 /**
- * When to send again a request the server refused with a retryable error: a publish waiting in the
- * {@link Outbox}, or a subscribe. Not thread-safe: the supervisor's {@link EventLoop} only; resends
- * run on the loop.
+ * Not thread-safe, used on the supervisor's {@link EventLoop} only (resends run there): when to
+ * send again a request the server refused with a retryable error, a publish waiting in the {@link
+ * Outbox} or a subscribe.
  *
  * <p>The delay is the backoff policy's for the request's count of sends (or refusals), counted from
  * 1 and held at {@value #MAX_COUNTED} so it stops growing with the policy's cap. A publish has at

@@ -8,8 +8,8 @@ import io.parley.protocol.ErrorCode;
 import io.parley.protocol.Transport;
 
 /**
- * The token the client presents, and when to ask the {@link TokenSupplier} for another. Not
- * thread-safe: the supervisor's {@link EventLoop} only; the supplier is called on the loop.
+ * Not thread-safe, used on the supervisor's {@link EventLoop} only (the supplier is called there):
+ * the token the client presents, and when to ask the {@link TokenSupplier} for another.
  *
  * <p>The supplier is asked before the first round, again before a round after it failed, once after
  * each refusal of a token, and when the server asks for a fresh token in-band. A refused or expired
