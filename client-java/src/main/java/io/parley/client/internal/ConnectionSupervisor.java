@@ -14,7 +14,6 @@ import io.parley.client.ReconnectScheduled;
 import io.parley.client.StatusChanged;
 import io.parley.client.SubscriptionRejectedException;
 import io.parley.client.TransportChanged;
-import io.parley.client.internal.transport.ClientTransport;
 import io.parley.client.internal.transport.ClientTransport.ConnectRequest;
 import io.parley.client.internal.transport.TransportSet;
 import io.parley.protocol.ClientFrame;
@@ -24,51 +23,42 @@ import io.parley.protocol.ErrorCode;
 import io.parley.protocol.Position;
 import io.parley.protocol.ServerFrame;
 import io.parley.protocol.Transport;
-import io.parley.protocol.backoff.Backoff;
 import io.parley.protocol.time.Scheduler.Cancellable;
 import io.parley.protocol.time.Ticker;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 
 /**
- * The client's one state machine: walks the transport ladder, watches the connection, reconnects
- * with backoff, probes upward from {@code FALLBACK} and switches without loss, resubscribes from
- * the last positions, drops duplicates, reports gaps and drives the outbox.
+ * Not thread-safe, run on its {@link EventLoop}: the client's one state machine, which sequences
+ * the events of its connections and hands each decision to the role that owns it. It walks the
+ * transport ladder, watches the connection, reconnects with backoff, probes upward from {@code
+ * FALLBACK} and switches without loss, resubscribes from the last positions, drops duplicates,
+ * reports gaps and drives the outbox.
  *
  * <p>Threading: every method except {@link #claim}, {@link #release}, {@link #status()} and {@link
  * #transport()} runs on the {@link EventLoop}; transports' callbacks are handed to the loop by
  * {@link Link}. User code is only ever called through {@link Delivery}, on the dispatcher.
  *
- * <p>Roles (after Lettuce's split): {@link TransportLadder} decides what to try, {@link Backoff}
- * how long to wait, {@link HeartbeatWatchdog} when a connection is dead, {@link Outbox} what to
- * resend; this class sequences them.
+ * <p>Roles (after Lettuce's split), each on this loop: {@link ReconnectRounds} says what to try and
+ * how long to wait while there is no connection, with {@link TransportLadder} (which transports)
+ * and {@link TokenRenewal} (which token); {@link HeartbeatWatchdog} says when a connection is dead;
+ * {@link Handover} when and where to open a candidate beside it; {@link Link} is one connection and
+ * what was asked on it; {@link ChannelCursor} what each message of a channel means; {@link Outbox}
+ * and {@link RequestRetries} what to resend and when. This class only sequences them.
  */
-final class ConnectionSupervisor {
+final class ConnectionSupervisor implements Link.Events {
   private static final Logger LOG = System.getLogger(ConnectionSupervisor.class.getName());
 
   /** Round-trip samples above this are discarded as clock confusion. */
   private static final long MAX_ROUND_TRIP_MILLIS = 600_000;
-
-  /** The longest {@code Retry-After} honoured; a server asking for more gets this. */
-  static final Duration MAX_RETRY_AFTER = Duration.ofMinutes(5);
-
-  private enum Role {
-    /** Tried by a connection round while there is no connection. */
-    MAIN,
-    /** Opened beside the current connection (probe or migration); replaces it once ready. */
-    CANDIDATE
-  }
 
   private final ClientOptions options;
   private final EventLoop loop;
@@ -78,8 +68,11 @@ final class ConnectionSupervisor {
   private final ClientStats stats;
   private final Outbox outbox;
   private final TransportLadder ladder;
-  private final Backoff backoff;
+  private final ReconnectRounds rounds;
+  private final TokenRenewal tokens;
   private final HeartbeatWatchdog watchdog;
+  private final Handover handover;
+  private final RequestRetries retries;
   private final long originNanos;
 
   /** Active subscriptions by channel, for the API's duplicate check. Any thread. */
@@ -91,30 +84,21 @@ final class ConnectionSupervisor {
   private volatile ConnectionStatus status = ConnectionStatus.DISCONNECTED;
   private volatile Transport transport;
   private Transport reportedTransport;
+
+  /** The connection in use; {@code null} while there is none. */
   private Link current;
+
+  /** The try of a connection round, while there is no connection. */
   private Link pending;
+
+  /** A connection opened beside {@link #current} by the {@link Handover}. */
   private Link candidate;
-  private List<Transport> round = List.of();
-  private int roundIndex;
-  private List<Transport> candidateOrder = List.of();
-  private int candidateIndex;
-  private boolean probing;
-  private Cancellable retryTimer;
-  private Cancellable probeTimer;
+
   private Cancellable stableTimer;
   private Cancellable pingTimer;
-  private Cancellable migrationTimer;
-  private String token;
-  private boolean tokenKnown;
-  private int authRetries;
-
-  /** The longest {@code Retry-After} a server named since the last round was scheduled. */
-  private Duration serverDelay;
-
   private boolean started;
   private boolean closed;
   private ParleyException terminal;
-  private ParleyException lastFailure;
   private long requestCounter;
 
   ConnectionSupervisor(
@@ -135,8 +119,13 @@ final class ConnectionSupervisor {
     this.ladder =
         new TransportLadder(
             options.transports(), options.failureThreshold(), options.skipDuration(), ticker);
-    this.backoff = new Backoff(options.backoff());
+    this.rounds =
+        new ReconnectRounds(
+            ladder, options.backoff(), options.maxAttempts(), options.fallbackDelay(), loop);
+    this.tokens = new TokenRenewal(options.tokenSupplier());
     this.watchdog = new HeartbeatWatchdog(loop, ticker);
+    this.handover = new Handover(loop, ladder, options.probeInterval());
+    this.retries = new RequestRetries(loop, options.backoff());
     this.originNanos = ticker.nanoTime();
   }
 
@@ -205,9 +194,8 @@ final class ConnectionSupervisor {
         }
         // A late answer to the old request must not be taken for a new subscription's.
         link.subscribeRequests.values().removeIf(channel::equals);
-        if (link.established && link.requested.remove(channel)) {
-          link.confirmed.remove(subscription.channel());
-          link.connection.send(new ClientFrame.Unsubscribe(nextId("u"), subscription.channel()));
+        if (link.isEstablished()) {
+          leave(link, channel);
         }
       }
       syncCandidate();
@@ -238,13 +226,7 @@ final class ConnectionSupervisor {
       return;
     }
     closed = true;
-    cancelTimers();
-    retireAll();
-    changeTransport(null);
-    stats.down();
-    for (RealSubscription subscription : subscriptions.values()) {
-      subscription.deactivate();
-    }
+    stopAll();
     subscriptions.clear();
     claims.clear();
     ClientClosedException cause = new ClientClosedException();
@@ -252,190 +234,137 @@ final class ConnectionSupervisor {
     setStatus(ConnectionStatus.DISCONNECTED, null);
   }
 
-  // ---------------------------------------------------------------- rounds
-
-  private void beginRound() {
-    retryTimer = null;
-    if (!tokenKnown) {
-      try {
-        token = options.tokenSupplier().token();
-        tokenKnown = true;
-      } catch (RuntimeException e) {
-        ConnectionException cause =
-            new ConnectionException("the token supplier failed: " + e, null, null, e);
-        stats.attemptFailed(cause);
-        roundFailed(cause);
-        return;
-      }
-    }
-    round = ladder.roundOrder();
-    roundIndex = 0;
-    tryNextInRound();
-  }
-
-  private void tryNextInRound() {
-    retryTimer = null;
-    if (roundIndex >= round.size()) {
-      roundFailed(lastFailure);
-      return;
-    }
-    pending = open(round.get(roundIndex++), Role.MAIN);
-  }
-
-  private void attemptFailed(Link link, ParleyException cause) {
-    stats.attemptFailed(cause);
-    lastFailure = cause;
-    if (cause instanceof AuthenticationException rejected) {
-      if (renewToken(rejected)) {
-        if (authRetries == 1) {
-          beginRound();
-        } else {
-          roundFailed(rejected);
-        }
-      }
-      return;
-    }
-    Duration retryAfter = retryAfter(cause);
-    if (retryAfter != null) {
-      // The server is there but busy: other transports would reach the same busy server, so the
-      // round ends here and the next one waits at least as long as it asked.
-      noSoonerThan(retryAfter);
-      roundFailed(cause);
-      return;
-    }
-    ladder.recordFailure(link.kind);
-    if (!options.fallbackDelay().isZero() && roundIndex < round.size()) {
-      retryTimer = loop.schedule(options.fallbackDelay(), this::tryNextInRound);
-    } else {
-      tryNextInRound();
-    }
-  }
-
-  /** Every rung failed (or the connection was lost): wait, then start a new round. */
-  private void roundFailed(ParleyException cause) {
-    int max = options.maxAttempts();
-    if (max != ClientOptions.UNLIMITED_ATTEMPTS && backoff.attempt() >= max) {
-      giveUp(
-          new ConnectionException(
-              "gave up after "
-                  + max
-                  + " retry rounds"
-                  + (cause == null ? "" : "; last failure: " + cause.getMessage()),
-              null,
-              null,
-              cause));
-      return;
-    }
-    Duration delay = backoff.nextDelay();
-    if (serverDelay != null && serverDelay.compareTo(delay) > 0) {
-      delay = serverDelay;
-    }
-    serverDelay = null;
-    setStatus(ConnectionStatus.RECONNECTING, cause);
-    delivery.reconnectScheduled(new ReconnectScheduled(backoff.attempt(), delay, cause));
-    retryTimer = loop.schedule(delay, this::beginRound);
-  }
-
-  /**
-   * Asks the supplier for a new token after a rejection. Returns whether to retry; when the
-   * supplier has nothing new, the client gives up with the rejection.
-   */
-  private boolean renewToken(AuthenticationException rejection) {
-    String fresh;
-    try {
-      fresh = options.tokenSupplier().token();
-    } catch (RuntimeException e) {
-      rejection.addSuppressed(e);
-      giveUp(rejection);
-      return false;
-    }
-    if (fresh == null || fresh.equals(token)) {
-      giveUp(rejection);
-      return false;
-    }
-    token = fresh;
-    authRetries++;
-    return true;
-  }
-
-  /**
-   * The server says the connection's token has expired and waits a grace period for a fresh one
-   * in-band: ask the supplier and send the answer on this connection, which stays up with its
-   * subscriptions, positions and outbox. As after a rejection the supplier is asked once: the same
-   * token (or none) cannot pass, so the client gives up with {@code TOKEN_EXPIRED}. A supplier that
-   * throws counts as a failed connection: the client reconnects after the backoff delay and asks it
-   * again then.
-   */
-  private void refreshToken(Link link, ServerFrame.Error request) {
-    String fresh;
-    try {
-      fresh = options.tokenSupplier().token();
-    } catch (RuntimeException e) {
-      tokenKnown = false;
-      linkFailed(
-          link,
-          new ConnectionException(
-              "the server asked for a fresh token and the token supplier failed: " + e,
-              link.kind,
-              ErrorCode.TOKEN_REFRESH_REQUIRED,
-              e));
-      return;
-    }
-    if (fresh == null || fresh.equals(link.token)) {
-      giveUp(
-          new AuthenticationException(
-              "the token expired and the token supplier has no other (" + request.message() + ")",
-              ErrorCode.TOKEN_EXPIRED,
-              link.kind));
-      return;
-    }
-    LOG.log(Level.DEBUG, "sending a fresh token on {0}", link.kind);
-    link.token = fresh;
-    token = fresh;
-    link.connection.send(new ClientFrame.Auth(fresh));
-  }
-
-  /** The server's {@code Retry-After} carried by {@code cause}, capped, or {@code null}. */
-  private static Duration retryAfter(ParleyException cause) {
-    if (!(cause instanceof ConnectionException connection)) {
-      return null;
-    }
-    Duration asked = connection.retryAfter().orElse(null);
-    if (asked == null || asked.isNegative()) {
-      return null;
-    }
-    return asked.compareTo(MAX_RETRY_AFTER) > 0 ? MAX_RETRY_AFTER : asked;
-  }
-
-  /** The next round starts no sooner than {@code delay} from when it is scheduled. */
-  private void noSoonerThan(Duration delay) {
-    if (delay != null && (serverDelay == null || delay.compareTo(serverDelay) > 0)) {
-      serverDelay = delay;
-    }
-  }
-
+  /** Ends the client for good with {@code cause}: only {@link #close()} is left to do. */
   private void giveUp(ParleyException cause) {
     terminal = cause;
-    cancelTimers();
-    retireAll();
+    stopAll();
+    setStatus(ConnectionStatus.FAILED, cause);
+    failWaitersAndOutbox(cause);
+  }
+
+  /**
+   * What closing and giving up share: every timer and connection stops and every subscription ends.
+   * They differ only in what follows (the status they report, and whether the channels are freed).
+   */
+  private void stopAll() {
+    stopConnectionTimers();
+    rounds.cancel();
+    for (Outbox.Entry entry : outbox.entries()) {
+      retries.cancel(entry);
+    }
+    for (Link link : new Link[] {pending, candidate, current}) {
+      if (link != null) {
+        link.retire();
+      }
+    }
+    pending = null;
+    candidate = null;
+    current = null;
     changeTransport(null);
     stats.down();
     for (RealSubscription subscription : subscriptions.values()) {
       subscription.deactivate();
     }
-    setStatus(ConnectionStatus.FAILED, cause);
-    failWaitersAndOutbox(cause);
+  }
+
+  // ---------------------------------------------------------------- rounds
+
+  private void beginRound() {
+    ConnectionException noToken = tokens.prepare();
+    if (noToken != null) {
+      stats.attemptFailed(noToken);
+      roundFailed(noToken);
+      return;
+    }
+    rounds.begin();
+    tryNextInRound();
+  }
+
+  private void tryNextInRound() {
+    Transport next = rounds.next();
+    if (next == null) {
+      roundFailed(rounds.lastFailure());
+      return;
+    }
+    pending = open(next, Link.Role.MAIN);
+  }
+
+  private void attemptFailed(Link link, ParleyException cause) {
+    stats.attemptFailed(cause);
+    rounds.failed(cause);
+    if (cause instanceof AuthenticationException refusal) {
+      tokenRefused(refusal);
+      return;
+    }
+    Duration retryAfter = ReconnectRounds.retryAfter(cause);
+    if (retryAfter != null) {
+      // The server is there but busy: other transports would reach the same busy server, so the
+      // round ends here and the next one waits at least as long as it asked.
+      rounds.noSoonerThan(retryAfter);
+      roundFailed(cause);
+      return;
+    }
+    ladder.recordFailure(link.kind);
+    rounds.tryNextAfterFallbackDelay(this::tryNextInRound);
+  }
+
+  /** Every rung failed (or the connection was lost): wait, then start a new round. */
+  private void roundFailed(ParleyException cause) {
+    if (rounds.exhausted()) {
+      giveUp(rounds.gaveUp(cause));
+      return;
+    }
+    ReconnectScheduled scheduled = rounds.schedule(cause, this::beginRound);
+    setStatus(ConnectionStatus.RECONNECTING, cause);
+    delivery.reconnectScheduled(scheduled);
+  }
+
+  /**
+   * The server refused the token, on connecting or on an open connection: the supplier is asked
+   * once for another; a fresh one is tried at once the first time, after the backoff delay when
+   * fresh tokens keep being refused; with nothing fresh the client gives up with the refusal.
+   */
+  private void tokenRefused(AuthenticationException refusal) {
+    switch (tokens.renewAfter(refusal)) {
+      case GIVE_UP -> giveUp(refusal);
+      case RETRY_AFTER_BACKOFF -> roundFailed(refusal);
+      case RETRY_NOW -> {
+        if (status == ConnectionStatus.CONNECTED || status == ConnectionStatus.FALLBACK) {
+          // A client that had a connection is reconnecting; one still in its first round stays
+          // CONNECTING.
+          setStatus(ConnectionStatus.RECONNECTING, refusal);
+        }
+        beginRound();
+      }
+    }
+  }
+
+  /**
+   * The server says the connection's token has expired and waits a grace period for a fresh one
+   * in-band: the connection stays up with its subscriptions, positions and outbox when the supplier
+   * has one (see {@link TokenRenewal#refreshInBand}).
+   */
+  private void refreshToken(Link link, ServerFrame.Error request) {
+    ParleyException failure = tokens.refreshInBand(link.token, link.kind, request.message());
+    if (failure instanceof AuthenticationException expired) {
+      giveUp(expired);
+    } else if (failure != null) {
+      linkFailed(link, failure);
+    } else {
+      LOG.log(Level.DEBUG, "sending a fresh token on {0}", link.kind);
+      link.token = tokens.token();
+      link.connection.send(new ClientFrame.Auth(link.token));
+    }
   }
 
   // ---------------------------------------------------------------- links
 
-  private Link open(Transport kind, Role role) {
-    Link link = new Link(kind, role);
-    link.token = token;
+  private Link open(Transport kind, Link.Role role) {
+    Link link = new Link(kind, role, tokens.token(), loop, this);
     link.connectTimer = loop.schedule(options.connectTimeout(), () -> connectTimedOut(link));
     try {
       link.connection =
-          transports.get(kind).open(new ConnectRequest(token, options.clientId()), link);
+          transports.get(kind).open(new ConnectRequest(link.token, options.clientId()), link);
     } catch (RuntimeException e) {
       ConnectionException cause =
           new ConnectionException("cannot open " + kind + ": " + e.getMessage(), kind, null, e);
@@ -445,7 +374,7 @@ final class ConnectionSupervisor {
   }
 
   private void connectTimedOut(Link link) {
-    if (link.retired || (link.role == Role.MAIN && link.established)) {
+    if (link.isRetired() || (link.role == Link.Role.MAIN && link.isEstablished())) {
       return;
     }
     linkFailed(
@@ -453,7 +382,7 @@ final class ConnectionSupervisor {
         new ConnectionException(
             link.kind
                 + " did not "
-                + (link.established ? "get ready" : "connect")
+                + (link.isEstablished() ? "get ready" : "connect")
                 + " within "
                 + options.connectTimeout(),
             link.kind,
@@ -461,12 +390,17 @@ final class ConnectionSupervisor {
             null));
   }
 
-  /** A link failed or was closed by the server: route by its role. Loop only. */
+  /** A link failed or was closed by the server: route by its role. */
+  @Override
+  public void onClosed(Link link, ParleyException cause) {
+    linkFailed(link, cause);
+  }
+
   private void linkFailed(Link link, ParleyException cause) {
-    if (link.retired || closed) {
+    if (link.isRetired() || closed) {
       return;
     }
-    retire(link);
+    link.retire();
     if (link == pending) {
       pending = null;
       attemptFailed(link, cause);
@@ -479,36 +413,12 @@ final class ConnectionSupervisor {
     }
   }
 
-  private void retire(Link link) {
-    link.retired = true;
-    if (link.connectTimer != null) {
-      link.connectTimer.cancel();
-    }
-    if (link.connection != null) {
-      link.connection.close();
-    }
-  }
-
-  private void retireAll() {
-    for (Link link : new Link[] {pending, candidate, current}) {
-      if (link != null) {
-        retire(link);
-      }
-    }
-    pending = null;
-    candidate = null;
-    current = null;
-  }
-
   private void established(Link link, ServerFrame.Welcome welcome) {
-    link.established = true;
-    link.welcome = welcome;
-    link.establishedAt = ticker.nanoTime();
-    link.lastHeard = link.establishedAt;
-    if (link.role == Role.MAIN) {
+    link.established(welcome, ticker.nanoTime());
+    if (link.role == Link.Role.MAIN) {
       link.connectTimer.cancel();
       pending = null;
-      authRetries = 0;
+      tokens.connected();
       becomeCurrent(link, null);
     } else {
       syncCandidate();
@@ -520,7 +430,7 @@ final class ConnectionSupervisor {
     current = link;
     stats.connected(previous != null);
     if (previous != null) {
-      retire(previous);
+      previous.retire();
     }
     ConnectionStatus next =
         link.kind == ladder.best() ? ConnectionStatus.CONNECTED : ConnectionStatus.FALLBACK;
@@ -539,7 +449,7 @@ final class ConnectionSupervisor {
         send(link, entry);
       }
     }
-    watchdog.watch(() -> link.lastHeard, heartbeatDeadline(link.welcome), () -> silent(link));
+    watchdog.watch(link::lastHeard, heartbeatDeadline(link.welcome()), () -> silent(link));
     stableTimer = loop.schedule(options.stablePeriod(), () -> stable(link));
     schedulePing(link);
     scheduleProbe();
@@ -553,28 +463,21 @@ final class ConnectionSupervisor {
     stopConnectionTimers();
     abandonCandidate();
     stats.connectionLost(cause);
-    lastFailure = cause;
-    if (ticker.nanoTime() - link.establishedAt < options.stablePeriod().toNanos()) {
+    rounds.failed(cause);
+    if (ticker.nanoTime() - link.establishedAt() < options.stablePeriod().toNanos()) {
       ladder.recordFailure(link.kind);
     }
     changeTransport(null);
-    noSoonerThan(retryAfter(cause));
-    if (cause instanceof AuthenticationException rejected) {
-      if (renewToken(rejected)) {
-        if (authRetries == 1) {
-          setStatus(ConnectionStatus.RECONNECTING, rejected);
-          beginRound();
-        } else {
-          roundFailed(rejected);
-        }
-      }
+    rounds.noSoonerThan(ReconnectRounds.retryAfter(cause));
+    if (cause instanceof AuthenticationException refusal) {
+      tokenRefused(refusal);
       return;
     }
     roundFailed(cause);
   }
 
   private void silent(Link link) {
-    Duration deadline = heartbeatDeadline(link.welcome);
+    Duration deadline = heartbeatDeadline(link.welcome());
     linkFailed(
         link,
         new ConnectionException(
@@ -591,7 +494,7 @@ final class ConnectionSupervisor {
   private void stable(Link link) {
     stableTimer = null;
     if (current == link) {
-      backoff.reset();
+      rounds.stable();
       ladder.recordSuccess(link.kind);
     }
   }
@@ -609,29 +512,23 @@ final class ConnectionSupervisor {
   // ---------------------------------------------------------------- candidates: probe, migration
 
   private void scheduleProbe() {
-    if (status != ConnectionStatus.FALLBACK || probeTimer != null || candidate != null) {
+    if (status != ConnectionStatus.FALLBACK || candidate != null) {
       return;
     }
-    probeTimer = loop.schedule(options.probeInterval(), this::probe);
+    handover.scheduleProbe(this::probe);
   }
 
   private void probe() {
-    probeTimer = null;
     if (current == null || candidate != null) {
       return;
     }
-    List<Transport> better = ladder.above(current.kind);
-    if (better.isEmpty()) {
-      return;
+    if (handover.startProbe(current.kind)) {
+      tryNextCandidate();
     }
-    probing = true;
-    candidateOrder = better;
-    candidateIndex = 0;
-    tryNextCandidate();
   }
 
   private void reconnectHint(Link link, ServerFrame.Reconnect hint) {
-    if (link != current || migrationTimer != null) {
+    if (link != current || handover.migrationScheduled()) {
       return;
     }
     LOG.log(
@@ -639,36 +536,29 @@ final class ConnectionSupervisor {
         "server asked to reconnect in {0} ms ({1}); migrating",
         hint.afterMs(),
         hint.reason());
-    migrationTimer =
-        loop.schedule(
-            Duration.ofMillis(hint.afterMs()),
-            () -> {
-              migrationTimer = null;
-              if (current != link) {
-                return;
-              }
-              abandonCandidate();
-              if (probeTimer != null) {
-                probeTimer.cancel();
-                probeTimer = null;
-              }
-              probing = false;
-              candidateOrder = ladder.roundOrder();
-              candidateIndex = 0;
-              tryNextCandidate();
-            });
+    handover.scheduleMigration(
+        Duration.ofMillis(hint.afterMs()),
+        () -> {
+          if (current != link) {
+            return;
+          }
+          abandonCandidate();
+          handover.startMigration();
+          tryNextCandidate();
+        });
   }
 
   private void tryNextCandidate() {
     if (current == null) {
       return;
     }
-    if (candidateIndex < candidateOrder.size()) {
-      candidate = open(candidateOrder.get(candidateIndex++), Role.CANDIDATE);
+    Transport next = handover.nextCandidate();
+    if (next != null) {
+      candidate = open(next, Link.Role.CANDIDATE);
       return;
     }
     candidate = null;
-    if (probing) {
+    if (handover.isProbing()) {
       scheduleProbe();
     }
   }
@@ -682,11 +572,10 @@ final class ConnectionSupervisor {
 
   private void abandonCandidate() {
     if (candidate != null) {
-      retire(candidate);
+      candidate.retire();
       candidate = null;
     }
-    candidateOrder = List.of();
-    candidateIndex = 0;
+    handover.abandon();
   }
 
   /**
@@ -696,14 +585,14 @@ final class ConnectionSupervisor {
    */
   private void syncCandidate() {
     Link link = candidate;
-    if (link == null || !link.established || link.retired) {
+    if (link == null || !link.isEstablished() || link.isRetired()) {
       return;
     }
     boolean ready = true;
     for (RealSubscription subscription : subscriptions.values()) {
       String channel = subscription.channel();
       if (!link.requested.contains(channel)) {
-        if (subscription.position == null) {
+        if (subscription.cursor.position() == null) {
           // Started live and not confirmed yet on the current connection: wait for its position,
           // or the candidate would start live later and miss what came in between.
           ready = false;
@@ -718,18 +607,19 @@ final class ConnectionSupervisor {
     if (ready) {
       candidate = null;
       link.connectTimer.cancel();
-      probing = false;
+      handover.switched();
       becomeCurrent(link, current);
     }
   }
 
   // ---------------------------------------------------------------- frames
 
-  private void onFrame(Link link, ServerFrame frame) {
-    if (closed || link.retired) {
+  @Override
+  public void onFrame(Link link, ServerFrame frame) {
+    if (closed || link.isRetired()) {
       return;
     }
-    if (!link.established) {
+    if (!link.isEstablished()) {
       if (frame instanceof ServerFrame.Welcome welcome) {
         established(link, welcome);
       } else if (frame instanceof ServerFrame.Error error) {
@@ -739,7 +629,7 @@ final class ConnectionSupervisor {
       }
       return;
     }
-    link.lastHeard = ticker.nanoTime();
+    link.heard(ticker.nanoTime());
     if (frame instanceof ServerFrame.Message message) {
       message(link, message);
     } else if (frame instanceof ServerFrame.Ping ping) {
@@ -749,7 +639,7 @@ final class ConnectionSupervisor {
     } else if (frame instanceof ServerFrame.Gap gap) {
       gap(gap);
     } else if (frame instanceof ServerFrame.Ack ack) {
-      acked(ack.id(), ack.seq(), ack.epoch());
+      onPublishAcked(ack.id(), ack.seq(), ack.epoch());
     } else if (frame instanceof ServerFrame.Error error) {
       error(link, error);
     } else if (frame instanceof ServerFrame.Pong pong) {
@@ -767,29 +657,21 @@ final class ConnectionSupervisor {
       LOG.log(Level.DEBUG, "message for unsubscribed channel {0}", frame.channel());
       return;
     }
-    if (subscription.rereading) {
-      return; // the new subscription replays it
+    ChannelCursor cursor = subscription.cursor;
+    ChannelCursor.Verdict verdict = cursor.decide(frame, link);
+    switch (verdict) {
+      case REREADING:
+        return; // the new subscription replays it
+      case DUPLICATE:
+        stats.duplicateDropped();
+        return;
+      case SUPERSEDED:
+        LOG.log(Level.DEBUG, "dropping {0} from a superseded epoch", frame.position());
+        return;
+      default:
+        break;
     }
-    Position position = subscription.position;
-    if (position != null && position.seq() == 0 && !frame.epoch().equals(position.epoch())) {
-      // Seq 0 is "before the first message" in any epoch (the server replays from the start
-      // whatever the epoch), so a channel that restarted before its first message lost nothing.
-      position = new Position(frame.epoch(), 0);
-    }
-    if (position != null
-        && frame.epoch().equals(position.epoch())
-        && frame.seq() <= position.seq()) {
-      stats.duplicateDropped();
-      return;
-    }
-    if (position != null
-        && !frame.epoch().equals(position.epoch())
-        && subscription.confirmedOn != null
-        && subscription.confirmedOn != link) {
-      // An older connection still sending the previous epoch after a newer one moved on.
-      LOG.log(Level.DEBUG, "dropping {0} from a superseded epoch", frame.position());
-      return;
-    }
+    Position from = cursor.resumePoint(frame.epoch());
     if (delivery.depth() >= options.dispatchCapacity()) {
       linkFailed(
           link,
@@ -799,30 +681,22 @@ final class ConnectionSupervisor {
                   + " calls are waiting; resuming "
                   + frame.channel()
                   + " from "
-                  + position
+                  + from
                   + " later",
               link.kind,
               ErrorCode.SLOW_CONSUMER,
               null));
       return;
     }
-    if (position != null
-        && frame.epoch().equals(position.epoch())
-        && frame.seq() > position.seq() + 1
-        && subscription.confirmedOn == link) {
-      // Lost in transit while the connection survived (a reset can lose an Engine.IO polling
-      // response after the server wrote it): the server's history still has it, so read the
-      // channel again from the position rather than report a gap. A real hole comes back as an
-      // explicit gap.
+    if (verdict == ChannelCursor.Verdict.REREAD) {
       reread(link, subscription);
       return;
     }
-    if (position != null
-        && (!frame.epoch().equals(position.epoch()) || frame.seq() > position.seq() + 1)) {
+    if (verdict == ChannelCursor.Verdict.GAP_THEN_DELIVER) {
       // The server skipped without saying so: report it rather than hide it.
-      deliverGap(subscription, position, new Position(frame.epoch(), frame.seq() - 1));
+      deliverGap(subscription, from, new Position(frame.epoch(), frame.seq() - 1));
     }
-    subscription.position = frame.position();
+    cursor.moveTo(frame.position());
     stats.messageAccepted();
     delivery.message(
         subscription,
@@ -840,17 +714,14 @@ final class ConnectionSupervisor {
     if (subscription == null) {
       return;
     }
-    Position position = subscription.position;
-    if (position != null
-        && position.epoch().equals(frame.to().epoch())
-        && frame.to().seq() <= position.seq()) {
-      return;
+    Position from = subscription.cursor.gapStart(frame);
+    if (from != null) {
+      deliverGap(subscription, from, frame.to());
     }
-    deliverGap(subscription, position != null ? position : frame.from(), frame.to());
   }
 
   private void deliverGap(RealSubscription subscription, Position from, Position to) {
-    subscription.position = to;
+    subscription.cursor.moveTo(to);
     stats.gapSeen();
     delivery.gap(subscription, new Gap(subscription.channel(), from, to));
   }
@@ -866,12 +737,8 @@ final class ConnectionSupervisor {
       return;
     }
     link.confirmed.add(channel);
-    subscription.confirmedOn = link;
+    subscription.cursor.confirmed(link, frame.position());
     subscription.retries = 0;
-    subscription.rereading = false;
-    if (subscription.position == null) {
-      subscription.position = frame.position();
-    }
     syncCandidate();
   }
 
@@ -909,10 +776,7 @@ final class ConnectionSupervisor {
 
   private void publishFailed(Outbox.Entry entry, ServerFrame.Error error) {
     if (error.retryable()) {
-      if (entry.retry == null) {
-        Duration delay = options.backoff().delay(Math.max(1, Math.min(entry.sends, 30)));
-        entry.retry = loop.schedule(delay, () -> resend(entry));
-      }
+      retries.resendLater(entry, this::resend);
       return;
     }
     outbox.remove(entry.id);
@@ -923,7 +787,6 @@ final class ConnectionSupervisor {
   }
 
   private void resend(Outbox.Entry entry) {
-    entry.retry = null;
     if (current != null && outbox.get(entry.id) == entry) {
       send(current, entry);
     }
@@ -942,11 +805,10 @@ final class ConnectionSupervisor {
       return;
     }
     if (error.retryable()) {
-      Duration delay = options.backoff().delay(Math.max(1, Math.min(++subscription.retries, 30)));
       loop.schedule(
-          delay,
+          retries.delay(++subscription.retries),
           () -> {
-            if (!link.retired
+            if (!link.isRetired()
                 && subscriptions.get(channel) == subscription
                 && !link.requested.contains(channel)) {
               sendSubscribe(link, subscription);
@@ -958,9 +820,8 @@ final class ConnectionSupervisor {
     subscription.deactivate();
     release(subscription);
     for (Link other : new Link[] {current, candidate}) {
-      if (other != null && other != link && other.requested.remove(channel)) {
-        other.confirmed.remove(channel);
-        other.connection.send(new ClientFrame.Unsubscribe(nextId("u"), channel));
+      if (other != null && other != link) {
+        leave(other, channel);
       }
     }
     delivery.rejected(
@@ -973,7 +834,8 @@ final class ConnectionSupervisor {
     syncCandidate();
   }
 
-  private void acked(String id, long seq, String epoch) {
+  @Override
+  public void onPublishAcked(String id, long seq, String epoch) {
     if (closed) {
       return;
     }
@@ -981,17 +843,13 @@ final class ConnectionSupervisor {
     if (entry == null) {
       return;
     }
-    if (entry.retry != null) {
-      entry.retry.cancel();
-      entry.retry = null;
-    }
+    retries.cancel(entry);
     delivery.complete(entry.result, new Ack(entry.channel, id, seq, epoch));
   }
 
   private void roundTrip(ServerFrame.Pong pong) {
     long sentAtMillis = pong.ts();
-    long nowMillis = Duration.ofNanos(ticker.nanoTime() - originNanos).toMillis();
-    long millis = nowMillis - sentAtMillis;
+    long millis = sinceOriginMillis() - sentAtMillis;
     if (millis >= 0 && millis <= MAX_ROUND_TRIP_MILLIS) {
       stats.roundTrip(Duration.ofMillis(millis));
     }
@@ -1006,8 +864,7 @@ final class ConnectionSupervisor {
               if (current != link) {
                 return;
               }
-              long millis = Duration.ofNanos(ticker.nanoTime() - originNanos).toMillis();
-              link.connection.send(new ClientFrame.Ping(millis));
+              link.connection.send(new ClientFrame.Ping(sinceOriginMillis()));
               schedulePing(link);
             });
   }
@@ -1020,8 +877,8 @@ final class ConnectionSupervisor {
         Level.DEBUG,
         "re-reading {0} from {1} after a message went missing in transit",
         subscription.channel(),
-        subscription.position);
-    subscription.rereading = true;
+        subscription.cursor.position());
+    subscription.cursor.reread();
     link.confirmed.remove(subscription.channel());
     link.connection.send(new ClientFrame.Unsubscribe(nextId("u"), subscription.channel()));
     sendSubscribe(link, subscription);
@@ -1032,7 +889,15 @@ final class ConnectionSupervisor {
     link.subscribeRequests.put(id, subscription.channel());
     link.requested.add(subscription.channel());
     link.connection.send(
-        new ClientFrame.Subscribe(id, subscription.channel(), subscription.position));
+        new ClientFrame.Subscribe(id, subscription.channel(), subscription.cursor.position()));
+  }
+
+  /** Unsubscribes {@code link} from {@code channel} if it subscribed there. */
+  private void leave(Link link, String channel) {
+    if (link.requested.remove(channel)) {
+      link.confirmed.remove(channel);
+      link.connection.send(new ClientFrame.Unsubscribe(nextId("u"), channel));
+    }
   }
 
   private void send(Link link, Outbox.Entry entry) {
@@ -1044,6 +909,12 @@ final class ConnectionSupervisor {
     return prefix + (++requestCounter);
   }
 
+  /** Milliseconds on the ticker since the supervisor was made: the clock of pings and pongs. */
+  private long sinceOriginMillis() {
+    return Duration.ofNanos(ticker.nanoTime() - originNanos).toMillis();
+  }
+
+  /** The one place a server's error frame becomes a public exception. */
   private static ParleyException errorCause(Transport kind, ServerFrame.Error error) {
     String message = error.code() + ": " + error.message();
     return switch (error.category()) {
@@ -1073,32 +944,17 @@ final class ConnectionSupervisor {
     delivery.transportChanged(new TransportChanged(previous, next));
   }
 
+  /** Stops what watches and serves the current connection. */
   private void stopConnectionTimers() {
     watchdog.stop();
-    for (Cancellable timer :
-        new Cancellable[] {stableTimer, pingTimer, probeTimer, migrationTimer}) {
+    handover.stop();
+    for (Cancellable timer : new Cancellable[] {stableTimer, pingTimer}) {
       if (timer != null) {
         timer.cancel();
       }
     }
     stableTimer = null;
     pingTimer = null;
-    probeTimer = null;
-    migrationTimer = null;
-  }
-
-  private void cancelTimers() {
-    stopConnectionTimers();
-    if (retryTimer != null) {
-      retryTimer.cancel();
-      retryTimer = null;
-    }
-    for (Outbox.Entry entry : outbox.entries()) {
-      if (entry.retry != null) {
-        entry.retry.cancel();
-        entry.retry = null;
-      }
-    }
   }
 
   private void failWaitersAndOutbox(ParleyException cause) {
@@ -1108,55 +964,6 @@ final class ConnectionSupervisor {
     connectWaiters.clear();
     for (Outbox.Entry entry : outbox.drain()) {
       delivery.fail(entry.result, cause);
-    }
-  }
-
-  /**
-   * One connection attempt or connection, with what the supervisor sent on it. Its listener methods
-   * run on transport threads and only hand events to the loop.
-   */
-  private final class Link implements ClientTransport.Listener {
-    final Transport kind;
-    final Role role;
-    final Map<String, String> subscribeRequests = new HashMap<>();
-    final Set<String> requested = new HashSet<>();
-    final Set<String> confirmed = new HashSet<>();
-    ClientTransport.Connection connection;
-
-    /** The token this connection presented last (on connect or in-band). */
-    String token;
-
-    Cancellable connectTimer;
-    ServerFrame.Welcome welcome;
-    boolean established;
-    boolean retired;
-    long establishedAt;
-    long lastHeard;
-    int errors;
-
-    Link(Transport kind, Role role) {
-      this.kind = kind;
-      this.role = role;
-    }
-
-    @Override
-    public void onFrame(ServerFrame frame) {
-      loop.execute(() -> ConnectionSupervisor.this.onFrame(this, frame));
-    }
-
-    @Override
-    public void onPublishAcked(String id, long seq, String epoch) {
-      loop.execute(() -> acked(id, seq, epoch));
-    }
-
-    @Override
-    public void onClosed(ParleyException cause) {
-      loop.execute(() -> linkFailed(this, cause));
-    }
-
-    @Override
-    public String toString() {
-      return kind + "/" + role + (established ? "" : " (connecting)") + (retired ? " retired" : "");
     }
   }
 }

@@ -21,20 +21,11 @@ final class RealSubscription implements Subscription {
   private final AtomicBoolean active = new AtomicBoolean(true);
   private volatile Position handled;
 
-  /** The resume point: the last message or gap end accepted for delivery. Loop only. */
-  Position position;
-
-  /** The connection that last confirmed this subscription, or {@code null}. Loop only. */
-  Object confirmedOn;
+  /** Where the subscription stands in its channel. Loop only. */
+  final ChannelCursor cursor;
 
   /** Retryable subscribe errors in a row. Loop only. */
   int retries;
-
-  /**
-   * Whether the channel is being read again from {@link #position} because a message went missing
-   * in transit; its messages are dropped until the new subscription is confirmed. Loop only.
-   */
-  boolean rereading;
 
   RealSubscription(
       String channel,
@@ -44,7 +35,7 @@ final class RealSubscription implements Subscription {
     this.channel = Objects.requireNonNull(channel, "channel");
     this.handler = Objects.requireNonNull(handler, "handler");
     this.unsubscriber = unsubscriber;
-    this.position = since;
+    this.cursor = new ChannelCursor(since);
     this.handled = since;
   }
 
