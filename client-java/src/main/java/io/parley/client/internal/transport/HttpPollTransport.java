@@ -457,38 +457,20 @@ public final class HttpPollTransport implements ClientTransport {
           return;
         }
       }
-      if (problem.isAuthentication()) {
-        fail(
-            new AuthenticationException(
-                "poll refused: " + problem.describe(), problem.code(), kind()));
-        return;
-      }
       String channel = problem.field() == null ? null : channelOf(problem.field());
-      if (channel != null) {
+      if (channel != null && problem.category() != ErrorCategory.AUTHENTICATION) {
         String id;
         synchronized (this) {
           id = requestIds.remove(channel);
           cursors.remove(channel);
           pending.remove(channel);
         }
-        emit(problem.toErrorFrame(id));
+        emit(ServerErrors.toFrame(problem, id));
         releaseHeld();
         next();
         return;
       }
-      if (problem.retryable()) {
-        fail(
-            new ConnectionException(
-                "poll failed: " + problem.describe(),
-                kind(),
-                problem.effectiveCode(),
-                null,
-                RetryAfter.of(response.headers())));
-      } else {
-        fail(
-            new ProtocolException(
-                "poll refused: " + problem.describe(), problem.effectiveCode(), problem.field()));
-      }
+      fail(ServerErrors.toException(problem, kind(), RetryAfter.of(response.headers())));
     }
 
     /**

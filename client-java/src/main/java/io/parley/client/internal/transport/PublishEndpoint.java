@@ -63,8 +63,11 @@ public final class PublishEndpoint {
               }
               if (response.statusCode() != 200) {
                 throw new CompletionException(
-                    ProblemDetails.parse(codec.mapper(), response.statusCode(), response.body())
-                        .toPublishException(channel, id));
+                    ServerErrors.publishRefused(
+                        ProblemDetails.parse(
+                            codec.mapper(), response.statusCode(), response.body()),
+                        channel,
+                        id));
               }
               return ack(channel, id, response.body());
             });
