@@ -1145,11 +1145,6 @@ final class ConnectionSupervisor {
     }
 
     @Override
-    public void onPublishAcked(String id, long seq, String epoch) {
-      loop.execute(() -> acked(id, seq, epoch));
-    }
-
-    @Override
     public void onClosed(ParleyException cause) {
       loop.execute(() -> linkFailed(this, cause));
     }

@@ -49,7 +49,7 @@ import org.json.JSONObject;
  * from the Engine.IO handshake); Engine.IO pings → {@code ping} (signs of life, no answer needed:
  * Engine.IO answers itself); events {@code message}, {@code gap}, {@code reconnect} → those frames;
  * acks of {@code subscribe}, {@code unsubscribe}, {@code publish} → {@code subscribed}, {@code
- * unsubscribed}, publish acks, or {@code error} with the request's id when the ack is {@code
+ * unsubscribed}, {@code ack}, or {@code error} with the request's id when the ack is {@code
  * {"error": {...}}}; {@code connect_error} and {@code disconnect} → the final close.
  */
 public final class SocketIoTransport implements ClientTransport {
@@ -263,16 +263,9 @@ public final class SocketIoTransport implements ClientTransport {
               "socket.io"));
     }
 
+    /** A server-initiated event of {@code type}: its payload as that frame. */
     private void event(String type, Object[] args) {
-      try {
-        emit(SocketIoFrames.decode(codec, type, null, args.length > 0 ? args[0] : null));
-      } catch (FrameDecodeException e) {
-        fail(
-            new ProtocolException(
-                "unreadable Socket.IO '" + type + "' event: " + e.getMessage(),
-                e.code(),
-                e.field()));
-      }
+      answered(type, null, args);
     }
 
     @Override
@@ -303,7 +296,7 @@ public final class SocketIoTransport implements ClientTransport {
                   .put("channel", publish.channel())
                   .put("event", publish.event());
           payload.set("data", publish.data());
-          emitWithAck("publish", payload, args -> published(publish.id(), args));
+          emitWithAck("publish", payload, args -> answered("ack", publish.id(), args));
         } else if (frame instanceof ClientFrame.Auth auth) {
           // An in-band refresh: the ack is {"ok":true} or {"error":{...}}, and the server closes
           // the connection after an error, whose reason this reports first.
@@ -327,13 +320,18 @@ public final class SocketIoTransport implements ClientTransport {
       socket.emit(event, new Object[] {new JSONObject(payload.toString())}, ack);
     }
 
+    /**
+     * The payload of an event or of the ack of request {@code id} as a frame of {@code type}, or as
+     * the error it carries.
+     */
     private void answered(String type, String id, Object[] args) {
       try {
         emit(SocketIoFrames.decode(codec, type, id, args.length > 0 ? args[0] : null));
       } catch (FrameDecodeException e) {
+        String what = id == null ? "'" + type + "' event" : "answer to " + id;
         fail(
             new ProtocolException(
-                "unreadable Socket.IO " + type + " ack: " + e.getMessage(), e.code(), e.field()));
+                "unreadable Socket.IO " + what + ": " + e.getMessage(), e.code(), e.field()));
       }
     }
 
@@ -347,22 +345,6 @@ public final class SocketIoTransport implements ClientTransport {
         fail(
             new ProtocolException(
                 "unreadable Socket.IO auth ack: " + e.getMessage(), e.code(), e.field()));
-      }
-    }
-
-    private void published(String id, Object[] args) {
-      try {
-        SocketIoFrames.PublishAck ack =
-            SocketIoFrames.publishAck(codec, id, args.length > 0 ? args[0] : null);
-        if (ack.error() != null) {
-          emit(ack.error());
-        } else if (!finished.get()) {
-          listener.onPublishAcked(id, ack.seq(), ack.epoch());
-        }
-      } catch (FrameDecodeException e) {
-        fail(
-            new ProtocolException(
-                "unreadable Socket.IO publish ack: " + e.getMessage(), e.code(), e.field()));
       }
     }
 
