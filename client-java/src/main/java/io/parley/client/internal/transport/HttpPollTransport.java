@@ -18,6 +18,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Function;
 
 /**
  * Thread-safe stateless HTTP polling at {@code POST /realtime/poll}, in one of two modes: long-poll
@@ -119,18 +120,18 @@ public final class HttpPollTransport implements ClientTransport {
   /** Reads one poll answer. */
   PollAnswer parseAnswer(String body) {
     FieldReader root = FieldReader.of(codec.parseObject(body));
-    List<ServerFrame.Message> messages = new ArrayList<>();
-    for (JsonNode node : array(root, "messages")) {
-      FieldReader m = FieldReader.of(node);
-      messages.add(
-          new ServerFrame.Message(
-              m.channel("channel"),
-              m.requiredString("epoch", Limits.MAX_EPOCH_LENGTH),
-              m.requiredLong("seq", 1, Long.MAX_VALUE),
-              m.requiredString("event", Limits.MAX_EVENT_LENGTH),
-              m.anyValue("data"),
-              m.optionalLong("ts", 0, Long.MAX_VALUE, 0)));
-    }
+    List<ServerFrame.Message> messages =
+        each(
+            root,
+            "messages",
+            m ->
+                new ServerFrame.Message(
+                    m.channel("channel"),
+                    m.requiredString("epoch", Limits.MAX_EPOCH_LENGTH),
+                    m.requiredLong("seq", 1, Long.MAX_VALUE),
+                    m.requiredString("event", Limits.MAX_EVENT_LENGTH),
+                    m.anyValue("data"),
+                    m.optionalLong("ts", 0, Long.MAX_VALUE, 0)));
     Map<String, Position> positions = new LinkedHashMap<>();
     JsonNode positionNodes = root.optionalNode("positions");
     if (positionNodes != null) {
@@ -143,15 +144,15 @@ public final class HttpPollTransport implements ClientTransport {
           .forEachRemaining(
               channel -> positions.put(channel, byChannel.requiredObject(channel).position()));
     }
-    List<ServerFrame.Gap> gaps = new ArrayList<>();
-    for (JsonNode node : array(root, "gaps")) {
-      FieldReader g = FieldReader.of(node);
-      gaps.add(
-          new ServerFrame.Gap(
-              g.channel("channel"),
-              g.requiredObject("from").position(),
-              g.requiredObject("to").position()));
-    }
+    List<ServerFrame.Gap> gaps =
+        each(
+            root,
+            "gaps",
+            g ->
+                new ServerFrame.Gap(
+                    g.channel("channel"),
+                    g.requiredObject("from").position(),
+                    g.requiredObject("to").position()));
     JsonNode more = root.optionalNode("more");
     if (more != null && !more.isBoolean()) {
       throw root.invalid("more", "a boolean");
@@ -159,8 +160,10 @@ public final class HttpPollTransport implements ClientTransport {
     return new PollAnswer(messages, positions, gaps, more != null && more.booleanValue());
   }
 
-  /** The optional array field {@code name}; empty when absent. */
-  private static Iterable<JsonNode> array(FieldReader root, String name) {
+  /**
+   * Each element of the optional array field {@code name}, read by {@code read}; empty when absent.
+   */
+  private static <T> List<T> each(FieldReader root, String name, Function<FieldReader, T> read) {
     JsonNode node = root.optionalNode(name);
     if (node == null) {
       return List.of();
@@ -168,7 +171,11 @@ public final class HttpPollTransport implements ClientTransport {
     if (!node.isArray()) {
       throw root.invalid(name, "an array");
     }
-    return node;
+    List<T> elements = new ArrayList<>();
+    for (JsonNode element : node) {
+      elements.add(read.apply(FieldReader.of(element)));
+    }
+    return elements;
   }
 
   /** One poll's answer. */
