@@ -8,13 +8,11 @@ import io.parley.client.ConnectionException;
 import io.parley.client.Gap;
 import io.parley.client.Message;
 import io.parley.client.ParleyException;
-import io.parley.client.ProtocolException;
-import io.parley.client.PublishRejectedException;
 import io.parley.client.ReconnectScheduled;
 import io.parley.client.StatusChanged;
-import io.parley.client.SubscriptionRejectedException;
 import io.parley.client.TransportChanged;
 import io.parley.client.internal.transport.ClientTransport.ConnectRequest;
+import io.parley.client.internal.transport.ServerErrors;
 import io.parley.client.internal.transport.TransportSet;
 import io.parley.protocol.ClientFrame;
 import io.parley.protocol.ConnectionStatus;
@@ -623,7 +621,7 @@ final class ConnectionSupervisor implements Link.Events {
       if (frame instanceof ServerFrame.Welcome welcome) {
         established(link, welcome);
       } else if (frame instanceof ServerFrame.Error error) {
-        linkFailed(link, errorCause(link.kind, error));
+        linkFailed(link, ServerErrors.toException(error, link.kind));
       } else {
         LOG.log(Level.DEBUG, "ignoring {0} before welcome on {1}", frame.type(), link.kind);
       }
@@ -639,7 +637,7 @@ final class ConnectionSupervisor implements Link.Events {
     } else if (frame instanceof ServerFrame.Gap gap) {
       gap(gap);
     } else if (frame instanceof ServerFrame.Ack ack) {
-      onPublishAcked(ack.id(), ack.seq(), ack.epoch());
+      acked(ack.id(), ack.seq(), ack.epoch());
     } else if (frame instanceof ServerFrame.Error error) {
       error(link, error);
     } else if (frame instanceof ServerFrame.Pong pong) {
@@ -761,7 +759,7 @@ final class ConnectionSupervisor implements Link.Events {
       refreshToken(link, error);
       return;
     }
-    ParleyException cause = errorCause(link.kind, error);
+    ParleyException cause = ServerErrors.toException(error, link.kind);
     if (error.category() == ErrorCategory.AUTHENTICATION
         || error.category() == ErrorCategory.CONNECTION) {
       linkFailed(link, cause);
@@ -780,10 +778,7 @@ final class ConnectionSupervisor implements Link.Events {
       return;
     }
     outbox.remove(entry.id);
-    delivery.fail(
-        entry.result,
-        new PublishRejectedException(
-            error.message(), entry.channel, entry.id, error.code(), error.field(), 0, false));
+    delivery.fail(entry.result, ServerErrors.publishRejected(error, entry.channel, entry.id));
   }
 
   private void resend(Outbox.Entry entry) {
@@ -824,18 +819,11 @@ final class ConnectionSupervisor implements Link.Events {
         leave(other, channel);
       }
     }
-    delivery.rejected(
-        subscription,
-        new SubscriptionRejectedException(
-            "the server refused the subscription to " + channel + ": " + error.message(),
-            channel,
-            error.code(),
-            error.field()));
+    delivery.rejected(subscription, ServerErrors.subscriptionRejected(error, channel));
     syncCandidate();
   }
 
-  @Override
-  public void onPublishAcked(String id, long seq, String epoch) {
+  private void acked(String id, long seq, String epoch) {
     if (closed) {
       return;
     }
@@ -915,15 +903,6 @@ final class ConnectionSupervisor implements Link.Events {
   }
 
   /** The one place a server's error frame becomes a public exception. */
-  private static ParleyException errorCause(Transport kind, ServerFrame.Error error) {
-    String message = error.code() + ": " + error.message();
-    return switch (error.category()) {
-      case AUTHENTICATION -> new AuthenticationException(message, error.code(), kind);
-      case PROTOCOL -> new ProtocolException(message, error.code(), error.field());
-      default -> new ConnectionException(message, kind, error.code(), null);
-    };
-  }
-
   private void setStatus(ConnectionStatus next, ParleyException cause) {
     ConnectionStatus previous = status;
     if (previous == next) {

@@ -34,8 +34,6 @@ final class Link implements ClientTransport.Listener {
   interface Events {
     void onFrame(Link link, ServerFrame frame);
 
-    void onPublishAcked(String id, long seq, String epoch);
-
     void onClosed(Link link, ParleyException cause);
   }
 
@@ -132,11 +130,6 @@ final class Link implements ClientTransport.Listener {
   @Override
   public void onFrame(ServerFrame frame) {
     loop.execute(() -> events.onFrame(this, frame));
-  }
-
-  @Override
-  public void onPublishAcked(String id, long seq, String epoch) {
-    loop.execute(() -> events.onPublishAcked(id, seq, epoch));
   }
 
   @Override

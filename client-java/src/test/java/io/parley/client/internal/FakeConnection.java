@@ -83,7 +83,7 @@ final class FakeConnection implements ClientTransport.Connection {
   }
 
   void ackWithEpoch(String publishId, long seq, String epoch) {
-    listener.onPublishAcked(publishId, seq, epoch);
+    listener.onFrame(new ServerFrame.Ack(publishId, seq, epoch));
   }
 
   void error(String id, ErrorCode code) {

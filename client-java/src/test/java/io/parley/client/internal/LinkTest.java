@@ -35,11 +35,6 @@ class LinkTest {
     }
 
     @Override
-    public void onPublishAcked(String id, long seq, String epoch) {
-      seen.add((loop.inLoop() ? "loop " : "outside ") + "ack " + id + " " + seq + " " + epoch);
-    }
-
-    @Override
     public void onClosed(Link from, ParleyException cause) {
       seen.add((loop.inLoop() ? "loop " : "outside ") + "closed: " + cause.getMessage());
     }
@@ -57,7 +52,8 @@ class LinkTest {
     scheduler.runDue();
 
     assertThat(events.seen)
-        .containsExactly("loop Welcome on WEBSOCKET", "loop ack p1 4 e1", "loop closed: reset");
+        .containsExactly(
+            "loop Welcome on WEBSOCKET", "loop Ack on WEBSOCKET", "loop closed: reset");
   }
 
   @Test

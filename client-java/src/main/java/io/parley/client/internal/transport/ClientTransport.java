@@ -54,14 +54,12 @@ public interface ClientTransport {
    */
   interface Listener {
 
-    /** A frame from the server; the first is always the welcome. */
-    void onFrame(ServerFrame frame);
-
     /**
-     * A publish was acknowledged by a wire whose acknowledgment carries the epoch; native WebSocket
-     * acks arrive as {@link ServerFrame.Ack} instead.
+     * A frame from the server; the first is always the welcome. Every wire's publish acknowledgment
+     * arrives here as a {@link ServerFrame.Ack}, and its refusal as a {@link ServerFrame.Error}
+     * with the publish's id.
      */
-    void onPublishAcked(String id, long seq, String epoch);
+    void onFrame(ServerFrame frame);
 
     /**
      * The connection failed or the server closed it; the final call. Typed: {@code

@@ -2,18 +2,15 @@ package io.parley.client.internal.transport;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.parley.client.AuthenticationException;
-import io.parley.client.ParleyException;
-import io.parley.client.PublishRejectedException;
 import io.parley.protocol.ErrorCategory;
 import io.parley.protocol.ErrorCode;
-import io.parley.protocol.ServerFrame;
 import java.io.IOException;
 
 /**
  * An immutable, thread-safe HTTP error body, {@code application/problem+json} (RFC 9457) with
  * Parley's {@code code} and {@code field} extensions. Read leniently: a body that is not a problem
- * still yields the status and a snippet. Immutable and thread-safe.
+ * still yields the status and a snippet. {@link ServerErrors} turns it into a frame or an
+ * exception.
  *
  * @param type the problem type URI, or {@code null}
  * @param title a short summary, or {@code null}
@@ -70,7 +67,12 @@ public record ProblemDetails(
       case 413 -> ErrorCode.FRAME_TOO_LARGE;
       case 429 -> ErrorCode.RATE_LIMITED;
       case 503 -> ErrorCode.SERVER_UNAVAILABLE;
-      default -> ErrorCode.INTERNAL;
+      // Any other refusal of the request itself (404, 405, ...): the server does not take this
+      // request at all, a protocol mismatch; timeouts and server failures may pass.
+      default ->
+          status >= 400 && status < 500 && status != 408
+              ? ErrorCode.UNKNOWN_TYPE
+              : ErrorCode.INTERNAL;
     };
   }
 
@@ -82,32 +84,11 @@ public record ProblemDetails(
     return status >= 500 || status == 429 || status == 408;
   }
 
-  /** Whether the server refused the credentials. */
-  public boolean isAuthentication() {
-    return status == 401 || (code != null && code.category() == ErrorCategory.AUTHENTICATION);
-  }
-
-  /** This problem as the error frame a native connection would have sent for request {@code id}. */
-  public ServerFrame.Error toErrorFrame(String id) {
-    ErrorCode effective = effectiveCode();
-    return new ServerFrame.Error(
-        id, effective, effective.category(), describe(), retryable(), field);
-  }
-
-  /** This problem as the exception of a failed HTTP publish. */
-  public ParleyException toPublishException(String channel, String publishId) {
-    if (isAuthentication()) {
-      return new AuthenticationException(
-          "publish to " + channel + " refused: " + describe(), code, null);
-    }
-    return new PublishRejectedException(
-        "publish to " + channel + " refused: " + describe(),
-        channel,
-        publishId,
-        code,
-        field,
-        status,
-        retryable());
+  /** How to react: {@code AUTHENTICATION} for any refused credentials, else the code's category. */
+  public ErrorCategory category() {
+    boolean refusedToken =
+        status == 401 || (code != null && code.category() == ErrorCategory.AUTHENTICATION);
+    return refusedToken ? ErrorCategory.AUTHENTICATION : effectiveCode().category();
   }
 
   private static String text(JsonNode node, String name) {

@@ -43,10 +43,37 @@ public final class PublishEndpoint {
   }
 
   /**
-   * Publishes once. The future completes on an HTTP client thread with the {@link Ack}, or fails
-   * with a {@link ParleyException}: {@code PublishRejectedException} or {@code
-   * AuthenticationException} from the server's problem, {@code ProtocolException} for an unreadable
-   * answer, {@code ConnectionException} for network failures and timeouts.
+   * Publishes once. The future completes on an HTTP client thread, never exceptionally, with the
+   * {@link PublishOutcome}: {@code Acked}, {@code Refused} with the server's problem, or {@code
+   * Failed} with a {@code ProtocolException} for an unreadable answer or a {@code
+   * ConnectionException} for network failures and timeouts.
+   *
+   * @param token the bearer token, or {@code null}
+   * @param id the idempotency id, or {@code null}
+   * @param clientId the client id scoping {@code id}, or {@code null}
+   */
+  public CompletableFuture<PublishOutcome> send(
+      String token, String id, String clientId, String channel, String event, JsonNode data) {
+    HttpRequest request = request(token, body(id, clientId, channel, event, data));
+    return http.sendAsync(request, HttpResponse.BodyHandlers.ofString())
+        .handle(
+            (response, failure) -> {
+              if (failure != null) {
+                return new PublishOutcome.Failed(networkFailure(channel, failure));
+              }
+              if (response.statusCode() != 200) {
+                return new PublishOutcome.Refused(
+                    ProblemDetails.parse(codec.mapper(), response.statusCode(), response.body()));
+              }
+              return answer(response.body());
+            });
+  }
+
+  /**
+   * Publishes once, as the public publisher reports it. The future completes on an HTTP client
+   * thread with the {@link Ack}, or fails with a {@link ParleyException}: {@code
+   * PublishRejectedException} or {@code AuthenticationException} from the server's problem (see
+   * {@link ServerErrors#publishRefused}), else the cause of a {@code Failed} outcome.
    *
    * @param token the bearer token, or {@code null}
    * @param id the idempotency id, or {@code null}
@@ -54,20 +81,8 @@ public final class PublishEndpoint {
    */
   public CompletableFuture<Ack> publish(
       String token, String id, String clientId, String channel, String event, JsonNode data) {
-    HttpRequest request = request(token, body(id, clientId, channel, event, data));
-    return http.sendAsync(request, HttpResponse.BodyHandlers.ofString())
-        .handle(
-            (response, failure) -> {
-              if (failure != null) {
-                throw new CompletionException(networkFailure(channel, failure));
-              }
-              if (response.statusCode() != 200) {
-                throw new CompletionException(
-                    ProblemDetails.parse(codec.mapper(), response.statusCode(), response.body())
-                        .toPublishException(channel, id));
-              }
-              return ack(channel, id, response.body());
-            });
+    return send(token, id, clientId, channel, event, data)
+        .thenApply(outcome -> outcome.ack(channel, id));
   }
 
   /** The JSON body of a publish. */
@@ -99,14 +114,14 @@ public final class PublishEndpoint {
     return builder.build();
   }
 
-  private Ack ack(String channel, String id, String body) {
+  private PublishOutcome answer(String body) {
     try {
       FieldReader fields = FieldReader.of(codec.parseObject(body));
       String epoch = fields.requiredString("epoch", Limits.MAX_EPOCH_LENGTH);
       long seq = fields.requiredLong("seq", 1, Long.MAX_VALUE);
-      return new Ack(channel, id == null ? "" : id, seq, epoch);
+      return new PublishOutcome.Acked(seq, epoch);
     } catch (FrameDecodeException e) {
-      throw new CompletionException(
+      return new PublishOutcome.Failed(
           new ProtocolException(
               "unreadable publish answer from " + uri + ": " + e.getMessage(),
               e.code(),

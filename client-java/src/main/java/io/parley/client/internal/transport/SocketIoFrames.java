@@ -3,9 +3,7 @@ package io.parley.client.internal.transport;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.parley.protocol.ErrorCode;
-import io.parley.protocol.Limits;
 import io.parley.protocol.ServerFrame;
-import io.parley.protocol.codec.FieldReader;
 import io.parley.protocol.codec.FrameCodec;
 import io.parley.protocol.codec.FrameDecodeException;
 import java.io.IOException;
@@ -46,23 +44,6 @@ final class SocketIoFrames {
       }
     }
     return codec.decodeServer(frame.toString());
-  }
-
-  /** A publish ack: {@code seq} and {@code epoch}, or the error. */
-  record PublishAck(long seq, String epoch, ServerFrame.Error error) {}
-
-  /** Decodes the ack of a {@code publish}: {@code {"seq","epoch"}} or {@code {"error": {...}}}. */
-  static PublishAck publishAck(FrameCodec codec, String id, Object payload) {
-    ObjectNode node = object(codec, payload, "publish ack");
-    JsonNode error = node.get("error");
-    if (error != null && error.isObject()) {
-      return new PublishAck(0, null, (ServerFrame.Error) decode(codec, "error", id, payload));
-    }
-    FieldReader fields = FieldReader.of(node);
-    return new PublishAck(
-        fields.requiredLong("seq", 1, Long.MAX_VALUE),
-        fields.optionalString("epoch", Limits.MAX_EPOCH_LENGTH),
-        null);
   }
 
   /**

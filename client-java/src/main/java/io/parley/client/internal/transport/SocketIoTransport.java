@@ -2,13 +2,11 @@ package io.parley.client.internal.transport;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.parley.client.AuthenticationException;
 import io.parley.client.ConnectionException;
 import io.parley.client.ParleyException;
 import io.parley.client.ProtocolException;
 import io.parley.client.internal.DaemonThreads;
 import io.parley.protocol.ClientFrame;
-import io.parley.protocol.ErrorCategory;
 import io.parley.protocol.ErrorCode;
 import io.parley.protocol.Position;
 import io.parley.protocol.ServerFrame;
@@ -32,7 +30,6 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import okhttp3.ConnectionPool;
-import okhttp3.Dispatcher;
 import okhttp3.OkHttpClient;
 import org.json.JSONException;
 import org.json.JSONObject;
@@ -52,7 +49,7 @@ import org.json.JSONObject;
  * from the Engine.IO handshake); Engine.IO pings → {@code ping} (signs of life, no answer needed:
  * Engine.IO answers itself); events {@code message}, {@code gap}, {@code reconnect} → those frames;
  * acks of {@code subscribe}, {@code unsubscribe}, {@code publish} → {@code subscribed}, {@code
- * unsubscribed}, publish acks, or {@code error} with the request's id when the ack is {@code
+ * unsubscribed}, {@code ack}, or {@code error} with the request's id when the ack is {@code
  * {"error": {...}}}; {@code connect_error} and {@code disconnect} → the final close.
  */
 public final class SocketIoTransport implements ClientTransport {
@@ -82,7 +79,7 @@ public final class SocketIoTransport implements ClientTransport {
             new DaemonThreads(threadPrefix + "-okhttp"));
     this.okHttp =
         new OkHttpClient.Builder()
-            .dispatcher(new Dispatcher(okHttpThreads))
+            .dispatcher(new okhttp3.Dispatcher(okHttpThreads))
             .connectionPool(new ConnectionPool())
             .connectTimeout(connectTimeout.toMillis(), TimeUnit.MILLISECONDS)
             // Engine.IO long-polls for up to pingInterval + pingTimeout.
@@ -113,8 +110,8 @@ public final class SocketIoTransport implements ClientTransport {
             .build();
     options.callFactory = okHttp;
     options.webSocketFactory = okHttp;
-    SocketIoConnection connection =
-        new SocketIoConnection(IO.socket(endpoints.socketIoOrigin(), options), listener, codec);
+    SocketBridge connection =
+        new SocketBridge(IO.socket(endpoints.socketIoOrigin(), options), listener, codec);
     connection.start();
     return connection;
   }
@@ -126,24 +123,26 @@ public final class SocketIoTransport implements ClientTransport {
   }
 
   /**
-   * A CONNECT_ERROR as the exception the connection closes with: {@code AuthenticationException}
-   * when the server refused the token (any code of category {@code authentication} in {@code
-   * data.code}), otherwise {@code ConnectionException} carrying the server's {@code Retry-After}.
+   * A CONNECT_ERROR as the exception the connection closes with: a server's code in {@code
+   * data.code} is classified by {@link ServerErrors} (so a refused token is an {@code
+   * AuthenticationException}); anything else is a {@code ConnectionException}. Both carry the
+   * server's {@code Retry-After}.
    *
    * @param arg the event's argument: the server's {@code {message, data}} or a client-side error
    * @param retryAfter the last {@code Retry-After} an Engine.IO response carried, or {@code null}
    */
   static ParleyException connectError(Object arg, Duration retryAfter) {
     if (arg instanceof JSONObject json) {
-      String message = json.optString("message", "connection refused");
+      String message = "Socket.IO connect refused: " + json.optString("message", "refused");
       JSONObject data = json.optJSONObject("data");
       ErrorCode code = data == null ? null : ErrorCode.fromWireName(data.optString("code", null));
-      if (code != null && code.category() == ErrorCategory.AUTHENTICATION) {
-        return new AuthenticationException(
-            "Socket.IO connect refused: " + code + ": " + message, code, Transport.SOCKET_IO);
+      if (code != null) {
+        return ServerErrors.toException(
+            ServerFrame.Error.of(null, code, message, data.optString("field", null)),
+            Transport.SOCKET_IO,
+            retryAfter);
       }
-      return new ConnectionException(
-          "Socket.IO connect refused: " + message, Transport.SOCKET_IO, code, null, retryAfter);
+      return new ConnectionException(message, Transport.SOCKET_IO, null, null, retryAfter);
     }
     Throwable cause = arg instanceof Throwable t ? t : null;
     return new ConnectionException(
@@ -159,7 +158,11 @@ public final class SocketIoTransport implements ClientTransport {
     return okHttpThreads.isTerminated();
   }
 
-  private static final class SocketIoConnection implements Connection {
+  /**
+   * One Socket.IO socket bridged to a Parley connection: its events and acks become frames, frames
+   * become its emits. Thread-safe: the socket's events arrive on its event thread, sends on any.
+   */
+  private static final class SocketBridge implements Connection {
     private final Socket socket;
     private final Listener listener;
     private final FrameCodec codec;
@@ -170,7 +173,7 @@ public final class SocketIoTransport implements ClientTransport {
     /** The last {@code Retry-After} an Engine.IO HTTP response carried, or {@code null}. */
     private volatile Duration retryAfter;
 
-    SocketIoConnection(Socket socket, Listener listener, FrameCodec codec) {
+    SocketBridge(Socket socket, Listener listener, FrameCodec codec) {
       this.socket = socket;
       this.listener = listener;
       this.codec = codec;
@@ -260,16 +263,9 @@ public final class SocketIoTransport implements ClientTransport {
               "socket.io"));
     }
 
+    /** A server-initiated event of {@code type}: its payload as that frame. */
     private void event(String type, Object[] args) {
-      try {
-        emit(SocketIoFrames.decode(codec, type, null, args.length > 0 ? args[0] : null));
-      } catch (FrameDecodeException e) {
-        fail(
-            new ProtocolException(
-                "unreadable Socket.IO '" + type + "' event: " + e.getMessage(),
-                e.code(),
-                e.field()));
-      }
+      answered(type, null, args);
     }
 
     @Override
@@ -300,7 +296,7 @@ public final class SocketIoTransport implements ClientTransport {
                   .put("channel", publish.channel())
                   .put("event", publish.event());
           payload.set("data", publish.data());
-          emitWithAck("publish", payload, args -> published(publish.id(), args));
+          emitWithAck("publish", payload, args -> answered("ack", publish.id(), args));
         } else if (frame instanceof ClientFrame.Auth auth) {
           // An in-band refresh: the ack is {"ok":true} or {"error":{...}}, and the server closes
           // the connection after an error, whose reason this reports first.
@@ -324,13 +320,18 @@ public final class SocketIoTransport implements ClientTransport {
       socket.emit(event, new Object[] {new JSONObject(payload.toString())}, ack);
     }
 
+    /**
+     * The payload of an event or of the ack of request {@code id} as a frame of {@code type}, or as
+     * the error it carries.
+     */
     private void answered(String type, String id, Object[] args) {
       try {
         emit(SocketIoFrames.decode(codec, type, id, args.length > 0 ? args[0] : null));
       } catch (FrameDecodeException e) {
+        String what = id == null ? "'" + type + "' event" : "answer to " + id;
         fail(
             new ProtocolException(
-                "unreadable Socket.IO " + type + " ack: " + e.getMessage(), e.code(), e.field()));
+                "unreadable Socket.IO " + what + ": " + e.getMessage(), e.code(), e.field()));
       }
     }
 
@@ -344,22 +345,6 @@ public final class SocketIoTransport implements ClientTransport {
         fail(
             new ProtocolException(
                 "unreadable Socket.IO auth ack: " + e.getMessage(), e.code(), e.field()));
-      }
-    }
-
-    private void published(String id, Object[] args) {
-      try {
-        SocketIoFrames.PublishAck ack =
-            SocketIoFrames.publishAck(codec, id, args.length > 0 ? args[0] : null);
-        if (ack.error() != null) {
-          emit(ack.error());
-        } else if (!finished.get()) {
-          listener.onPublishAcked(id, ack.seq(), ack.epoch());
-        }
-      } catch (FrameDecodeException e) {
-        fail(
-            new ProtocolException(
-                "unreadable Socket.IO publish ack: " + e.getMessage(), e.code(), e.field()));
       }
     }
 

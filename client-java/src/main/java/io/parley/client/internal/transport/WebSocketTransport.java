@@ -1,11 +1,9 @@
 package io.parley.client.internal.transport;
 
-import io.parley.client.AuthenticationException;
 import io.parley.client.ConnectionException;
 import io.parley.client.ParleyException;
 import io.parley.client.ProtocolException;
 import io.parley.protocol.ClientFrame;
-import io.parley.protocol.ErrorCategory;
 import io.parley.protocol.ErrorCode;
 import io.parley.protocol.ServerFrame;
 import io.parley.protocol.Transport;
@@ -15,6 +13,7 @@ import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.net.URI;
 import java.net.http.HttpClient;
+import java.net.http.HttpResponse;
 import java.net.http.WebSocket;
 import java.net.http.WebSocketHandshakeException;
 import java.nio.ByteBuffer;
@@ -92,29 +91,18 @@ public final class WebSocketTransport implements ClientTransport {
   private ParleyException handshakeFailure(Throwable failure) {
     Throwable cause = failure instanceof CompletionException ? failure.getCause() : failure;
     if (cause instanceof WebSocketHandshakeException handshake) {
-      int status = handshake.getResponse().statusCode();
-      if (status == 401) {
-        // The JDK may keep the refusal's body; its problem code is more precise than the status.
-        Object body = handshake.getResponse().body();
-        String text =
-            body instanceof byte[] bytes
-                ? new String(bytes, StandardCharsets.UTF_8)
-                : body instanceof String string ? string : null;
-        ProblemDetails problem = ProblemDetails.parse(codec.mapper(), status, text);
-        return new AuthenticationException(
-            "WebSocket upgrade refused: " + problem.describe(),
-            problem.effectiveCode().category() == ErrorCategory.AUTHENTICATION
-                ? problem.effectiveCode()
-                : ErrorCode.TOKEN_INVALID,
-            Transport.WEBSOCKET);
-      }
-      // A busy server (503) may say when to come back; the supervisor waits at least that long.
-      return new ConnectionException(
-          "WebSocket upgrade refused with HTTP " + status,
+      // The JDK may keep the refusal's body; its problem code is more precise than the status. A
+      // busy server (503) may say when to come back; the supervisor waits at least that long.
+      HttpResponse<?> response = handshake.getResponse();
+      Object body = response.body();
+      String text =
+          body instanceof byte[] bytes
+              ? new String(bytes, StandardCharsets.UTF_8)
+              : body instanceof String string ? string : null;
+      return ServerErrors.toException(
+          ProblemDetails.parse(codec.mapper(), response.statusCode(), text),
           Transport.WEBSOCKET,
-          status == 503 ? ErrorCode.SERVER_UNAVAILABLE : null,
-          cause,
-          RetryAfter.of(handshake.getResponse().headers()));
+          RetryAfter.of(response.headers()));
     }
     return new ConnectionException(
         "cannot open " + uri + ": " + cause, Transport.WEBSOCKET, null, cause);

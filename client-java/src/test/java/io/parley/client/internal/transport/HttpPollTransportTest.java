@@ -10,7 +10,6 @@ import io.parley.client.ConnectionException;
 import io.parley.client.ProtocolException;
 import io.parley.client.internal.transport.HttpPollTransport.Mode;
 import io.parley.client.internal.transport.HttpPollTransport.PollAnswer;
-import io.parley.client.internal.transport.RecordingTransportListener.Acked;
 import io.parley.client.internal.transport.RecordingTransportListener.Closed;
 import io.parley.client.internal.transport.TestHttpServer.Reply;
 import io.parley.protocol.ClientFrame;
@@ -347,7 +346,8 @@ class HttpPollTransportTest {
         new ClientFrame.Publish(
             "p-1", "jobs", "progress", JsonNodeFactory.instance.objectNode().put("pct", 50)));
 
-    assertThat(listener.nextSkippingPings(Acked.class)).isEqualTo(new Acked("p-1", 12, "e3"));
+    assertThat(listener.nextSkippingPings(ServerFrame.Ack.class))
+        .isEqualTo(new ServerFrame.Ack("p-1", 12, "e3"));
     TestHttpServer.Request publish =
         server.requests().stream()
             .filter(r -> r.path().equals("/realtime/publish"))
@@ -402,7 +402,8 @@ class HttpPollTransportTest {
     pollAnswered.countDown();
     assertThat(listener.nextSkippingPings(ServerFrame.Subscribed.class).channel())
         .isEqualTo("news");
-    assertThat(listener.nextSkippingPings(Acked.class)).isEqualTo(new Acked("p-1", 5, "e1"));
+    assertThat(listener.nextSkippingPings(ServerFrame.Ack.class))
+        .isEqualTo(new ServerFrame.Ack("p-1", 5, "e1"));
   }
 
   @Test
@@ -439,9 +440,12 @@ class HttpPollTransportTest {
         .atMost(PATIENCE)
         .until(() -> publishRequests().size() == 1);
     firstHeld.countDown();
-    assertThat(listener.nextSkippingPings(Acked.class)).isEqualTo(new Acked("p-1", 1, "e1"));
-    assertThat(listener.nextSkippingPings(Acked.class)).isEqualTo(new Acked("p-2", 2, "e1"));
-    assertThat(listener.nextSkippingPings(Acked.class)).isEqualTo(new Acked("p-3", 3, "e1"));
+    assertThat(listener.nextSkippingPings(ServerFrame.Ack.class))
+        .isEqualTo(new ServerFrame.Ack("p-1", 1, "e1"));
+    assertThat(listener.nextSkippingPings(ServerFrame.Ack.class))
+        .isEqualTo(new ServerFrame.Ack("p-2", 2, "e1"));
+    assertThat(listener.nextSkippingPings(ServerFrame.Ack.class))
+        .isEqualTo(new ServerFrame.Ack("p-3", 3, "e1"));
     assertThat(publishRequests())
         .extracting(TestHttpServer.Request::body)
         .allSatisfy(body -> assertThat(body).contains("\"event\":\"e\""))
@@ -572,7 +576,8 @@ class HttpPollTransportTest {
         .isEqualTo(ErrorCode.TOKEN_REFRESH_REQUIRED);
     connection.send(new ClientFrame.Auth("new"));
 
-    assertThat(listener.nextSkippingPings(Acked.class)).isEqualTo(new Acked("p-1", 12, "e3"));
+    assertThat(listener.nextSkippingPings(ServerFrame.Ack.class))
+        .isEqualTo(new ServerFrame.Ack("p-1", 12, "e3"));
     assertThat(
             server.requests().stream()
                 .filter(r -> r.path().equals("/realtime/publish"))

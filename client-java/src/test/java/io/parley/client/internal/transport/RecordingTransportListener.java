@@ -13,9 +13,6 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 final class RecordingTransportListener implements ClientTransport.Listener {
   private static final Duration PATIENCE = Duration.ofSeconds(10);
 
-  /** A publish ack. */
-  record Acked(String id, long seq, String epoch) {}
-
   /** The final close. */
   record Closed(ParleyException cause) {}
 
@@ -24,11 +21,6 @@ final class RecordingTransportListener implements ClientTransport.Listener {
   @Override
   public void onFrame(ServerFrame frame) {
     events.add(frame);
-  }
-
-  @Override
-  public void onPublishAcked(String id, long seq, String epoch) {
-    events.add(new Acked(id, seq, epoch));
   }
 
   @Override

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.parley.client.AuthenticationException;
 import io.parley.client.ConnectionException;
+import io.parley.client.ProtocolException;
 import io.parley.protocol.ErrorCode;
 import io.parley.protocol.Transport;
 import java.io.IOException;
@@ -57,5 +58,22 @@ class SocketIoConnectErrorTest {
     assertThat(SocketIoTransport.connectError(new IOException("reset"), null))
         .isInstanceOfSatisfying(
             ConnectionException.class, e -> assertThat(e.retryAfter()).isEmpty());
+  }
+
+  @Test
+  void aRefusalWithAProtocolCodeIsAProtocolExceptionNamingTheField() throws Exception {
+    JSONObject refusal =
+        new JSONObject(
+            "{\"message\":\"bad id\",\"data\":{\"code\":\"INVALID_FIELD\","
+                + "\"category\":\"protocol\",\"message\":\"bad id\",\"retryable\":false,"
+                + "\"field\":\"auth.clientId\"}}");
+
+    assertThat(SocketIoTransport.connectError(refusal, null))
+        .isInstanceOfSatisfying(
+            ProtocolException.class,
+            e -> {
+              assertThat(e.code()).isEqualTo(ErrorCode.INVALID_FIELD);
+              assertThat(e.field()).isEqualTo("auth.clientId");
+            });
   }
 }

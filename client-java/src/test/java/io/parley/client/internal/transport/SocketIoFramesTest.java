@@ -76,20 +76,26 @@ class SocketIoFramesTest {
 
   @Test
   void readsAPublishAckWithItsEpochOrItsError() throws Exception {
-    SocketIoFrames.PublishAck ok =
-        SocketIoFrames.publishAck(codec, "p1", new JSONObject("{\"seq\":7,\"epoch\":\"e1\"}"));
-    SocketIoFrames.PublishAck refused =
-        SocketIoFrames.publishAck(
+    ServerFrame ok =
+        SocketIoFrames.decode(codec, "ack", "p1", new JSONObject("{\"seq\":7,\"epoch\":\"e1\"}"));
+    ServerFrame refused =
+        SocketIoFrames.decode(
             codec,
+            "ack",
             "p2",
             new JSONObject(
                 "{\"error\":{\"code\":\"RATE_LIMITED\",\"message\":\"slow down\","
                     + "\"retryable\":true}}"));
 
-    assertThat(ok).isEqualTo(new SocketIoFrames.PublishAck(7, "e1", null));
-    assertThat(refused.error().id()).isEqualTo("p2");
-    assertThat(refused.error().code()).isEqualTo(ErrorCode.RATE_LIMITED);
-    assertThat(refused.error().retryable()).isTrue();
+    assertThat(ok).isEqualTo(new ServerFrame.Ack("p1", 7, "e1"));
+    assertThat(refused)
+        .isInstanceOfSatisfying(
+            ServerFrame.Error.class,
+            error -> {
+              assertThat(error.id()).isEqualTo("p2");
+              assertThat(error.code()).isEqualTo(ErrorCode.RATE_LIMITED);
+              assertThat(error.retryable()).isTrue();
+            });
   }
 
   @Test
