@@ -2,6 +2,7 @@ package io.parley.server.transport.engineio;
 
 import io.parley.server.config.ServerWiring;
 import io.parley.server.transport.Cors;
+import io.parley.server.transport.HeartbeatClock;
 import io.parley.server.transport.LoopExecutor;
 import io.parley.server.transport.WebSocketUpgrade;
 import io.vertx.core.Context;
@@ -36,8 +37,8 @@ public final class EngineServer {
   /** Forgets an ended session; one instance for all of them. */
   private final Consumer<EngineSocket> forget = ended -> clients.remove(ended.sid(), ended);
 
-  /** One heartbeat sweep per event loop, for the sessions at home there. */
-  private final ConcurrentHashMap<LoopExecutor, HeartbeatSweep> heartbeats =
+  /** One heartbeat clock per event loop, for the sessions at home there. */
+  private final ConcurrentHashMap<LoopExecutor, HeartbeatClock> heartbeats =
       new ConcurrentHashMap<>();
 
   /**
@@ -171,12 +172,11 @@ public final class EngineServer {
 
   private EngineSocket create(EngineTransport transport) {
     Context context = vertx.getOrCreateContext();
-    HeartbeatSweep sweep =
-        heartbeats.computeIfAbsent(
-            LoopExecutor.of(context), loop -> new HeartbeatSweep(vertx, settings));
+    HeartbeatClock clock =
+        heartbeats.computeIfAbsent(LoopExecutor.of(context), loop -> new HeartbeatClock(vertx));
     EngineSocket socket =
         new EngineSocket(
-            ServerWiring.randomId(SID_BYTES), vertx, context, settings, sweep, transport, forget);
+            ServerWiring.randomId(SID_BYTES), vertx, context, settings, clock, transport, forget);
     clients.put(socket.sid(), socket);
     onConnection.accept(socket);
     return socket;

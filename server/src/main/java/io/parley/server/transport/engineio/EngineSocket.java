@@ -1,5 +1,6 @@
 package io.parley.server.transport.engineio;
 
+import io.parley.server.transport.HeartbeatClock;
 import io.parley.server.transport.LoopExecutor;
 import io.parley.server.transport.WebSocketMessages;
 import io.vertx.core.Context;
@@ -22,7 +23,7 @@ import java.util.function.Consumer;
  * the loop's {@link LoopExecutor}, through which requests and frames arriving on other event loops
  * hop to it too.
  */
-public final class EngineSocket implements HeartbeatSweep.Member {
+public final class EngineSocket implements HeartbeatClock.Member {
   private static final System.Logger LOG = System.getLogger(EngineSocket.class.getName());
   private static final AtomicIntegerFieldUpdater<EngineSocket> QUEUED =
       AtomicIntegerFieldUpdater.newUpdater(EngineSocket.class, "queued");
@@ -55,7 +56,7 @@ public final class EngineSocket implements HeartbeatSweep.Member {
   private final LoopExecutor loop;
   private final EngineSettings settings;
   private final Consumer<EngineSocket> onEnded;
-  private final HeartbeatSweep heartbeats;
+  private final HeartbeatClock heartbeats;
   private final ArrayDeque<EnginePacket> writeBuffer = new ArrayDeque<>(4);
 
   /**
@@ -72,16 +73,16 @@ public final class EngineSocket implements HeartbeatSweep.Member {
   private ServerWebSocket probe;
 
   private boolean probed;
-  private int sweepIndex = -1;
+  private int clockIndex = -1;
 
   /** Whether a ping is out and its pong not yet in. */
   private boolean awaitingPong;
 
-  /** When the next ping is due ({@link System#nanoTime}). */
-  private long pingDueNanos;
-
-  /** When the outstanding ping's pong is overdue. */
-  private long pongDueNanos;
+  /**
+   * When the next heartbeat step is due ({@link System#nanoTime}): the next ping, or, while a ping
+   * is out, the moment its pong is overdue.
+   */
+  private long heartbeatDueNanos;
 
   private long upgradeTimer = -1;
   private long closeTimer = -1;
@@ -92,7 +93,7 @@ public final class EngineSocket implements HeartbeatSweep.Member {
       Vertx vertx,
       Context context,
       EngineSettings settings,
-      HeartbeatSweep heartbeats,
+      HeartbeatClock heartbeats,
       EngineTransport transport,
       Consumer<EngineSocket> onEnded) {
     this.sid = sid;
@@ -152,7 +153,7 @@ public final class EngineSocket implements HeartbeatSweep.Member {
     send(
         EnginePacket.of(
             EnginePacketType.OPEN, settings.handshake(sid, transport == EngineTransport.POLLING)));
-    pingDueNanos = System.nanoTime() + settings.pingInterval().toNanos();
+    heartbeatDueNanos = System.nanoTime() + settings.pingInterval().toNanos();
     heartbeats.add(this);
   }
 
@@ -508,8 +509,10 @@ public final class EngineSocket implements HeartbeatSweep.Member {
     switch (packet.type()) {
       case MESSAGE -> listener.onMessage(packet);
       case PONG -> {
+        // As the reference does, any pong restarts the interval.
         awaitingPong = false;
-        pingDueNanos = System.nanoTime() + settings.pingInterval().toNanos();
+        heartbeatDueNanos = System.nanoTime() + settings.pingInterval().toNanos();
+        heartbeats.reschedule(this);
       }
       case PING -> {
         // Engine.IO v4: only the server pings.
@@ -525,30 +528,36 @@ public final class EngineSocket implements HeartbeatSweep.Member {
   /**
    * Sends a ping once the interval has passed since the last pong (or the open), and ends the
    * session when a ping's pong is overdue, as the reference server's two timers do. Called by the
-   * loop's {@link HeartbeatSweep}.
+   * loop's {@link HeartbeatClock} when {@link #heartbeatDueNanos} comes.
    */
   @Override
   public void heartbeat(long nowNanos) {
     if (awaitingPong) {
-      if (nowNanos - pongDueNanos >= 0) {
-        LOG.log(System.Logger.Level.DEBUG, () -> "ping timeout on " + sid);
-        abort("ping timeout");
-      }
-    } else if (state == State.OPEN && nowNanos - pingDueNanos >= 0) {
+      LOG.log(System.Logger.Level.DEBUG, () -> "ping timeout on " + sid);
+      abort("ping timeout");
+    } else if (state == State.OPEN) {
       send(EnginePacket.PING);
       awaitingPong = true;
-      pongDueNanos = nowNanos + settings.pingTimeout().toNanos();
+      // The pong is due a ping timeout after the ping: after its due time when the clock woke a
+      // moment early, after now when the loop ran late.
+      long sentNanos = nowNanos - heartbeatDueNanos > 0 ? nowNanos : heartbeatDueNanos;
+      heartbeatDueNanos = sentNanos + settings.pingTimeout().toNanos();
     }
   }
 
   @Override
-  public int sweepIndex() {
-    return sweepIndex;
+  public long heartbeatDueNanos() {
+    return heartbeatDueNanos;
   }
 
   @Override
-  public void sweepIndex(int index) {
-    sweepIndex = index;
+  public int clockIndex() {
+    return clockIndex;
+  }
+
+  @Override
+  public void clockIndex(int index) {
+    clockIndex = index;
   }
 
   private void flush() {

@@ -2,6 +2,7 @@ package io.parley.server.transport.engineio;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.parley.server.transport.HeartbeatClock;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import java.time.Duration;
@@ -29,7 +30,7 @@ class EngineSocketTest {
             vertx,
             context,
             settings,
-            new HeartbeatSweep(vertx, settings),
+            new HeartbeatClock(vertx),
             EngineTransport.POLLING,
             ended -> {});
 
