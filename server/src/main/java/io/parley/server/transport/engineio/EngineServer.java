@@ -90,11 +90,22 @@ public final class EngineServer {
       if (upgrade) {
         upgrade(request, socket, "websocket".equals(transport));
       } else if (request.method() == HttpMethod.GET) {
-        socket.execute(() -> socket.onPollRequest(response));
+        socket.execute(
+            () -> {
+              if (socket.heartbeatCaughtUp()) {
+                socket.onPollRequest(response);
+              } else {
+                abort(response, EngineError.UNKNOWN_SID);
+              }
+            });
       } else if (request.method() == HttpMethod.POST) {
         String body = routing.body() == null ? "" : routing.body().asString("UTF-8");
         socket.execute(
             () -> {
+              if (!socket.heartbeatCaughtUp()) {
+                abort(response, EngineError.UNKNOWN_SID);
+                return;
+              }
               int status;
               try {
                 status = socket.onPollData(body == null ? "" : body);
