@@ -7,8 +7,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.parley.protocol.ErrorCode;
 import io.parley.protocol.codec.FrameCodec;
 import io.parley.protocol.codec.FrameDecodeException;
+import io.parley.protocol.testing.RandomInputs;
 import io.parley.server.config.RealtimeConfig;
-import io.parley.server.testing.SeededSamples;
+import io.parley.server.testing.FuzzInputs;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
@@ -23,17 +24,21 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
+import java.util.function.Function;
 import org.junit.jupiter.api.Test;
 
 /**
- * A bounded end-to-end fuzz of the HTTP transport: seeded malformed bodies (the generators of
- * {@link HttpBodyFuzzTest}, plus raw bytes that are not UTF-8) go to {@code POST /realtime/poll}
- * and {@code /realtime/publish}, and every answer must be the typed problem the parser predicts:
- * 400 or 413, {@code application/problem+json}, the same code and field, never a 5xx. Bodies the
- * parser accepts are not sent (a publish would land on a channel, a poll could wait). Change the
- * seeds or counts locally for a longer run.
+ * A bounded end-to-end fuzz of the HTTP transport: malformed bodies go to {@code POST
+ * /realtime/poll} and {@code /realtime/publish}, and every answer must be the typed problem the
+ * parser predicts: 400 or 413, {@code application/problem+json}, the same code and field, never a
+ * 5xx. Bodies the parser accepts are not sent (a publish would land on a channel, a poll could
+ * wait).
+ *
+ * <p>The bodies are the committed inputs of {@link HttpBodyFuzzTest}'s Jazzer targets, bodies
+ * generated from fixed seeds by its generators, and raw bytes that are not UTF-8. A plain JUnit
+ * test, not a Jazzer {@code @FuzzTest}: it drives a server started by the Quarkus test extension,
+ * which Jazzer's fuzzing mode cannot run in-process. Change the seeds or counts locally for a
+ * longer run.
  */
 @QuarkusTest
 class HttpBodyFuzzIT {
@@ -50,15 +55,17 @@ class HttpBodyFuzzIT {
 
   @Test
   void malformedPollBodiesGetTheTypedProblemTheParserPredicts() {
-    Arbitrary<String> bodies =
-        Arbitraries.oneOf(
-            HttpBodyFuzzTest.anyBody(),
-            HttpBodyFuzzTest.mutatedPolls(),
-            HttpBodyFuzzTest.structuredPolls());
     int sent =
         fuzz(
             "/realtime/poll",
-            bodies,
+            FuzzInputs.of(
+                HttpBodyFuzzTest.class, "anyPollBodyBytesAreReadOrRejectedWithATypedProblem"),
+            random ->
+                switch (random.between(0, 2)) {
+                  case 0 -> HttpBodyFuzzTest.anyBody(random);
+                  case 1 -> HttpBodyFuzzTest.mutatedPoll(random);
+                  default -> HttpBodyFuzzTest.structuredPoll(random);
+                },
             8101,
             body ->
                 PollRequest.read(
@@ -70,28 +77,40 @@ class HttpBodyFuzzIT {
 
   @Test
   void malformedPublishBodiesGetTheTypedProblemTheParserPredicts() {
-    Arbitrary<String> bodies =
-        Arbitraries.oneOf(
-            HttpBodyFuzzTest.anyBody(),
-            HttpBodyFuzzTest.mutatedPublishes(),
-            HttpBodyFuzzTest.structuredPublishes());
     int sent =
         fuzz(
             "/realtime/publish",
-            bodies,
+            FuzzInputs.of(
+                HttpBodyFuzzTest.class, "anyPublishBodyBytesAreReadOrRejectedWithATypedProblem"),
+            random ->
+                switch (random.between(0, 2)) {
+                  case 0 -> HttpBodyFuzzTest.anyBody(random);
+                  case 1 -> HttpBodyFuzzTest.mutatedPublish(random);
+                  default -> HttpBodyFuzzTest.structuredPublish(random);
+                },
             8201,
             body -> PublishRequest.read(RequestBody.parse(codec, body)));
     assertThat(sent).as("malformed bodies sent").isGreaterThan(BODIES_PER_ENDPOINT * 2 / 3);
   }
 
-  /** Sends the rejected ones of the sampled bodies and raw bytes; returns how many were sent. */
-  private int fuzz(String path, Arbitrary<String> texts, long seed, Consumer<String> read) {
-    List<byte[]> bodies = new ArrayList<>();
-    for (String text : SeededSamples.of(texts, seed, BODIES_PER_ENDPOINT)) {
-      bodies.add(text.getBytes(StandardCharsets.UTF_8));
+  /**
+   * Sends the rejected ones of the committed inputs, the generated bodies and raw bytes; returns
+   * how many were sent.
+   */
+  private int fuzz(
+      String path,
+      List<byte[]> committed,
+      Function<RandomInputs, String> texts,
+      long seed,
+      Consumer<String> read) {
+    List<byte[]> bodies = new ArrayList<>(committed);
+    RandomInputs random = RandomInputs.seeded(seed);
+    for (int i = 0; i < BODIES_PER_ENDPOINT; i++) {
+      bodies.add(texts.apply(random).getBytes(StandardCharsets.UTF_8));
     }
-    bodies.addAll(
-        SeededSamples.of(Arbitraries.bytes().array(byte[].class).ofMaxSize(200), seed + 1, 20));
+    for (int i = 0; i < 20; i++) {
+      bodies.add(random.bytes(200));
+    }
     int sent = 0;
     for (byte[] body : bodies) {
       // What the server reads: Vert.x decodes the body as UTF-8, replacing invalid bytes.

@@ -3,6 +3,8 @@ package io.parley.server.transport.http;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
+import com.code_intelligence.jazzer.api.FuzzedDataProvider;
+import com.code_intelligence.jazzer.junit.FuzzTest;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.parley.protocol.ChannelName;
@@ -10,71 +12,99 @@ import io.parley.protocol.ErrorCode;
 import io.parley.protocol.Limits;
 import io.parley.protocol.codec.FrameCodec;
 import io.parley.protocol.codec.FrameDecodeException;
-import io.parley.server.testing.Mutations;
+import io.parley.protocol.testing.RandomInputs;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Combinators;
-import net.jqwik.api.EdgeCasesMode;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
-import net.jqwik.api.Tuple;
+import java.util.function.Supplier;
+import org.junit.jupiter.api.Test;
 
 /**
- * Property-based fuzzing of the HTTP transport's request bodies: whatever bytes a client sends to
- * {@code POST /realtime/poll} or {@code /realtime/publish}, reading them yields a validated request
- * or a {@link FrameDecodeException} that becomes a 400/413 problem naming the field; nothing else
- * may escape (it would become a 500). Seeds are fixed so a run is repeatable; the tries come from
- * {@code jqwik.tries.default} in the server pom. For a longer run: {@code ./mvnw -B -pl server -am
- * verify -Dtest='*FuzzTest' -Dsurefire.failIfNoSpecifiedTests=false -Djqwik.tries.default=100000}.
+ * Fuzzing of the HTTP transport's request bodies: whatever bytes a client sends to {@code POST
+ * /realtime/poll} or {@code /realtime/publish}, reading them yields a validated request or a {@link
+ * FrameDecodeException} that becomes a 400/413 problem naming the field; nothing else may escape
+ * (it would become a 500).
+ *
+ * <p>The {@code @FuzzTest}s are Jazzer targets. In the regular build they replay the committed
+ * inputs under {@code HttpBodyFuzzTestInputs/<method>/} in the test resources ({@link
+ * HttpBodyFuzzIT} also sends them); with {@code JAZZER_FUZZ=1} they are fuzzed, coverage-guided
+ * (docs/security.md, "Fuzzing"). The {@code @Test}s run the same checks over generated values from
+ * fixed seeds.
  */
 class HttpBodyFuzzTest {
   static final int MAX_BODY_BYTES = 4096;
   static final long MAX_WAIT_MS = 30_000;
   static final int MAX_CHANNELS = 8;
+  private static final int SAMPLES = 500;
 
   private static final ObjectMapper JSON = new ObjectMapper();
   private final FrameCodec codec = FrameCodec.withMaxFrameBytes(MAX_BODY_BYTES);
 
-  // ------------------------------------------------------------------ poll
+  // ------------------------------------------------------------------ Jazzer targets
 
-  @Property(seed = "5101")
-  void anyPollBodyIsReadOrRejectedWithATypedProblem(@ForAll("anyBody") String body) {
-    assertReadOrTypedRejection(body, this::readPoll);
+  /** Any bytes, decoded as Vert.x decodes a body (UTF-8). */
+  @FuzzTest
+  void anyPollBodyBytesAreReadOrRejectedWithATypedProblem(byte[] body) {
+    assertReadOrTypedRejection(new String(body, StandardCharsets.UTF_8), this::readPoll);
   }
 
-  @Property(seed = "5102")
-  void mutatedPollBodiesAreReadOrRejectedWithATypedProblem(@ForAll("mutatedPolls") String body) {
-    assertReadOrTypedRejection(body, this::readPoll);
+  /** Any bytes, decoded as Vert.x decodes a body (UTF-8). */
+  @FuzzTest
+  void anyPublishBodyBytesAreReadOrRejectedWithATypedProblem(byte[] body) {
+    assertReadOrTypedRejection(new String(body, StandardCharsets.UTF_8), this::readPublish);
   }
 
-  @Property(seed = "5103", edgeCases = EdgeCasesMode.NONE)
-  void pollBodiesWithRandomValuesAreReadOrRejectedWithATypedProblem(
-      @ForAll("structuredPolls") String body) {
-    assertReadOrTypedRejection(body, this::readPoll);
+  /** Poll bodies with members and values chosen by the fuzzer. */
+  @FuzzTest
+  void fuzzedPollBodiesAreReadOrRejectedWithATypedProblem(FuzzedDataProvider data) {
+    assertReadOrTypedRejection(structuredPoll(RandomInputs.fuzzed(data)), this::readPoll);
   }
 
-  // ------------------------------------------------------------------ publish
-
-  @Property(seed = "5201")
-  void anyPublishBodyIsReadOrRejectedWithATypedProblem(@ForAll("anyBody") String body) {
-    assertReadOrTypedRejection(body, this::readPublish);
+  /** Publish bodies with members and values chosen by the fuzzer. */
+  @FuzzTest
+  void fuzzedPublishBodiesAreReadOrRejectedWithATypedProblem(FuzzedDataProvider data) {
+    assertReadOrTypedRejection(structuredPublish(RandomInputs.fuzzed(data)), this::readPublish);
   }
 
-  @Property(seed = "5202")
-  void mutatedPublishBodiesAreReadOrRejectedWithATypedProblem(
-      @ForAll("mutatedPublishes") String body) {
-    assertReadOrTypedRejection(body, this::readPublish);
+  // ------------------------------------------------------------------ seeded generated values
+
+  @Test
+  void anyPollBodyIsReadOrRejectedWithATypedProblem() {
+    forSamples(5101, HttpBodyFuzzTest::anyBody, this::readPoll);
   }
 
-  @Property(seed = "5203", edgeCases = EdgeCasesMode.NONE)
-  void publishBodiesWithRandomValuesAreReadOrRejectedWithATypedProblem(
-      @ForAll("structuredPublishes") String body) {
-    assertReadOrTypedRejection(body, this::readPublish);
+  @Test
+  void mutatedPollBodiesAreReadOrRejectedWithATypedProblem() {
+    forSamples(5102, HttpBodyFuzzTest::mutatedPoll, this::readPoll);
+  }
+
+  @Test
+  void pollBodiesWithRandomValuesAreReadOrRejectedWithATypedProblem() {
+    forSamples(5103, HttpBodyFuzzTest::structuredPoll, this::readPoll);
+  }
+
+  @Test
+  void anyPublishBodyIsReadOrRejectedWithATypedProblem() {
+    forSamples(5201, HttpBodyFuzzTest::anyBody, this::readPublish);
+  }
+
+  @Test
+  void mutatedPublishBodiesAreReadOrRejectedWithATypedProblem() {
+    forSamples(5202, HttpBodyFuzzTest::mutatedPublish, this::readPublish);
+  }
+
+  @Test
+  void publishBodiesWithRandomValuesAreReadOrRejectedWithATypedProblem() {
+    forSamples(5203, HttpBodyFuzzTest::structuredPublish, this::readPublish);
+  }
+
+  private static <T> void forSamples(
+      long seed, Function<RandomInputs, String> bodies, Function<String, T> read) {
+    RandomInputs random = RandomInputs.seeded(seed);
+    for (int i = 0; i < SAMPLES; i++) {
+      assertReadOrTypedRejection(bodies.apply(random), read);
+    }
   }
 
   // ------------------------------------------------------------------ reading and checking
@@ -131,12 +161,6 @@ class HttpBodyFuzzTest {
     }
   }
 
-  private static FrameDecodeException rejection(Runnable read) {
-    Throwable thrown = catchThrowable(read::run);
-    assertThat(thrown).isInstanceOf(FrameDecodeException.class);
-    return (FrameDecodeException) thrown;
-  }
-
   private static JsonNode parseJson(String text) {
     try {
       return JSON.readTree(text);
@@ -147,190 +171,152 @@ class HttpBodyFuzzTest {
 
   // ------------------------------------------------------------------ generators
 
+  static final List<String> VALID_POLLS =
+      List.of(
+          "{\"clientId\":\"c1\",\"subscriptions\":{\"jobs:1\":null}}",
+          "{\"clientId\":\"c1\",\"token\":\"t\",\"waitMs\":2500,"
+              + "\"subscriptions\":{\"jobs:1\":{\"epoch\":\"e1\",\"seq\":3},\"b\":null}}",
+          "{\"clientId\":\"c\",\"subscriptions\":{\"a.b-c_d\":{\"epoch\":\"x\",\"seq\":0}},"
+              + "\"waitMs\":0}");
+
+  static final List<String> VALID_PUBLISHES =
+      List.of(
+          "{\"channel\":\"jobs:1\",\"event\":\"progress\",\"data\":{\"pct\":10}}",
+          "{\"channel\":\"a\",\"event\":\"e\",\"data\":[1,2.5,null,true,\"s\"],\"id\":\"p-1\","
+              + "\"clientId\":\"backend\"}",
+          "{\"channel\":\"session:abc\",\"event\":\"e\"}");
+
+  private static final String NOISE = "{}[]\":,0123456789-.eE truefalsn\\u\u0000\u00e9\ud83d";
+
   /** Arbitrary text, and arbitrary bytes decoded as UTF-8 the way Vert.x decodes a body. */
-  @Provide
-  static Arbitrary<String> anyBody() {
-    return Arbitraries.oneOf(
-        Arbitraries.strings().all().ofMaxLength(300),
-        Arbitraries.bytes()
-            .array(byte[].class)
-            .ofMaxSize(300)
-            .map(bytes -> new String(bytes, StandardCharsets.UTF_8)),
-        Arbitraries.strings().withChars("{}[]\":, \t\n0123456789-.eEtruefalsn\\").ofMaxLength(60),
-        Arbitraries.strings().ofMinLength(MAX_BODY_BYTES - 50).ofMaxLength(MAX_BODY_BYTES + 50));
+  static String anyBody(RandomInputs random) {
+    return switch (random.between(0, 3)) {
+      case 0 -> random.anyString(300);
+      case 1 -> new String(random.bytes(300), StandardCharsets.UTF_8);
+      case 2 -> random.string("{}[]\":, \t\n0123456789-.eEtruefalsn\\", 0, 60);
+      default -> random.string(" abc\u00e9\"{}", MAX_BODY_BYTES - 50, MAX_BODY_BYTES + 50);
+    };
   }
 
-  @Provide
-  static Arbitrary<String> mutatedPolls() {
-    return mutated(
-        Arbitraries.of(
-            "{\"clientId\":\"c1\",\"subscriptions\":{\"jobs:1\":null}}",
-            "{\"clientId\":\"c1\",\"token\":\"t\",\"waitMs\":2500,"
-                + "\"subscriptions\":{\"jobs:1\":{\"epoch\":\"e1\",\"seq\":3},\"b\":null}}",
-            "{\"clientId\":\"c\",\"subscriptions\":{\"a.b-c_d\":{\"epoch\":\"x\",\"seq\":0}},"
-                + "\"waitMs\":0}"));
+  /** A valid poll body intact, with one character replaced by noise, or cut short. */
+  static String mutatedPoll(RandomInputs random) {
+    return random.mutated(VALID_POLLS, NOISE);
   }
 
-  @Provide
-  static Arbitrary<String> mutatedPublishes() {
-    return mutated(
-        Arbitraries.of(
-            "{\"channel\":\"jobs:1\",\"event\":\"progress\",\"data\":{\"pct\":10}}",
-            "{\"channel\":\"a\",\"event\":\"e\",\"data\":[1,2.5,null,true,\"s\"],\"id\":\"p-1\","
-                + "\"clientId\":\"backend\"}",
-            "{\"channel\":\"session:abc\",\"event\":\"e\"}"));
+  /** A valid publish body intact, with one character replaced by noise, or cut short. */
+  static String mutatedPublish(RandomInputs random) {
+    return random.mutated(VALID_PUBLISHES, NOISE);
   }
 
-  @Provide
-  static Arbitrary<String> structuredPolls() {
-    Arbitrary<String> subscriptions =
-        Combinators.combine(channelKey(), positionOrJunk())
-            .as((channel, since) -> channel + ":" + since)
-            .list()
-            .ofMaxSize(MAX_CHANNELS + 2)
-            .withSizeDistribution(net.jqwik.api.RandomDistribution.biased())
-            .map(entries -> "{" + String.join(",", entries) + "}");
+  static String structuredPoll(RandomInputs random) {
+    List<String> entries = new ArrayList<>();
+    for (int i = random.between(0, MAX_CHANNELS + 2); i > 0; i--) {
+      entries.add(channelKey(random) + ":" + positionOrJunk(random));
+    }
+    String subscriptions = "{" + String.join(",", entries) + "}";
     return object(
+        random,
+        List.of("clientId", "token", "waitMs", "subscriptions"),
         List.of(
-            Tuple.of("clientId", text(Limits.MAX_ID_LENGTH)),
-            Tuple.of("token", text(300)),
-            Tuple.of(
-                "waitMs",
-                Arbitraries.frequencyOf(
-                    Tuple.of(
-                        9, Arbitraries.longs().between(-10, MAX_WAIT_MS + 10).map(String::valueOf)),
-                    Tuple.of(1, Arbitraries.longs().map(String::valueOf)))),
-            Tuple.of("subscriptions", subscriptions)));
+            () -> text(random, Limits.MAX_ID_LENGTH),
+            () -> text(random, 300),
+            () ->
+                random.percent(90)
+                    ? String.valueOf(random.longBetween(-10, MAX_WAIT_MS + 10))
+                    : String.valueOf(random.anyLong()),
+            () -> subscriptions));
   }
 
-  @Provide
-  static Arbitrary<String> structuredPublishes() {
+  static String structuredPublish(RandomInputs random) {
     return object(
+        random,
+        List.of("channel", "event", "data", "id", "clientId"),
         List.of(
-            Tuple.of("channel", channelKey()),
-            Tuple.of("event", text(Limits.MAX_EVENT_LENGTH)),
-            Tuple.of("data", anyJson()),
-            Tuple.of("id", text(Limits.MAX_ID_LENGTH)),
-            Tuple.of("clientId", text(Limits.MAX_ID_LENGTH))));
-  }
-
-  /**
-   * A valid body with one character replaced by up to four noise characters, or cut short, or left
-   * intact.
-   */
-  static Arbitrary<String> mutated(Arbitrary<String> valid) {
-    Arbitrary<String> noise =
-        Arbitraries.strings()
-            .withChars("{}[]\":,0123456789-.eE truefalsn\\u\u0000\u00e9\ud83d")
-            .ofMaxLength(4);
-    return Mutations.of(valid, noise);
+            () -> channelKey(random),
+            () -> text(random, Limits.MAX_EVENT_LENGTH),
+            () -> anyJson(random),
+            () -> text(random, Limits.MAX_ID_LENGTH),
+            () -> text(random, Limits.MAX_ID_LENGTH)));
   }
 
   /**
    * A JSON object with each member present nine times in ten, holding a typical value nine times in
    * ten and any JSON value otherwise.
    */
-  static Arbitrary<String> object(List<Tuple.Tuple2<String, Arbitrary<String>>> members) {
-    List<Arbitrary<String>> parts = new ArrayList<>();
-    for (Tuple.Tuple2<String, Arbitrary<String>> member : members) {
-      parts.add(
-          Arbitraries.frequencyOf(Tuple.of(9, member.get2()), Tuple.of(1, anyJson()))
-              .map(value -> quote(member.get1()) + ":" + value)
-              .injectNull(0.1));
+  private static String object(
+      RandomInputs random, List<String> names, List<Supplier<String>> typical) {
+    List<String> present = new ArrayList<>();
+    for (int i = 0; i < names.size(); i++) {
+      if (random.percent(10)) {
+        continue;
+      }
+      String value = random.percent(90) ? typical.get(i).get() : anyJson(random);
+      present.add(RandomInputs.quote(names.get(i)) + ":" + value);
     }
-    return Combinators.combine(parts)
-        .as(
-            values -> {
-              List<String> present = new ArrayList<>();
-              for (String value : values) {
-                if (value != null) {
-                  present.add(value);
-                }
-              }
-              return "{" + String.join(",", present) + "}";
-            });
+    return "{" + String.join(",", present) + "}";
   }
 
   /** Channel names as JSON strings: mostly valid, some too long, reserved, empty or odd. */
-  static Arbitrary<String> channelKey() {
-    return Arbitraries.frequencyOf(
-            Tuple.of(
-                8, Arbitraries.strings().withChars("abcXYZ019:_-.").ofMinLength(1).ofMaxLength(12)),
-            Tuple.of(1, Arbitraries.strings().withChars("abc:").ofMinLength(195).ofMaxLength(205)),
-            Tuple.of(
-                1, Arbitraries.strings().withChars("abc").ofMaxLength(5).map(s -> "session:" + s)),
-            Tuple.of(1, Arbitraries.strings().ofMaxLength(10)))
-        .map(HttpBodyFuzzTest::quote);
+  private static String channelKey(RandomInputs random) {
+    return RandomInputs.quote(
+        switch (random.weighted(8, 1, 1, 1)) {
+          case 0 -> random.string("abcXYZ019:_-.", 1, 12);
+          case 1 -> random.string("abc:", 195, 205);
+          case 2 -> "session:" + random.string("abc", 0, 5);
+          default -> random.anyString(10);
+        });
   }
 
-  private static Arbitrary<String> positionOrJunk() {
-    Arbitrary<String> position =
-        Combinators.combine(
-                text(Limits.MAX_EPOCH_LENGTH),
-                Arbitraries.frequencyOf(
-                    Tuple.of(8, Arbitraries.longs().between(0, 1000).map(String::valueOf)),
-                    Tuple.of(1, Arbitraries.longs().map(String::valueOf)),
-                    Tuple.of(
-                        1,
-                        Arbitraries.of(
-                            "-1",
-                            "0",
-                            "1.5",
-                            "1e3",
-                            "9223372036854775808",
-                            "\"3\"",
-                            "null",
-                            "[]"))))
-            .as((epoch, seq) -> "{\"epoch\":" + epoch + ",\"seq\":" + seq + "}");
-    return Arbitraries.frequencyOf(
-        Tuple.of(8, position), Tuple.of(2, Arbitraries.just("null")), Tuple.of(1, anyJson()));
+  private static String positionOrJunk(RandomInputs random) {
+    return switch (random.weighted(8, 2, 1)) {
+      case 0 -> {
+        String seq =
+            switch (random.weighted(8, 1, 1)) {
+              case 0 -> String.valueOf(random.between(0, 1000));
+              case 1 -> String.valueOf(random.anyLong());
+              default ->
+                  random.pick(
+                      List.of(
+                          "-1", "0", "1.5", "1e3", "9223372036854775808", "\"3\"", "null", "[]"));
+            };
+        yield "{\"epoch\":" + text(random, Limits.MAX_EPOCH_LENGTH) + ",\"seq\":" + seq + "}";
+      }
+      case 1 -> "null";
+      default -> anyJson(random);
+    };
   }
 
   /** JSON strings, mostly of 1 to {@code limit} characters, sometimes empty or too long. */
-  private static Arbitrary<String> text(int limit) {
-    return Arbitraries.frequencyOf(
-            Tuple.of(9, Arbitraries.strings().ofMinLength(1).ofMaxLength(limit)),
-            Tuple.of(1, Arbitraries.strings().ofMaxLength(limit + 10)))
-        .map(HttpBodyFuzzTest::quote);
+  private static String text(RandomInputs random, int limit) {
+    String raw = random.anyString(random.percent(90) ? limit : limit + 10);
+    if (raw.isEmpty() && random.percent(90)) {
+      raw = "x";
+    }
+    return RandomInputs.quote(raw);
   }
 
   /** Any JSON value, including deep nesting and extreme numbers. */
-  static Arbitrary<String> anyJson() {
-    return Arbitraries.frequencyOf(
-        Tuple.of(3, Arbitraries.strings().ofMaxLength(20).map(HttpBodyFuzzTest::quote)),
-        Tuple.of(2, Arbitraries.longs().map(String::valueOf)),
-        Tuple.of(2, Arbitraries.doubles().map(String::valueOf)),
-        Tuple.of(
-            2,
-            Arbitraries.of(
-                "null",
-                "true",
-                "false",
-                "[]",
-                "{}",
-                "1e400",
-                "-0",
-                "123456789012345678901234567890",
-                "{\"epoch\":\"e\",\"seq\":1}")),
-        Tuple.of(
-            1,
-            Arbitraries.integers()
-                .between(1, 1100)
-                .map(depth -> "[".repeat(depth) + "]".repeat(depth))));
-  }
-
-  /** {@code raw} as a JSON string literal. */
-  static String quote(String raw) {
-    StringBuilder out = new StringBuilder("\"");
-    for (char c : raw.toCharArray()) {
-      if (c == '"' || c == '\\') {
-        out.append('\\').append(c);
-      } else if (c < 0x20) {
-        out.append(String.format("\\u%04x", (int) c));
-      } else {
-        out.append(c);
+  static String anyJson(RandomInputs random) {
+    return switch (random.weighted(3, 2, 2, 2, 1)) {
+      case 0 -> RandomInputs.quote(random.anyString(20));
+      case 1 -> String.valueOf(random.anyLong());
+      case 2 -> String.valueOf(random.anyDouble());
+      case 3 ->
+          random.pick(
+              List.of(
+                  "null",
+                  "true",
+                  "false",
+                  "[]",
+                  "{}",
+                  "1e400",
+                  "-0",
+                  "123456789012345678901234567890",
+                  "{\"epoch\":\"e\",\"seq\":1}"));
+      default -> {
+        int depth = random.between(1, 1100);
+        yield "[".repeat(depth) + "]".repeat(depth);
       }
-    }
-    return out.append('"').toString();
+    };
   }
 }

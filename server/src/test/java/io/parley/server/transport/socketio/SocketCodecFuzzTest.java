@@ -4,65 +4,253 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
+import com.code_intelligence.jazzer.api.FuzzedDataProvider;
+import com.code_intelligence.jazzer.junit.FuzzTest;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.BinaryNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.parley.server.testing.Mutations;
+import io.parley.protocol.testing.RandomInputs;
+import io.parley.server.transport.engineio.EngineCodec;
 import io.parley.server.transport.engineio.EnginePacket;
+import io.parley.server.transport.engineio.EnginePacketType;
 import io.parley.server.transport.engineio.MalformedPacketException;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Assume;
-import net.jqwik.api.Combinators;
-import net.jqwik.api.EdgeCasesMode;
-import net.jqwik.api.Example;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
-import net.jqwik.api.Tuple;
+import java.util.function.Consumer;
+import org.junit.jupiter.api.Test;
 
 /**
- * Property-based fuzzing of the Socket.IO v5 packet parser and of {@link SocketDecoder}, which
- * collects binary attachments: whatever a client sends, parsing yields a packet or throws {@link
- * MalformedPacketException} (the connection is then closed); nothing else may escape. Parsed
+ * Fuzzing of the Socket.IO v5 packet parser and of {@link SocketDecoder}, which collects binary
+ * attachments: whatever a client sends, parsing yields a packet or throws {@link
+ * MalformedPacketException} (the connection is then closed); nothing else may escape. A parsed
+ * header reads as the reference parser reads it (ASCII digits, at most ten attachments), parsed
  * packets survive an encode and parse unchanged, packets with binary data survive the trip through
- * the decoder, and a placeholder that names no attachment is always rejected. Seeds are fixed so a
- * run is repeatable; the tries come from {@code jqwik.tries.default} in the server pom. For a
- * longer run: {@code ./mvnw -B -pl server -am verify -Dtest='*FuzzTest'
- * -Dsurefire.failIfNoSpecifiedTests=false -Djqwik.tries.default=100000}.
+ * the decoder, and a placeholder that names no attachment is always rejected.
+ *
+ * <p>The {@code @FuzzTest}s are Jazzer targets. In the regular build they replay the committed
+ * inputs under {@code SocketCodecFuzzTestInputs/<method>/} in the test resources, among them the
+ * inputs of the bugs fixed so far; with {@code JAZZER_FUZZ=1} they are fuzzed, coverage-guided
+ * (docs/security.md, "Fuzzing"). The {@code @Test}s run the same checks over generated values from
+ * fixed seeds.
  */
 class SocketCodecFuzzTest {
   private static final int MAX_ATTACHMENT_BYTES = 64;
+  private static final int SAMPLES = 500;
 
-  @Property(seed = "7101")
-  void anyPacketTextIsParsedOrRejected(@ForAll("anyText") String text) {
-    assertParsedOrRejected(text);
-  }
+  /** The reference parser's {@code maxAttachments}: empty attachments cost no bytes. */
+  private static final int REFERENCE_MAX_ATTACHMENTS = 10;
 
-  @Property(seed = "7102")
-  void mutatedValidPacketsAreParsedOrRejected(@ForAll("mutatedPackets") String text) {
-    assertParsedOrRejected(text);
-  }
+  static final List<String> VALID_PACKETS =
+      List.of(
+          "0",
+          "0{\"token\":\"t\",\"clientId\":\"c\"}",
+          "0/admin,{\"x\":1}",
+          "1/admin,",
+          "2[\"subscribe\",{\"channel\":\"jobs:1\"}]",
+          "2/chat,12[\"publish\",{\"id\":\"1\",\"channel\":\"a\",\"event\":\"e\",\"data\":[1,2.5]}]",
+          "312[{\"seq\":1}]",
+          "4{\"message\":\"nope\"}",
+          "4\"nope\"",
+          "51-[\"up\",{\"_placeholder\":true,\"num\":0}]",
+          "52-/files,9[\"up\",{\"_placeholder\":true,\"num\":1},{\"_placeholder\":true,\"num\":0}]",
+          "61-3[{\"_placeholder\":true,\"num\":0}]");
 
-  @Property(seed = "7103", edgeCases = EdgeCasesMode.NONE)
-  void packetsWithRandomHeadersAndPayloadsAreParsedOrRejected(
-      @ForAll("structuredPackets") String text) {
-    assertParsedOrRejected(text);
+  // ------------------------------------------------------------------ Jazzer targets
+
+  /** Any bytes, read as the UTF-8 text of one Socket.IO packet. */
+  @FuzzTest
+  void anyPacketIsParsedOrRejected(byte[] input) {
+    assertParsedOrRejected(new String(input, StandardCharsets.UTF_8));
   }
 
   /**
-   * Any sequence of text and binary messages fed to one decoder yields packets, nulls while
-   * attachments are awaited, or a {@link MalformedPacketException}, after which the connection is
-   * closed and nothing more is fed.
+   * Any bytes, read as a polling body: its Engine.IO messages, text and binary, go to one decoder,
+   * which yields packets, nulls while attachments are awaited, or a {@link
+   * MalformedPacketException}, after which the connection is closed and nothing more is fed.
    */
-  @Property(seed = "7104")
-  void anyMessageSequenceIsDecodedOrRejected(@ForAll("messageSequences") List<EnginePacket> seq) {
+  @FuzzTest
+  void anyPollingPayloadOfMessagesIsDecodedOrRejected(byte[] input) {
+    List<EnginePacket> messages;
+    try {
+      messages = EngineCodec.decodePayload(new String(input, StandardCharsets.UTF_8));
+    } catch (MalformedPacketException e) {
+      return;
+    }
+    assertDecodedOrRejected(
+        messages.stream()
+            .filter(m -> m.isBinary() || m.type() == EnginePacketType.MESSAGE)
+            .toList());
+  }
+
+  /**
+   * Any bytes, read as the text of a binary packet, followed by as many one-byte attachments as it
+   * announces.
+   */
+  @FuzzTest
+  void placeholdersInAnyBinaryPacketResolveOnlyToTheAttachmentTheyName(byte[] input) {
+    String text = new String(input, StandardCharsets.UTF_8);
+    SocketCodec.Parsed parsed;
+    try {
+      parsed = SocketCodec.parse(text);
+    } catch (MalformedPacketException e) {
+      return;
+    }
+    if (parsed.packet().type().isBinary()
+        && parsed.packet().data() != null
+        && parsed.attachments() <= REFERENCE_MAX_ATTACHMENTS) {
+      assertPlaceholdersResolveOnlyToTheAttachmentTheyName(text, parsed.attachments());
+    }
+  }
+
+  /** Packets with a type, count, namespace, ack id and payload chosen by the fuzzer. */
+  @FuzzTest
+  void fuzzedPacketsAreParsedOrRejected(FuzzedDataProvider data) {
+    assertParsedOrRejected(structuredPacket(RandomInputs.fuzzed(data)));
+  }
+
+  /** Events with binary arguments chosen by the fuzzer survive the encoder and the decoder. */
+  @FuzzTest
+  void fuzzedBinaryEventsSurviveEncodeAndDecode(FuzzedDataProvider data) {
+    assertSurvivesEncodeAndDecode(binaryEvent(RandomInputs.fuzzed(data)));
+  }
+
+  // ------------------------------------------------------------------ seeded generated values
+
+  @Test
+  void anyPacketTextIsParsedOrRejected() {
+    forSamples(7101, random -> assertParsedOrRejected(anyText(random)));
+  }
+
+  @Test
+  void mutatedValidPacketsAreParsedOrRejected() {
+    forSamples(7102, random -> assertParsedOrRejected(mutatedPacket(random)));
+  }
+
+  @Test
+  void packetsWithRandomHeadersAndPayloadsAreParsedOrRejected() {
+    forSamples(7103, random -> assertParsedOrRejected(structuredPacket(random)));
+  }
+
+  @Test
+  void anyMessageSequenceIsDecodedOrRejected() {
+    forSamples(7104, random -> assertDecodedOrRejected(messageSequence(random)));
+  }
+
+  @Test
+  void placeholdersResolveOnlyToTheAttachmentTheyName() {
+    forSamples(
+        7105,
+        random -> {
+          int attachments = random.between(0, 3);
+          assertPlaceholdersResolveOnlyToTheAttachmentTheyName(
+              placeholderPacket(random, attachments), attachments);
+        });
+  }
+
+  @Test
+  void aPlaceholderNumBeyondIntIsRejectedNotWrappedToAttachmentZero() {
+    // Found by the placeholder property: num 2^32 was read with asInt(), which wraps it to 0, so it
+    // silently resolved to the first attachment. Also a committed fuzz input.
     SocketDecoder decoder = new SocketDecoder(MAX_ATTACHMENT_BYTES);
-    for (EnginePacket message : seq) {
+    decoder.add(EnginePacket.message("51-[\"e\",{\"_placeholder\":true,\"num\":4294967296}]"));
+
+    assertThatThrownBy(() -> decoder.add(EnginePacket.binary(new byte[] {1})))
+        .isInstanceOf(MalformedPacketException.class);
+  }
+
+  /** What a parser accepts, the encoder writes back in a form the parser reads as the same. */
+  @Test
+  void parsedPacketsSurviveEncodeAndParse() {
+    forSamples(
+        7106,
+        random ->
+            assertParsedOrRejected(
+                random.percent(50) ? mutatedPacket(random) : structuredPacket(random)));
+  }
+
+  /** Packets with binary arguments survive the encoder and the decoder, attachments and all. */
+  @Test
+  void packetsWithBinaryDataSurviveEncodeAndDecode() {
+    forSamples(7107, random -> assertSurvivesEncodeAndDecode(binaryEvent(random)));
+  }
+
+  // ------------------------------------------------------------------ checks
+
+  private static void forSamples(long seed, Consumer<RandomInputs> check) {
+    RandomInputs random = RandomInputs.seeded(seed);
+    for (int i = 0; i < SAMPLES; i++) {
+      check.accept(random);
+    }
+  }
+
+  /**
+   * Parsing either throws a {@link MalformedPacketException} or yields a packet whose header reads
+   * as the reference reads it and which survives an encode and parse.
+   */
+  private static void assertParsedOrRejected(String text) {
+    SocketCodec.Parsed parsed;
+    try {
+      parsed = SocketCodec.parse(text);
+    } catch (MalformedPacketException e) {
+      assertThat(e.getMessage()).isNotBlank();
+      return;
+    } catch (RuntimeException e) {
+      throw new AssertionError("parsing " + text + " threw " + e, e);
+    }
+    assertHeaderReadAsTheReferenceReadsIt(text, parsed);
+    SocketPacket packet = parsed.packet();
+    // Known deviation, left alone: a number beyond double range (1e400) is read as Infinity and
+    // written back as the string "Infinity" (the reference writes null). Not a crash.
+    if (packet.data() != null && hasNonFiniteNumber(packet.data())) {
+      return;
+    }
+    List<EnginePacket> encoded = SocketCodec.encode(packet);
+
+    assertThat(encoded).as("encoding of %s", text).hasSize(1);
+    assertThat(SocketCodec.parse(encoded.get(0).text()).packet())
+        .as("re-parsed %s", text)
+        .isEqualTo(packet);
+  }
+
+  /**
+   * The model of a header as the reference parser reads it: an attachment count and an ack id are
+   * ASCII digits ({@code Number("\u0663")} is NaN there), and a packet announces at most ten
+   * attachments (empty attachments cost no bytes, so the byte limit alone would not bound them).
+   */
+  private static void assertHeaderReadAsTheReferenceReadsIt(
+      String text, SocketCodec.Parsed parsed) {
+    int i = 1;
+    if (parsed.packet().type().isBinary()) {
+      int dash = text.indexOf('-');
+      String count = text.substring(1, dash);
+      assertThat(count).as("attachment count of %s", text).matches("[0-9]+");
+      assertThat(Integer.parseInt(count)).isEqualTo(parsed.attachments());
+      assertThat(parsed.attachments())
+          .as("attachments of %s", text)
+          .isLessThanOrEqualTo(REFERENCE_MAX_ATTACHMENTS);
+      i = dash + 1;
+    }
+    if (i < text.length() && text.charAt(i) == '/') {
+      int comma = text.indexOf(',', i);
+      i = comma < 0 ? text.length() : comma + 1;
+    }
+    int end = i;
+    while (end < text.length()
+        && text.charAt(end) >= '0'
+        && text.charAt(end) <= '9'
+        && end - i < 16) {
+      end++;
+    }
+    Long id = end > i ? Long.valueOf(text.substring(i, end)) : null;
+    assertThat(parsed.packet().id()).as("ack id of %s", text).isEqualTo(id);
+  }
+
+  private static void assertDecodedOrRejected(List<EnginePacket> messages) {
+    SocketDecoder decoder = new SocketDecoder(MAX_ATTACHMENT_BYTES);
+    for (EnginePacket message : messages) {
       Throwable thrown = catchThrowable(() -> decoder.add(message));
       if (thrown != null) {
         assertThat(thrown).isInstanceOf(MalformedPacketException.class);
@@ -76,17 +264,14 @@ class SocketCodecFuzzTest {
    * attachment (an integer in {@code [0, attachments)}); any other placeholder is rejected, never
    * silently mapped to some attachment.
    */
-  @Property(seed = "7105", edgeCases = EdgeCasesMode.NONE)
-  void placeholdersResolveOnlyToTheAttachmentTheyName(
-      @ForAll("placeholderPackets") Tuple.Tuple2<String, Integer> packet) {
-    String text = packet.get1();
-    int attachments = packet.get2();
+  private static void assertPlaceholdersResolveOnlyToTheAttachmentTheyName(
+      String text, int attachments) {
     SocketDecoder decoder = new SocketDecoder(MAX_ATTACHMENT_BYTES);
     List<byte[]> buffers = new ArrayList<>();
     for (int i = 0; i < attachments; i++) {
       buffers.add(new byte[] {(byte) i});
     }
-    JsonNode sent = SocketJson.parse(text.substring(text.indexOf('[')));
+    JsonNode sent = SocketCodec.parse(text).packet().data();
     boolean valid = placeholdersValid(sent, attachments);
 
     Throwable thrown =
@@ -108,38 +293,7 @@ class SocketCodecFuzzTest {
     }
   }
 
-  @Example
-  void aPlaceholderNumBeyondIntIsRejectedNotWrappedToAttachmentZero() {
-    // Found by placeholdersResolveOnlyToTheAttachmentTheyName: num 2^32 was read with asInt(),
-    // which wraps it to 0, so it silently resolved to the first attachment.
-    SocketDecoder decoder = new SocketDecoder(MAX_ATTACHMENT_BYTES);
-    decoder.add(EnginePacket.message("51-[\"e\",{\"_placeholder\":true,\"num\":4294967296}]"));
-
-    assertThatThrownBy(() -> decoder.add(EnginePacket.binary(new byte[] {1})))
-        .isInstanceOf(MalformedPacketException.class);
-  }
-
-  /** What a parser accepts, the encoder writes back in a form the parser reads as the same. */
-  @Property(seed = "7106")
-  void parsedPacketsSurviveEncodeAndParse(@ForAll("validOrNearlyValidPackets") String text) {
-    SocketPacket packet;
-    try {
-      packet = SocketCodec.parse(text).packet();
-    } catch (MalformedPacketException e) {
-      return;
-    }
-    // Known deviation, left alone: a number beyond double range (1e400) is read as Infinity and
-    // written back as the string "Infinity" (the reference writes null). Not a crash.
-    Assume.that(packet.data() == null || !hasNonFiniteNumber(packet.data()));
-    List<EnginePacket> encoded = SocketCodec.encode(packet);
-
-    assertThat(encoded).hasSize(1);
-    assertThat(SocketCodec.parse(encoded.get(0).text()).packet()).isEqualTo(packet);
-  }
-
-  /** Packets with binary arguments survive the encoder and the decoder, attachments and all. */
-  @Property(seed = "7107")
-  void packetsWithBinaryDataSurviveEncodeAndDecode(@ForAll("binaryEvents") SocketPacket packet) {
+  private static void assertSurvivesEncodeAndDecode(SocketPacket packet) {
     SocketDecoder decoder = new SocketDecoder(MAX_ATTACHMENT_BYTES * 100);
     SocketPacket result = null;
     for (EnginePacket message : SocketCodec.encode(packet)) {
@@ -163,14 +317,6 @@ class SocketCodecFuzzTest {
       }
     }
     return false;
-  }
-
-  private static void assertParsedOrRejected(String text) {
-    Throwable thrown = catchThrowable(() -> SocketCodec.parse(text));
-    if (thrown != null) {
-      assertThat(thrown).as("parsing %s", text).isInstanceOf(MalformedPacketException.class);
-      assertThat(thrown.getMessage()).isNotBlank();
-    }
   }
 
   /** The model: whether every placeholder in {@code node} names one of the attachments. */
@@ -218,221 +364,175 @@ class SocketCodecFuzzTest {
 
   // ------------------------------------------------------------------ generators
 
-  @Provide
-  static Arbitrary<String> anyText() {
-    return Arbitraries.oneOf(
-        Arbitraries.strings().all().ofMaxLength(200),
-        Arbitraries.strings()
-            .withChars("0123456789-/,[]{}\":_placeholdrnum\u0663 ")
-            .ofMaxLength(40));
+  static String anyText(RandomInputs random) {
+    return random.percent(50)
+        ? random.anyString(200)
+        : random.string("0123456789-/,[]{}\":_placeholdrnum\u0663 ", 0, 40);
   }
 
-  @Provide
-  static Arbitrary<String> mutatedPackets() {
-    Arbitrary<String> valid =
-        Arbitraries.of(
-            "0",
-            "0{\"token\":\"t\",\"clientId\":\"c\"}",
-            "0/admin,{\"x\":1}",
-            "1/admin,",
-            "2[\"subscribe\",{\"channel\":\"jobs:1\"}]",
-            "2/chat,12[\"publish\",{\"id\":\"1\",\"channel\":\"a\",\"event\":\"e\",\"data\":[1,2.5]}]",
-            "312[{\"seq\":1}]",
-            "4{\"message\":\"nope\"}",
-            "4\"nope\"",
-            "51-[\"up\",{\"_placeholder\":true,\"num\":0}]",
-            "52-/files,9[\"up\",{\"_placeholder\":true,\"num\":1},{\"_placeholder\":true,\"num\":0}]",
-            "61-3[{\"_placeholder\":true,\"num\":0}]");
-    Arbitrary<String> noise =
-        Arbitraries.strings()
-            .withChars("0123456789-/,[]{}\":\\ e.\u0000\u0663\ud83d")
-            .ofMinLength(1)
-            .ofMaxLength(4);
-    return Mutations.of(valid, noise);
-  }
-
-  @Provide
-  static Arbitrary<String> validOrNearlyValidPackets() {
-    return Arbitraries.oneOf(mutatedPackets(), structuredPackets());
+  static String mutatedPacket(RandomInputs random) {
+    return random.mutated(VALID_PACKETS, "0123456789-/,[]{}\":\\ e.\u0000\u0663\ud83d");
   }
 
   /**
    * A type digit, an attachment count, a namespace, an ack id and a JSON payload, each optional.
    */
-  @Provide
-  static Arbitrary<String> structuredPackets() {
-    Arbitrary<String> type = Arbitraries.chars().range('0', '9').map(String::valueOf);
-    Arbitrary<String> attachments =
-        Arbitraries.oneOf(
-                Arbitraries.integers().between(0, 3).map(String::valueOf),
-                Arbitraries.longs().map(String::valueOf),
-                Arbitraries.strings().withChars("0123456789\u0663a ").ofMaxLength(12))
-            .map(count -> count + "-")
-            .injectNull(0.3);
-    Arbitrary<String> namespace =
-        Arbitraries.strings()
-            .withChars("abc/,0129")
-            .ofMaxLength(8)
-            .map(name -> "/" + name)
-            .flatMap(name -> Arbitraries.of(name + ",", name))
-            .injectNull(0.5);
-    Arbitrary<String> id =
-        Arbitraries.oneOf(
-                Arbitraries.longs().between(0, Long.MAX_VALUE).map(String::valueOf),
-                Arbitraries.strings().withChars("0123456789\u0663\u0967").ofMaxLength(24))
-            .injectNull(0.5);
-    Arbitrary<String> payload = Arbitraries.oneOf(events(), json()).injectNull(0.2);
-    return Combinators.combine(type, attachments, namespace, id, payload)
-        .as(
-            (t, count, ns, ackId, data) ->
-                t + orEmpty(count) + orEmpty(ns) + orEmpty(ackId) + orEmpty(data));
+  static String structuredPacket(RandomInputs random) {
+    StringBuilder text = new StringBuilder().append((char) random.between('0', '9'));
+    if (random.percent(70)) {
+      text.append(
+              switch (random.between(0, 2)) {
+                case 0 -> String.valueOf(random.between(0, 3));
+                case 1 -> String.valueOf(random.anyLong());
+                default -> random.string("0123456789\u0663a ", 0, 12);
+              })
+          .append('-');
+    }
+    if (random.percent(50)) {
+      text.append('/').append(random.string("abc/,0129", 0, 8));
+      if (random.percent(50)) {
+        text.append(',');
+      }
+    }
+    if (random.percent(50)) {
+      text.append(
+          random.percent(50)
+              ? String.valueOf(random.longBetween(0, Long.MAX_VALUE))
+              : random.string("0123456789\u0663\u0967", 0, 24));
+    }
+    if (random.percent(80)) {
+      text.append(random.percent(50) ? event(random) : json(random));
+    }
+    return text.toString();
   }
 
   /** Random text and binary messages, mostly headers of binary packets and attachments. */
-  @Provide
-  static Arbitrary<List<EnginePacket>> messageSequences() {
-    Arbitrary<EnginePacket> text =
-        Arbitraries.oneOf(mutatedPackets(), structuredPackets(), placeholderText())
-            .map(EnginePacket::message);
-    Arbitrary<EnginePacket> binary =
-        Arbitraries.bytes().array(byte[].class).ofMaxSize(40).map(EnginePacket::binary);
-    return Arbitraries.frequencyOf(Tuple.of(1, text), Tuple.of(2, binary)).list().ofMaxSize(10);
+  private static List<EnginePacket> messageSequence(RandomInputs random) {
+    List<EnginePacket> messages = new ArrayList<>();
+    for (int i = random.between(0, 10); i > 0; i--) {
+      if (random.weighted(1, 2) == 0) {
+        String text =
+            switch (random.between(0, 2)) {
+              case 0 -> mutatedPacket(random);
+              case 1 -> structuredPacket(random);
+              default -> placeholderPacket(random, random.between(0, 3));
+            };
+        messages.add(EnginePacket.message(text));
+      } else {
+        messages.add(EnginePacket.binary(random.bytes(40)));
+      }
+    }
+    return messages;
   }
 
   /** A binary event header with its attachment count and placeholders with random {@code num}s. */
-  @Provide
-  static Arbitrary<Tuple.Tuple2<String, Integer>> placeholderPackets() {
-    return Arbitraries.integers()
-        .between(0, 3)
-        .flatMap(
-            attachments ->
-                placeholderArgs(attachments)
-                    .map(
-                        args ->
-                            Tuple.of(
-                                "5" + attachments + "-[\"upload\"" + args + "]", attachments)));
+  private static String placeholderPacket(RandomInputs random, int attachments) {
+    StringBuilder text = new StringBuilder().append('5').append(attachments).append("-[\"upload\"");
+    for (int i = random.between(0, 4); i > 0; i--) {
+      String placeholder = placeholder(random, attachments);
+      text.append(',')
+          .append(
+              switch (random.weighted(4, 1, 1, 1, 1)) {
+                case 0 -> placeholder;
+                case 1 -> "{\"file\":" + placeholder + "}";
+                case 2 -> "[1," + placeholder + "]";
+                case 3 -> "{\"_placeholder\":true}";
+                default -> random.pick(List.of("1", "\"s\"", "null", "{}", "[]", "{\"num\":0}"));
+              });
+    }
+    return text.append(']').toString();
   }
 
-  private static Arbitrary<String> placeholderText() {
-    return placeholderPackets().map(Tuple.Tuple2::get1);
-  }
-
-  private static Arbitrary<String> placeholderArgs(int attachments) {
-    Arbitrary<String> num =
-        Arbitraries.frequencyOf(
-            Tuple.of(
-                6,
-                Arbitraries.integers()
-                    .between(0, Math.max(0, attachments - 1))
-                    .map(String::valueOf)),
-            Tuple.of(
-                1,
-                Arbitraries.of(
-                    "-1",
-                    String.valueOf(attachments),
-                    "4294967296",
-                    "4294967297",
-                    "-4294967296",
-                    "18446744073709551616",
-                    "1.0",
-                    "0.5",
-                    "\"0\"",
-                    "null",
-                    "true")),
-            Tuple.of(1, Arbitraries.longs().map(String::valueOf)));
-    Arbitrary<String> placeholder =
-        Combinators.combine(num, Arbitraries.of("true", "true", "true", "false", "1", "\"true\""))
-            .as((n, marker) -> "{\"_placeholder\":" + marker + ",\"num\":" + n + "}");
-    Arbitrary<String> arg =
-        Arbitraries.frequencyOf(
-            Tuple.of(4, placeholder),
-            Tuple.of(1, placeholder.map(p -> "{\"file\":" + p + "}")),
-            Tuple.of(1, placeholder.map(p -> "[1," + p + "]")),
-            Tuple.of(1, Arbitraries.just("{\"_placeholder\":true}")),
-            Tuple.of(1, Arbitraries.of("1", "\"s\"", "null", "{}", "[]", "{\"num\":0}")));
-    return arg.list().ofMaxSize(4).map(args -> args.isEmpty() ? "" : "," + String.join(",", args));
+  private static String placeholder(RandomInputs random, int attachments) {
+    String num =
+        switch (random.weighted(6, 1, 1)) {
+          case 0 -> String.valueOf(random.between(0, Math.max(0, attachments - 1)));
+          case 1 ->
+              random.pick(
+                  List.of(
+                      "-1",
+                      String.valueOf(attachments),
+                      "4294967296",
+                      "4294967297",
+                      "-4294967296",
+                      "18446744073709551616",
+                      "1.0",
+                      "0.5",
+                      "\"0\"",
+                      "null",
+                      "true"));
+          default -> String.valueOf(random.anyLong());
+        };
+    String marker = random.pick(List.of("true", "true", "true", "false", "1", "\"true\""));
+    return "{\"_placeholder\":" + marker + ",\"num\":" + num + "}";
   }
 
   /** EVENT packets whose arguments hold random bytes, in arrays and objects. */
-  @Provide
-  static Arbitrary<SocketPacket> binaryEvents() {
-    Arbitrary<JsonNode> bytes =
-        Arbitraries.bytes().array(byte[].class).ofMaxSize(40).map(BinaryNode::valueOf);
-    Arbitrary<JsonNode> arg =
-        Arbitraries.frequencyOf(
-            Tuple.of(3, bytes),
-            Tuple.of(1, bytes.map(b -> SocketJson.NODES.objectNode().set("file", b))),
-            Tuple.of(
-                1,
-                bytes.list().ofMaxSize(3).map(list -> SocketJson.NODES.arrayNode().addAll(list))),
-            Tuple.of(1, Arbitraries.strings().ofMaxLength(10).map(SocketJson.NODES::textNode)));
-    return Combinators.combine(
-            Arbitraries.of("/", "/files", "/a-b"),
-            Arbitraries.longs().between(0, 999_999_999_999L).injectNull(0.5),
-            arg.list().ofMaxSize(4))
-        .as(
-            (namespace, id, args) -> {
-              ArrayNode data = SocketJson.NODES.arrayNode().add("upload");
-              data.addAll(args);
-              return new SocketPacket(SocketPacketType.EVENT, namespace, id, data);
-            });
+  private static SocketPacket binaryEvent(RandomInputs random) {
+    ArrayNode data = SocketJson.NODES.arrayNode().add("upload");
+    for (int i = random.between(0, 4); i > 0; i--) {
+      data.add(
+          switch (random.weighted(3, 1, 1, 1)) {
+            case 0 -> BinaryNode.valueOf(random.bytes(40));
+            case 1 ->
+                SocketJson.NODES.objectNode().set("file", BinaryNode.valueOf(random.bytes(40)));
+            case 2 -> {
+              ArrayNode list = SocketJson.NODES.arrayNode();
+              for (int j = random.between(0, 3); j > 0; j--) {
+                list.add(BinaryNode.valueOf(random.bytes(40)));
+              }
+              yield list;
+            }
+            default -> SocketJson.NODES.textNode(random.anyString(10));
+          });
+    }
+    String namespace = random.pick(List.of("/", "/files", "/a-b"));
+    Long id = random.percent(50) ? null : random.longBetween(0, 999_999_999_999L);
+    return new SocketPacket(SocketPacketType.EVENT, namespace, id, data);
   }
 
   /** Event payloads: an array starting with a name, reserved or not, or with something else. */
-  private static Arbitrary<String> events() {
-    Arbitrary<String> name =
-        Arbitraries.oneOf(
-            Arbitraries.of("\"subscribe\"", "\"connect\"", "\"disconnect\"", "1", "null", "[]"),
-            Arbitraries.strings().ofMaxLength(10).map(SocketCodecFuzzTest::quote));
-    return Combinators.combine(name, json().list().ofMaxSize(3))
-        .as((n, args) -> "[" + n + (args.isEmpty() ? "" : "," + String.join(",", args)) + "]");
+  private static String event(RandomInputs random) {
+    StringBuilder text =
+        new StringBuilder("[")
+            .append(
+                random.percent(50)
+                    ? random.pick(
+                        List.of(
+                            "\"subscribe\"", "\"connect\"", "\"disconnect\"", "1", "null", "[]"))
+                    : RandomInputs.quote(random.anyString(10)));
+    for (int i = random.between(0, 3); i > 0; i--) {
+      text.append(',').append(json(random));
+    }
+    return text.append(']').toString();
   }
 
   /** Any JSON value, including deep nesting and extreme numbers. */
-  private static Arbitrary<String> json() {
-    return Arbitraries.frequencyOf(
-        Tuple.of(3, Arbitraries.strings().ofMaxLength(20).map(SocketCodecFuzzTest::quote)),
-        Tuple.of(2, Arbitraries.longs().map(String::valueOf)),
-        Tuple.of(1, Arbitraries.doubles().map(String::valueOf)),
-        Tuple.of(
-            2,
-            Arbitraries.of(
-                "null",
-                "true",
-                "[]",
-                "{}",
-                "{\"token\":\"t\"}",
-                "1e400",
-                "123456789012345678901234567890",
-                "[1] 2",
-                "{\"a\":1,\"a\":2}")),
-        Tuple.of(
-            1,
-            Arbitraries.integers()
-                .between(1, 1100)
-                .map(depth -> "[".repeat(depth) + "]".repeat(depth))),
-        Tuple.of(
-            1,
-            Arbitraries.integers()
-                .between(1, 1100)
-                .map(depth -> "{\"a\":".repeat(depth) + "1" + "}".repeat(depth))));
-  }
-
-  private static String orEmpty(String part) {
-    return part == null ? "" : part;
-  }
-
-  private static String quote(String raw) {
-    StringBuilder out = new StringBuilder("\"");
-    for (char c : raw.toCharArray()) {
-      if (c == '"' || c == '\\') {
-        out.append('\\').append(c);
-      } else if (c < 0x20) {
-        out.append(String.format("\\u%04x", (int) c));
-      } else {
-        out.append(c);
+  private static String json(RandomInputs random) {
+    return switch (random.weighted(3, 2, 1, 2, 1, 1)) {
+      case 0 -> RandomInputs.quote(random.anyString(20));
+      case 1 -> String.valueOf(random.anyLong());
+      case 2 -> String.valueOf(random.anyDouble());
+      case 3 ->
+          random.pick(
+              List.of(
+                  "null",
+                  "true",
+                  "[]",
+                  "{}",
+                  "{\"token\":\"t\"}",
+                  "1e400",
+                  "123456789012345678901234567890",
+                  "[1] 2",
+                  "{\"a\":1,\"a\":2}"));
+      case 4 -> {
+        int depth = random.between(1, 1100);
+        yield "[".repeat(depth) + "]".repeat(depth);
       }
-    }
-    return out.append('"').toString();
+      default -> {
+        int depth = random.between(1, 1100);
+        yield "{\"a\":".repeat(depth) + "1" + "}".repeat(depth);
+      }
+    };
   }
 }
