@@ -148,14 +148,7 @@ public final class FrameCodec {
       case UNSUBSCRIBED ->
           new ServerFrame.Unsubscribed(
               fields.requiredString("id", Limits.MAX_ID_LENGTH), fields.channel("channel"));
-      case MESSAGE ->
-          new ServerFrame.Message(
-              fields.channel("channel"),
-              fields.requiredString("epoch", Limits.MAX_EPOCH_LENGTH),
-              fields.requiredLong("seq", 1, Long.MAX_VALUE),
-              fields.requiredString("event", Limits.MAX_EVENT_LENGTH),
-              fields.anyValue("data"),
-              fields.optionalLong("ts", 0, Long.MAX_VALUE, 0));
+      case MESSAGE -> message(fields);
       case ACK ->
           new ServerFrame.Ack(
               fields.requiredString("id", Limits.MAX_ID_LENGTH),
@@ -303,6 +296,22 @@ public final class FrameCodec {
       }
     }
     return out.toString();
+  }
+
+  /**
+   * Reads the fields of a {@code message} (a frame's, or one entry of an HTTP poll answer's {@code
+   * messages}).
+   *
+   * @throws FrameDecodeException naming the field that is missing or not what it should be
+   */
+  public static ServerFrame.Message message(FieldReader fields) {
+    return new ServerFrame.Message(
+        fields.channel("channel"),
+        fields.requiredString("epoch", Limits.MAX_EPOCH_LENGTH),
+        fields.requiredLong("seq", 1, Long.MAX_VALUE),
+        fields.requiredString("event", Limits.MAX_EVENT_LENGTH),
+        fields.anyValue("data"),
+        fields.optionalLong("ts", 0, Long.MAX_VALUE, 0));
   }
 
   private static ServerFrame.Error error(FieldReader fields) {

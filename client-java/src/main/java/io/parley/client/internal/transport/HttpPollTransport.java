@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.parley.client.ParleyException;
 import io.parley.protocol.ClientFrame;
-import io.parley.protocol.Limits;
 import io.parley.protocol.Position;
 import io.parley.protocol.ServerFrame;
 import io.parley.protocol.Transport;
@@ -120,18 +119,7 @@ public final class HttpPollTransport implements ClientTransport {
   /** Reads one poll answer. */
   PollAnswer parseAnswer(String body) {
     FieldReader root = FieldReader.of(codec.parseObject(body));
-    List<ServerFrame.Message> messages =
-        each(
-            root,
-            "messages",
-            m ->
-                new ServerFrame.Message(
-                    m.channel("channel"),
-                    m.requiredString("epoch", Limits.MAX_EPOCH_LENGTH),
-                    m.requiredLong("seq", 1, Long.MAX_VALUE),
-                    m.requiredString("event", Limits.MAX_EVENT_LENGTH),
-                    m.anyValue("data"),
-                    m.optionalLong("ts", 0, Long.MAX_VALUE, 0)));
+    List<ServerFrame.Message> messages = each(root, "messages", FrameCodec::message);
     Map<String, Position> positions = new LinkedHashMap<>();
     JsonNode positionNodes = root.optionalNode("positions");
     if (positionNodes != null) {
