@@ -22,10 +22,8 @@ public final class ChannelRules {
    */
   public static Refusal refuseRead(String channel) {
     if (isSessionChannel(channel)) {
-      return Refusal.of(
-          ErrorCode.CHANNEL_RESERVED,
-          "channel '" + channel + "' is reserved for one connection; it cannot be polled",
-          CHANNEL);
+      return reserved(
+          "channel '" + channel + "' is reserved for one connection; it cannot be polled");
     }
     return null;
   }
@@ -44,10 +42,8 @@ public final class ChannelRules {
   /** Why {@code session} may not subscribe to {@code channel}, or {@code null}. */
   static Refusal refuseSubscribe(Session session, String channel) {
     if (isSessionChannel(channel)) {
-      return Refusal.of(
-          ErrorCode.CHANNEL_RESERVED,
-          "channel " + channel + " is reserved: each connection is in its own session channel",
-          CHANNEL);
+      return reserved(
+          "channel " + channel + " is reserved: each connection is in its own session channel");
     }
     return session.identity().maySubscribe(channel) ? null : forbidden("subscribe", channel);
   }
@@ -55,10 +51,8 @@ public final class ChannelRules {
   /** Why a session may not leave {@code channel}, or {@code null}. */
   static Refusal refuseUnsubscribe(String channel) {
     if (isSessionChannel(channel)) {
-      return Refusal.of(
-          ErrorCode.CHANNEL_RESERVED,
-          "channel " + channel + " is reserved: each connection stays in its own session channel",
-          CHANNEL);
+      return reserved(
+          "channel " + channel + " is reserved: each connection stays in its own session channel");
     }
     return null;
   }
@@ -70,10 +64,7 @@ public final class ChannelRules {
    */
   static Refusal refuseSessionPublish(String channel) {
     if (isSessionChannel(channel)) {
-      return Refusal.of(
-          ErrorCode.CHANNEL_RESERVED,
-          "clients cannot publish to session channels; backends can, over HTTP",
-          CHANNEL);
+      return reserved("clients cannot publish to session channels; backends can, over HTTP");
     }
     return null;
   }
@@ -84,12 +75,10 @@ public final class ChannelRules {
       return null;
     }
     if (isSessionChannel(channel)) {
-      return Refusal.of(
-          ErrorCode.CHANNEL_RESERVED,
+      return reserved(
           "session channels are for backends: publishing to "
               + channel
-              + " needs the publisher role",
-          CHANNEL);
+              + " needs the publisher role");
     }
     return forbidden("publish", channel);
   }
@@ -123,6 +112,10 @@ public final class ChannelRules {
 
   private static boolean isSessionChannel(String channel) {
     return channel.startsWith(ChannelName.SESSION_PREFIX);
+  }
+
+  private static Refusal reserved(String message) {
+    return Refusal.of(ErrorCode.CHANNEL_RESERVED, message, CHANNEL);
   }
 
   private static Refusal forbidden(String operation, String channel) {

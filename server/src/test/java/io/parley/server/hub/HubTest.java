@@ -14,6 +14,7 @@ import io.parley.server.backplane.memory.MemoryBackplane;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
@@ -439,6 +440,49 @@ class HubTest {
     hub.expire();
     assertThat(backplane.channelCount()).isZero();
     assertThat(current().epoch()).isNotEqualTo(before);
+  }
+
+  @Test
+  void aStatelessReadChecksTheReadersRightsOnEveryChannelBeforeReadingAny() {
+    publish(1);
+    Identity jobsOnly =
+        new Identity(
+            "r", ChannelPatterns.of(List.of("jobs:*")), ChannelPatterns.none(), false, false, 0);
+    Map<String, Position> since = new LinkedHashMap<>();
+    since.put(CHANNEL, new Position("lost-epoch", 1));
+    since.put("chat:1", null);
+
+    Refusal refused = refusalOf(hub.read(jobsOnly, since, 0));
+
+    assertThat(refused.code()).isEqualTo(ErrorCode.FORBIDDEN);
+    assertThat(refused.field()).isEqualTo("chat:1");
+  }
+
+  @Test
+  void aStatelessReadRefusesAPositionAheadNamingItsSeq() {
+    publish(2);
+    Map<String, Position> since = new LinkedHashMap<>();
+    since.put(CHANNEL, current().withSeq(9));
+
+    Refusal refused = refusalOf(hub.read(EVERYTHING, since, 10));
+
+    assertThat(refused.code()).isEqualTo(ErrorCode.POSITION_AHEAD);
+    assertThat(refused.field()).isEqualTo(CHANNEL + ".seq");
+  }
+
+  @Test
+  void aStatelessReadSharesItsLimitAndLeavesOutChannelsWithoutRoom() {
+    Position start = current();
+    publish(3);
+    Map<String, Position> since = new LinkedHashMap<>();
+    since.put(CHANNEL, start);
+    since.put("jobs:2", null);
+
+    Reads reads = hub.read(EVERYTHING, since, 2).toCompletableFuture().join();
+
+    assertThat(reads.replays()).containsOnlyKeys(CHANNEL);
+    assertThat(reads.replays().get(CHANNEL).messages()).hasSize(2);
+    assertThat(reads.replays().get(CHANNEL).truncated()).isTrue();
   }
 
   private static Identity subject(String subject) {
