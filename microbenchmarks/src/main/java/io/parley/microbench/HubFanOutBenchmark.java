@@ -8,9 +8,10 @@ import io.parley.server.auth.Identity;
 import io.parley.server.backplane.memory.MemoryBackplane;
 import io.parley.server.hub.ChannelMessage;
 import io.parley.server.hub.Hub;
+import io.parley.server.hub.Refusal;
 import io.parley.server.hub.Session;
 import io.parley.server.hub.SessionSink;
-import io.parley.server.transport.websocket.NativeEncoding;
+import io.parley.server.transport.NativeFrameEncoding;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -75,7 +76,7 @@ public class HubFanOutBenchmark {
   private final class EncodingSink implements SessionSink {
     @Override
     public boolean sendMessage(ChannelMessage message) {
-      blackhole.consume(message.encoded(NativeEncoding.MESSAGE));
+      blackhole.consume(message.encoded(NativeFrameEncoding.MESSAGE));
       return true;
     }
 
@@ -86,7 +87,13 @@ public class HubFanOutBenchmark {
     }
 
     @Override
-    public void close(ServerFrame.Error reason) {
+    public boolean sendRefusal(Refusal refusal) {
+      blackhole.consume(refusal);
+      return true;
+    }
+
+    @Override
+    public void close(Refusal reason) {
       blackhole.consume(reason);
     }
   }

@@ -7,9 +7,11 @@ import io.parley.protocol.Position;
 import io.parley.protocol.ServerFrame;
 import io.parley.protocol.time.Ticker;
 import io.parley.server.auth.Identity;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -142,78 +144,70 @@ public final class Hub {
    *
    * @param clientId the client's stable id, scoping its publish ids
    * @param identity whom the connection's token speaks for (verified by the transport)
-   * @throws SessionRefusedException when the subject already has {@code maxConnectionsPerUser}
-   *     sessions ({@code TOO_MANY_CONNECTIONS}) or the node is full ({@code SERVER_UNAVAILABLE});
-   *     nothing is opened then
+   * @throws RefusedException when the subject already has {@code maxConnectionsPerUser} sessions
+   *     ({@code TOO_MANY_CONNECTIONS}) or the node is full ({@code SERVER_UNAVAILABLE}); nothing is
+   *     opened then
    */
   public Session open(SessionSink sink, String clientId, Identity identity) {
     if (openSessions.incrementAndGet() > limits.maxConnections()) {
       openSessions.decrementAndGet();
-      throw new SessionRefusedException(
-          ServerFrame.Error.of(
-              null,
+      throw Refusal.of(
               ErrorCode.SERVER_UNAVAILABLE,
               "the server is at its limit of "
                   + limits.maxConnections()
                   + " connections (realtime.limits.max-connections); retry later",
-              null));
+              null)
+          .toException();
     }
     String subject = identity.subject();
     if (subject != null && !countIn(subject)) {
       openSessions.decrementAndGet();
-      throw new SessionRefusedException(
-          ServerFrame.Error.of(
-              null,
+      throw Refusal.of(
               ErrorCode.TOO_MANY_CONNECTIONS,
               subject
                   + " already has "
                   + limits.maxConnectionsPerUser()
                   + " connections, the limit per user (realtime.limits.max-connections-per-user);"
                   + " close one or retry later",
-              null));
+              null)
+          .toException();
     }
     Session session = new Session(sessionIds.get(), clientId, identity, sink);
     sessions.put(session.id(), session);
     if (identity.subject() != null) {
-      join(session, null, ChannelName.ofUser(identity.subject()), null);
+      join(session, null, ChannelName.ofUser(identity.subject()), null, new CompletableFuture<>());
     }
     return session;
   }
 
   /**
    * Replaces a session's token with a fresh one sent in-band. The subject must stay the same.
-   * Channels the new token no longer grants are left, each with a {@code FORBIDDEN} error naming
-   * it.
+   * Channels the new token no longer grants are left, each with a {@code FORBIDDEN} refusal naming
+   * it sent through the sink.
    *
-   * @return {@code null} when accepted, else the error to send before closing the connection
+   * @throws RefusedException ({@code TOKEN_INVALID}) when the subject differs; the transport then
+   *     sends it and closes the connection, and the session keeps its old token until then
    */
-  public ServerFrame.Error refresh(Session session, Identity fresh) {
+  public void refresh(Session session, Identity fresh) {
     if (!Objects.equals(session.subject(), fresh.subject())) {
-      return ServerFrame.Error.of(
-          null,
-          ErrorCode.TOKEN_INVALID,
-          "a refreshed token must have the same sub as the connection's ("
-              + session.subject()
-              + "), not "
-              + fresh.subject(),
-          "token");
+      throw Refusal.of(
+              ErrorCode.TOKEN_INVALID,
+              "a refreshed token must have the same sub as the connection's ("
+                  + session.subject()
+                  + "), not "
+                  + fresh.subject(),
+              "token")
+          .toException();
     }
     session.identity(fresh);
     session.refreshDeadlineMillis = 0;
     for (Subscription subscription : List.copyOf(session.subscriptions.values())) {
-      String channel = subscription.channel;
-      if (isAutomatic(session, channel) || fresh.maySubscribe(channel)) {
-        continue;
+      Refusal dropped = ChannelRules.refuseKeeping(session, fresh, subscription.channel);
+      if (dropped != null) {
+        leave(subscription);
+        session.sink().sendRefusal(dropped);
       }
-      leave(subscription);
-      reject(
-          session,
-          null,
-          ErrorCode.FORBIDDEN,
-          "the refreshed token does not grant channel " + channel + "; unsubscribed",
-          "channel");
     }
-    return null;
   }
 
   /**
@@ -231,9 +225,8 @@ public final class Hub {
         session.refreshDeadlineMillis = nowMillis + graceMillis;
         session
             .sink()
-            .send(
-                ServerFrame.Error.of(
-                    null,
+            .sendRefusal(
+                Refusal.of(
                     ErrorCode.TOKEN_REFRESH_REQUIRED,
                     "the connection's token has expired: send a fresh one (auth {token}) within "
                         + graceMillis
@@ -243,8 +236,7 @@ public final class Hub {
         session
             .sink()
             .close(
-                ServerFrame.Error.of(
-                    null,
+                Refusal.of(
                     ErrorCode.TOKEN_EXPIRED,
                     "the connection's token expired and no fresh one came within "
                         + graceMillis
@@ -270,51 +262,43 @@ public final class Hub {
 
   /**
    * Subscribes a session to a channel at a client's request. The sink then receives {@code
-   * subscribed} (or an {@code error} with {@code requestId}), a {@code gap} when history does not
-   * reach back to {@code since}, the replayed messages and then live ones.
+   * subscribed} with {@code requestId}, a {@code gap} when history does not reach back to {@code
+   * since}, the replayed messages and then live ones; the stage completes after {@code subscribed}
+   * was queued.
    *
    * @param since the last position the client processed, or {@code null} to start live
+   * @return a stage failed with {@link RefusedException} when refused ({@code CHANNEL_RESERVED},
+   *     {@code FORBIDDEN}, {@code TOO_MANY_SUBSCRIPTIONS}, {@code ALREADY_SUBSCRIBED}, {@code
+   *     POSITION_AHEAD}, or {@code INTERNAL} when the replay could not be read); it may complete
+   *     under a channel lock, so what depends on it must only enqueue
    */
-  public void subscribe(Session session, String requestId, String channel, Position since) {
-    if (channel.startsWith(ChannelName.SESSION_PREFIX)) {
-      reject(
-          session,
-          requestId,
-          ErrorCode.CHANNEL_RESERVED,
-          "channel " + channel + " is reserved: each connection is in its own session channel",
-          "channel");
-      return;
-    }
-    if (!session.identity().maySubscribe(channel)) {
-      reject(
-          session,
-          requestId,
-          ErrorCode.FORBIDDEN,
-          "the token does not grant subscribe on channel " + channel,
-          "channel");
-      return;
+  public CompletionStage<Void> subscribe(
+      Session session, String requestId, String channel, Position since) {
+    Refusal refused = ChannelRules.refuseSubscribe(session, channel);
+    if (refused != null) {
+      return failed(refused);
     }
     if (!session.subscriptions.containsKey(channel)
         && ownSubscriptions(session) >= limits.maxSubscriptions()) {
-      reject(
-          session,
-          requestId,
-          ErrorCode.TOO_MANY_SUBSCRIPTIONS,
-          "the connection already has "
-              + limits.maxSubscriptions()
-              + " subscriptions, the limit (realtime.limits.max-subscriptions); unsubscribe from"
-              + " one first",
-          "channel");
-      return;
+      return failed(
+          Refusal.of(
+              ErrorCode.TOO_MANY_SUBSCRIPTIONS,
+              "the connection already has "
+                  + limits.maxSubscriptions()
+                  + " subscriptions, the limit (realtime.limits.max-subscriptions); unsubscribe"
+                  + " from one first",
+              "channel"));
     }
-    join(session, requestId, channel, since);
+    CompletableFuture<Void> answered = new CompletableFuture<>();
+    join(session, requestId, channel, since, answered);
+    return answered;
   }
 
   /** The session's subscriptions without its automatic channels. */
   private static int ownSubscriptions(Session session) {
     int own = 0;
     for (String channel : session.subscriptions.keySet()) {
-      if (!isAutomatic(session, channel)) {
+      if (!ChannelRules.isAutomatic(session, channel)) {
         own++;
       }
     }
@@ -347,29 +331,25 @@ public final class Hub {
     return openSessions.get() < limits.maxConnections();
   }
 
-  /** Leaves a channel; the sink receives {@code unsubscribed} or an {@code error}. */
-  public void unsubscribe(Session session, String requestId, String channel) {
-    if (channel.startsWith(ChannelName.SESSION_PREFIX)) {
-      reject(
-          session,
-          requestId,
-          ErrorCode.CHANNEL_RESERVED,
-          "channel " + channel + " is reserved: each connection stays in its own session channel",
-          "channel");
-      return;
+  /**
+   * Leaves a channel; the sink receives {@code unsubscribed} with {@code requestId}.
+   *
+   * @return a stage completed once {@code unsubscribed} was queued, or failed with {@link
+   *     RefusedException} ({@code CHANNEL_RESERVED}, {@code NOT_SUBSCRIBED})
+   */
+  public CompletionStage<Void> unsubscribe(Session session, String requestId, String channel) {
+    Refusal refused = ChannelRules.refuseUnsubscribe(channel);
+    if (refused != null) {
+      return failed(refused);
     }
     Subscription subscription = session.subscriptions.get(channel);
     if (subscription == null) {
-      reject(
-          session,
-          requestId,
-          ErrorCode.NOT_SUBSCRIBED,
-          "not subscribed to channel " + channel,
-          "channel");
-      return;
+      return failed(
+          Refusal.of(ErrorCode.NOT_SUBSCRIBED, "not subscribed to channel " + channel, "channel"));
     }
     leave(subscription);
     session.sink().send(new ServerFrame.Unsubscribed(requestId, channel));
+    return CompletableFuture.completedFuture(null);
   }
 
   /**
@@ -377,21 +357,19 @@ public final class Hub {
    * with the same {@code (clientId, publishId)} within the idempotency window completes with the
    * original position and is not delivered again.
    *
-   * @return the position, or a stage failed with {@link PublishRefusedException} saying why not
+   * @return the position, or a stage failed with {@link RefusedException} saying why not
    */
   public CompletionStage<Backplane.Appended> publish(
       Session session, String publishId, String channel, String event, JsonNode data) {
-    if (channel.startsWith(ChannelName.SESSION_PREFIX)) {
-      return refused(
-          publishId,
-          ErrorCode.CHANNEL_RESERVED,
-          "clients cannot publish to session channels; backends can, over HTTP");
+    Refusal refused = ChannelRules.refuseSessionPublish(channel);
+    if (refused != null) {
+      return failed(refused);
     }
     // The publisher role is a trusted backend's: no rate limit.
     if (limits.ratesLimited() && !session.identity().publisher()) {
       long wait = session.publishBucket(this::newPublishBucket).tryTake();
       if (wait > 0) {
-        return rateLimited(publishId, wait, "this connection");
+        return rateLimited(wait, "this connection");
       }
     }
     return publish(session.identity(), session.clientId(), publishId, channel, event, data);
@@ -408,18 +386,9 @@ public final class Hub {
       String channel,
       String event,
       JsonNode data) {
-    if (!publisher.mayPublish(channel)) {
-      return channel.startsWith(ChannelName.SESSION_PREFIX)
-          ? refused(
-              publishId,
-              ErrorCode.CHANNEL_RESERVED,
-              "session channels are for backends: publishing to "
-                  + channel
-                  + " needs the publisher role")
-          : refused(
-              publishId,
-              ErrorCode.FORBIDDEN,
-              "the token does not grant publish on channel " + channel);
+    Refusal refused = ChannelRules.refusePublish(publisher, channel);
+    if (refused != null) {
+      return failed(refused);
     }
     return backplane.append(channel, clientId, publishId, event, data, wallClockMillis.getAsLong());
   }
@@ -428,7 +397,7 @@ public final class Hub {
    * Publishes over a stateless transport, rate limited per token subject or, when anonymous, per
    * {@code address} (the publisher role is not limited); otherwise as {@link #publish(Identity,
    * String, String, String, String, JsonNode)}. Over the limit the stage fails with {@code
-   * RATE_LIMITED} and {@link PublishRefusedException#retryAfterMillis()}.
+   * RATE_LIMITED} and a {@link Refusal#retryAfter()}.
    *
    * @param address the client's network address
    */
@@ -445,36 +414,70 @@ public final class Hub {
       long wait = statelessPublishers.tryTake(key);
       if (wait > 0) {
         return rateLimited(
-            publishId,
-            wait,
-            publisher.subject() != null ? "subject " + publisher.subject() : "this address");
+            wait, publisher.subject() != null ? "subject " + publisher.subject() : "this address");
       }
     }
     return publish(publisher, clientId, publishId, channel, event, data);
   }
 
-  private CompletionStage<Backplane.Appended> rateLimited(
-      String publishId, long waitMillis, String who) {
-    return CompletableFuture.failedFuture(
-        new PublishRefusedException(
-            ServerFrame.Error.of(
-                publishId,
-                ErrorCode.RATE_LIMITED,
-                who
-                    + " publishes faster than "
-                    + limits.publishRate()
-                    + "/s (burst "
-                    + limits.publishBurst()
-                    + ", realtime.limits.publish-rate); retry after "
-                    + waitMillis
-                    + " ms",
-                null),
-            waitMillis));
+  private <T> CompletionStage<T> rateLimited(long waitMillis, String who) {
+    return failed(
+        new Refusal(
+            ErrorCode.RATE_LIMITED,
+            who
+                + " publishes faster than "
+                + limits.publishRate()
+                + "/s (burst "
+                + limits.publishBurst()
+                + ", realtime.limits.publish-rate); retry after "
+                + waitMillis
+                + " ms",
+            null,
+            Duration.ofMillis(waitMillis)));
   }
 
-  /** Reads what a reader at {@code since} missed, for stateless transports. */
-  public CompletionStage<Replay> read(String channel, Position since, int limit) {
-    return backplane.replay(channel, since, limit);
+  /**
+   * Reads what a stateless reader missed on several channels, in their order, with {@code limit}
+   * messages at most in all: a channel that finds no room left is not read. Before anything is
+   * read, every channel is checked against {@code reader}'s rights.
+   *
+   * @param since each channel with the reader's position, or {@code null} to start live
+   * @return what was read; or a stage failed with {@link RefusedException}: {@code
+   *     CHANNEL_RESERVED} or {@code FORBIDDEN} for the first channel the reader may not read, and
+   *     {@code POSITION_AHEAD} for the first position beyond its channel. Their field is a path in
+   *     {@code since}: the channel name, or {@code <channel>.seq} for a position ahead.
+   */
+  public CompletionStage<Reads> read(Identity reader, Map<String, Position> since, int limit) {
+    for (String channel : since.keySet()) {
+      Refusal refused = ChannelRules.refuseRead(reader, channel);
+      if (refused != null) {
+        return failed(refused.atField(channel));
+      }
+    }
+    CompletionStage<Reads> stage = CompletableFuture.completedFuture(new Reads());
+    for (Map.Entry<String, Position> entry : since.entrySet()) {
+      String channel = entry.getKey();
+      stage =
+          stage.thenCompose(
+              reads -> {
+                int room = limit - reads.messageCount;
+                if (room <= 0) {
+                  return CompletableFuture.completedFuture(reads);
+                }
+                return backplane
+                    .replay(channel, entry.getValue(), room)
+                    .thenApply(
+                        replay -> {
+                          if (replay.ahead()) {
+                            throw ahead(channel, entry.getValue(), replay)
+                                .atField(channel + ".seq")
+                                .toException();
+                          }
+                          return reads.add(channel, replay);
+                        });
+              });
+    }
+    return stage;
   }
 
   /**
@@ -528,25 +531,36 @@ public final class Hub {
     }
   }
 
-  private void join(Session session, String requestId, String name, Position since) {
+  /**
+   * Joins {@code name} and completes {@code answered} once {@code subscribed} was queued, or fails
+   * it with the refusal; completes it without an answer when the session ended meanwhile.
+   */
+  private void join(
+      Session session,
+      String requestId,
+      String name,
+      Position since,
+      CompletableFuture<Void> answered) {
     String channel = sharedName(name);
     Subscription subscription = new Subscription(session, channel);
     if (session.subscriptions.putIfAbsent(channel, subscription) != null) {
-      reject(
-          session,
-          requestId,
-          ErrorCode.ALREADY_SUBSCRIBED,
-          "already subscribed to channel " + channel,
-          "channel");
+      answered.completeExceptionally(
+          Refusal.of(
+                  ErrorCode.ALREADY_SUBSCRIBED,
+                  "already subscribed to channel " + channel,
+                  "channel")
+              .toException());
       return;
     }
     if (session.isClosed()) {
       session.subscriptions.remove(channel, subscription);
+      answered.complete(null);
       return;
     }
     // Register (pending) before reading the replay: every later message is then either in the
     // replay or in the pending buffer, and duplicates between the two are dropped by seq.
     if (attach(subscription) == null) {
+      answered.complete(null);
       return;
     }
     backplane
@@ -556,14 +570,11 @@ public final class Hub {
               if (failure != null) {
                 LOG.log(System.Logger.Level.ERROR, "replay of " + channel + " failed", failure);
                 leave(subscription);
-                reject(
-                    session,
-                    requestId,
-                    ErrorCode.INTERNAL,
-                    "could not read channel " + channel,
-                    null);
+                answered.completeExceptionally(
+                    Refusal.of(ErrorCode.INTERNAL, "could not read channel " + channel, null)
+                        .toException());
               } else {
-                goLive(subscription, requestId, since, replay);
+                goLive(subscription, requestId, since, replay, answered);
               }
             });
   }
@@ -574,26 +585,24 @@ public final class Hub {
     return known != null ? known.name : channel;
   }
 
-  private void goLive(Subscription subscription, String requestId, Position since, Replay replay) {
+  private void goLive(
+      Subscription subscription,
+      String requestId,
+      Position since,
+      Replay replay,
+      CompletableFuture<Void> answered) {
     LocalChannel local = subscription.local;
     synchronized (local) {
       if (subscription.isRemoved()) {
+        answered.complete(null);
         return;
       }
       Session session = subscription.session;
       if (replay.ahead()) {
         removeLocked(local, subscription);
-        reject(
-            session,
-            requestId,
-            ErrorCode.POSITION_AHEAD,
-            "since "
-                + since
-                + " is ahead of channel "
-                + subscription.channel
-                + " at "
-                + replay.position(),
-            "since");
+        // Answered under the lock, as the frames below are: the refusal goes out before anything
+        // this channel sends the session next.
+        answered.completeExceptionally(ahead(subscription.channel, since, replay).toException());
         return;
       }
       SessionSink sink = session.sink();
@@ -624,14 +633,24 @@ public final class Hub {
         slowConsumer(session);
       }
     }
+    answered.complete(null);
+  }
+
+  /** The refusal of a position beyond its channel's, for a subscribe or a stateless read. */
+  private static Refusal ahead(String channel, Position since, Replay replay) {
+    return Refusal.of(
+        ErrorCode.POSITION_AHEAD,
+        "since " + since + " is ahead of channel " + channel + " at " + replay.position(),
+        "since");
   }
 
   /** Fan-out of one message to this node's subscribers and waiters, in seq order per channel. */
   private void onMessage(ChannelMessage message) {
     LocalChannel local = channels.get(message.channel());
     if (local == null) {
-      if (message.channel().startsWith(ChannelName.SESSION_PREFIX)) {
-        joinOwnChannel(message);
+      String sessionId = ChannelRules.sessionOf(message.channel());
+      if (sessionId != null) {
+        joinOwnChannel(sessionId, message);
       }
       return;
     }
@@ -667,9 +686,9 @@ public final class Hub {
    * channel can arrive between the join and the delivery: the subscription goes live at once,
    * without a replay.
    */
-  private void joinOwnChannel(ChannelMessage message) {
+  private void joinOwnChannel(String sessionId, ChannelMessage message) {
     String channel = message.channel();
-    Session session = sessions.get(channel.substring(ChannelName.SESSION_PREFIX.length()));
+    Session session = sessions.get(sessionId);
     if (session == null || session.isClosed()) {
       return;
     }
@@ -714,8 +733,7 @@ public final class Hub {
       session
           .sink()
           .close(
-              ServerFrame.Error.of(
-                  null,
+              Refusal.of(
                   ErrorCode.SLOW_CONSUMER,
                   "the connection fell behind its outbound queue; reconnect and resume from your"
                       + " last position",
@@ -723,20 +741,8 @@ public final class Hub {
     }
   }
 
-  private static CompletionStage<Backplane.Appended> refused(
-      String publishId, ErrorCode code, String message) {
-    return CompletableFuture.failedFuture(
-        new PublishRefusedException(ServerFrame.Error.of(publishId, code, message, "channel")));
-  }
-
-  private static boolean isAutomatic(Session session, String channel) {
-    return channel.equals(ChannelName.ofSession(session.id()))
-        || (session.subject() != null && channel.equals(ChannelName.ofUser(session.subject())));
-  }
-
-  private static void reject(
-      Session session, String requestId, ErrorCode code, String message, String field) {
-    session.sink().send(ServerFrame.Error.of(requestId, code, message, field));
+  private static <T> CompletionStage<T> failed(Refusal refusal) {
+    return CompletableFuture.failedFuture(refusal.toException());
   }
 
   private void leave(Subscription subscription) {

@@ -18,15 +18,25 @@ public interface SessionSink {
   boolean sendMessage(ChannelMessage message);
 
   /**
-   * Queues a control frame: {@code subscribed}, {@code unsubscribed}, {@code gap}, {@code error}.
+   * Queues a control frame: {@code subscribed}, {@code unsubscribed}, {@code gap}. Refusals come
+   * through {@link #sendRefusal}, or as the failed stage of the request they answer.
    *
    * @return {@code false} when the outbound queue is full
    */
   boolean send(ServerFrame frame);
 
   /**
+   * Queues a refusal the hub makes on its own, answering no request: {@code TOKEN_REFRESH_REQUIRED}
+   * when the session's token expires, {@code FORBIDDEN} for a channel a refreshed token no longer
+   * grants.
+   *
+   * @return {@code false} when the outbound queue is full
+   */
+  boolean sendRefusal(Refusal refusal);
+
+  /**
    * Sends {@code reason} if possible and closes the connection. The transport then calls {@link
    * Hub#close(Session)} from its close handler. Idempotent.
    */
-  void close(ServerFrame.Error reason);
+  void close(Refusal reason);
 }

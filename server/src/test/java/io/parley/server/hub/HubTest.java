@@ -1,5 +1,6 @@
 package io.parley.server.hub;
 
+import static io.parley.server.hub.RefusalAssertions.refusalOf;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.node.IntNode;
@@ -12,7 +13,10 @@ import io.parley.server.auth.Identity;
 import io.parley.server.backplane.memory.MemoryBackplane;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -55,7 +59,14 @@ class HubTest {
   }
 
   private Position current() {
-    return hub.read(CHANNEL, null, 0).toCompletableFuture().join().position();
+    Map<String, Position> live = new HashMap<>();
+    live.put(CHANNEL, null);
+    return hub.read(EVERYTHING, live, 1)
+        .toCompletableFuture()
+        .join()
+        .replays()
+        .get(CHANNEL)
+        .position();
   }
 
   @Test
@@ -182,11 +193,9 @@ class HubTest {
     publish(2);
     RecordingSink sink = new RecordingSink();
     Session session = hub.open(sink, "c1", EVERYTHING);
-    hub.subscribe(session, "r1", CHANNEL, current().withSeq(9));
+    Refusal error = refusalOf(hub.subscribe(session, "r1", CHANNEL, current().withSeq(9)));
 
-    ServerFrame.Error error = sink.framesOf(ServerFrame.Error.class).get(0);
     assertThat(error.code()).isEqualTo(ErrorCode.POSITION_AHEAD);
-    assertThat(error.id()).isEqualTo("r1");
     assertThat(error.field()).isEqualTo("since");
     assertThat(session.channels()).doesNotContain(CHANNEL);
   }
@@ -196,12 +205,10 @@ class HubTest {
     RecordingSink sink = new RecordingSink();
     Session session = hub.open(sink, "c1", EVERYTHING);
     hub.subscribe(session, "r1", CHANNEL, null);
-    hub.subscribe(session, "r2", CHANNEL, null);
+    Refusal error = refusalOf(hub.subscribe(session, "r2", CHANNEL, null));
     publish(1);
 
-    ServerFrame.Error error = sink.framesOf(ServerFrame.Error.class).get(0);
     assertThat(error.code()).isEqualTo(ErrorCode.ALREADY_SUBSCRIBED);
-    assertThat(error.id()).isEqualTo("r2");
     assertThat(sink.seqs(CHANNEL)).containsExactly(1L);
   }
 
@@ -288,9 +295,8 @@ class HubTest {
     Session session = hub.open(sink, "c1", alice());
     hub.publish(EVERYTHING, "backend", "p", "session:s1", "e", IntNode.valueOf(1));
 
-    hub.unsubscribe(session, "r1", "session:s1");
+    Refusal error = refusalOf(hub.unsubscribe(session, "r1", "session:s1"));
 
-    ServerFrame.Error error = sink.framesOf(ServerFrame.Error.class).get(0);
     assertThat(error.code()).isEqualTo(ErrorCode.CHANNEL_RESERVED);
     assertThat(error.field()).isEqualTo("channel");
     hub.publish(EVERYTHING, "backend", "q", "session:s1", "e", IntNode.valueOf(2));
@@ -300,8 +306,11 @@ class HubTest {
   @Test
   void clientCannotSubscribeToASessionChannel() {
     RecordingSink sink = new RecordingSink();
-    hub.subscribe(hub.open(sink, "c1", EVERYTHING), "r1", "session:someone-else", null);
-    assertThat(sink.framesOf(ServerFrame.Error.class).get(0).code())
+    assertThat(
+            refusalOf(
+                    hub.subscribe(
+                        hub.open(sink, "c1", EVERYTHING), "r1", "session:someone-else", null))
+                .code())
         .isEqualTo(ErrorCode.CHANNEL_RESERVED);
   }
 
@@ -327,12 +336,11 @@ class HubTest {
     publish(1);
     hub.unsubscribe(session, "r2", CHANNEL);
     publish(1);
-    hub.unsubscribe(session, "r3", CHANNEL);
+    Refusal error = refusalOf(hub.unsubscribe(session, "r3", CHANNEL));
 
     assertThat(sink.seqs(CHANNEL)).containsExactly(1L);
     assertThat(sink.framesOf(ServerFrame.Unsubscribed.class)).hasSize(1);
-    assertThat(sink.framesOf(ServerFrame.Error.class).get(0).code())
-        .isEqualTo(ErrorCode.NOT_SUBSCRIBED);
+    assertThat(error.code()).isEqualTo(ErrorCode.NOT_SUBSCRIBED);
     assertThat(hub.subscriberCount(CHANNEL)).isZero();
   }
 
@@ -432,6 +440,49 @@ class HubTest {
     hub.expire();
     assertThat(backplane.channelCount()).isZero();
     assertThat(current().epoch()).isNotEqualTo(before);
+  }
+
+  @Test
+  void aStatelessReadChecksTheReadersRightsOnEveryChannelBeforeReadingAny() {
+    publish(1);
+    Identity jobsOnly =
+        new Identity(
+            "r", ChannelPatterns.of(List.of("jobs:*")), ChannelPatterns.none(), false, false, 0);
+    Map<String, Position> since = new LinkedHashMap<>();
+    since.put(CHANNEL, new Position("lost-epoch", 1));
+    since.put("chat:1", null);
+
+    Refusal refused = refusalOf(hub.read(jobsOnly, since, 0));
+
+    assertThat(refused.code()).isEqualTo(ErrorCode.FORBIDDEN);
+    assertThat(refused.field()).isEqualTo("chat:1");
+  }
+
+  @Test
+  void aStatelessReadRefusesAPositionAheadNamingItsSeq() {
+    publish(2);
+    Map<String, Position> since = new LinkedHashMap<>();
+    since.put(CHANNEL, current().withSeq(9));
+
+    Refusal refused = refusalOf(hub.read(EVERYTHING, since, 10));
+
+    assertThat(refused.code()).isEqualTo(ErrorCode.POSITION_AHEAD);
+    assertThat(refused.field()).isEqualTo(CHANNEL + ".seq");
+  }
+
+  @Test
+  void aStatelessReadSharesItsLimitAndLeavesOutChannelsWithoutRoom() {
+    Position start = current();
+    publish(3);
+    Map<String, Position> since = new LinkedHashMap<>();
+    since.put(CHANNEL, start);
+    since.put("jobs:2", null);
+
+    Reads reads = hub.read(EVERYTHING, since, 2).toCompletableFuture().join();
+
+    assertThat(reads.replays()).containsOnlyKeys(CHANNEL);
+    assertThat(reads.replays().get(CHANNEL).messages()).hasSize(2);
+    assertThat(reads.replays().get(CHANNEL).truncated()).isTrue();
   }
 
   private static Identity subject(String subject) {

@@ -10,7 +10,7 @@ class RecordingSink implements SessionSink {
   private final List<ServerFrame> frames = new ArrayList<>();
   private final int capacity;
   private final AtomicBoolean closed = new AtomicBoolean();
-  private ServerFrame.Error closeReason;
+  private Refusal closeReason;
 
   RecordingSink() {
     this(Integer.MAX_VALUE);
@@ -30,8 +30,14 @@ class RecordingSink implements SessionSink {
     return add(frame);
   }
 
+  /** Records a refusal as the error frame /ws would send, so tests read every answer alike. */
   @Override
-  public synchronized void close(ServerFrame.Error reason) {
+  public synchronized boolean sendRefusal(Refusal refusal) {
+    return add(ServerFrame.Error.of(null, refusal.code(), refusal.message(), refusal.field()));
+  }
+
+  @Override
+  public synchronized void close(Refusal reason) {
     if (closed.compareAndSet(false, true)) {
       closeReason = reason;
     }
@@ -69,7 +75,7 @@ class RecordingSink implements SessionSink {
     return found;
   }
 
-  synchronized ServerFrame.Error closeReason() {
+  synchronized Refusal closeReason() {
     return closeReason;
   }
 }

@@ -14,6 +14,7 @@ import io.parley.server.auth.ChannelPatterns;
 import io.parley.server.auth.Identity;
 import io.parley.server.hub.ChannelMessage;
 import io.parley.server.hub.Hub;
+import io.parley.server.hub.Refusal;
 import io.parley.server.hub.Session;
 import io.parley.server.hub.SessionSink;
 import io.parley.server.testing.SocketIoTestClients;
@@ -337,6 +338,11 @@ class LimitsIT {
     }
 
     @Override
-    public void close(ServerFrame.Error reason) {}
+    public boolean sendRefusal(Refusal refusal) {
+      return true;
+    }
+
+    @Override
+    public void close(Refusal reason) {}
   }
 }

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.parley.protocol.ErrorCode;
 import io.parley.protocol.Position;
-import io.parley.protocol.ServerFrame;
 import io.parley.protocol.codec.FrameCodec;
 import io.parley.protocol.codec.FrameDecodeException;
 import io.parley.server.auth.Identity;
@@ -14,10 +13,12 @@ import io.parley.server.config.RealtimeConfig;
 import io.parley.server.config.ServerWiring;
 import io.parley.server.hub.ChannelMessage;
 import io.parley.server.hub.Hub;
-import io.parley.server.hub.PublishRefusedException;
+import io.parley.server.hub.Reads;
+import io.parley.server.hub.Refusal;
 import io.parley.server.hub.Replay;
 import io.parley.server.transport.Cors;
-import io.parley.server.transport.websocket.NativeEncoding;
+import io.parley.server.transport.NativeFrameEncoding;
+import io.parley.server.transport.TransportPaths;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpHeaders;
@@ -34,7 +35,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -47,6 +47,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
 @Singleton
 public class HttpTransportRoutes {
   private static final System.Logger LOG = System.getLogger(HttpTransportRoutes.class.getName());
+
+  /** Where a poll body holds the channels and positions the hub reads (its refusals' fields). */
+  private static final String POLL_FIELDS = "subscriptions.";
 
   /** Client id for publishes that name none: their ids are idempotent among themselves. */
   static final String ANONYMOUS_PUBLISHER = "http";
@@ -64,7 +67,7 @@ public class HttpTransportRoutes {
             config.http().corsCredentials(),
             "realtime.http.cors-origins",
             "realtime.http.cors-credentials");
-    for (String path : List.of("/realtime/poll", "/realtime/publish")) {
+    for (String path : List.of(TransportPaths.POLL, TransportPaths.PUBLISH)) {
       // CORS headers on every answer (errors too); a preflight is answered here.
       router
           .route(path)
@@ -76,9 +79,9 @@ public class HttpTransportRoutes {
               });
     }
     BodyHandler body = BodyHandler.create(false).setBodyLimit(config.maxFrameBytes());
-    router.post("/realtime/poll").handler(body).handler(this::poll).failureHandler(this::failed);
+    router.post(TransportPaths.POLL).handler(body).handler(this::poll).failureHandler(this::failed);
     router
-        .post("/realtime/publish")
+        .post(TransportPaths.PUBLISH)
         .handler(body)
         .handler(this::publish)
         .failureHandler(this::failed);
@@ -98,35 +101,25 @@ public class HttpTransportRoutes {
     if (identity == null) {
       return;
     }
-    for (String channel : request.subscriptions().keySet()) {
-      if (!identity.maySubscribe(channel)) {
-        new Problem(
-                403,
-                ErrorCode.FORBIDDEN,
-                "the token does not grant subscribe on channel " + channel,
-                "subscriptions." + channel)
-            .send(context);
-        return;
-      }
-    }
     Context eventLoop = vertx.getOrCreateContext();
-    readAll(request)
+    read(identity, request)
         .whenComplete(
             (result, failure) -> {
               if (failure != null) {
-                internal(context, failure);
-              } else if (result.ahead() != null || !result.isEmpty() || request.waitMs() == 0) {
+                refused(context, failure, POLL_FIELDS);
+              } else if (!result.isEmpty() || request.waitMs() == 0) {
                 respond(context, result);
               } else {
                 // Wait from where the first read left each channel: a "start live" (null)
                 // position must not skip what arrives during the wait.
-                waitForMessages(context, eventLoop, request.from(result.positions));
+                waitForMessages(context, eventLoop, identity, request.from(result.positions));
               }
             });
   }
 
   /** Holds the long-poll until a message arrives on a listed channel or {@code waitMs} passes. */
-  private void waitForMessages(RoutingContext context, Context eventLoop, PollRequest request) {
+  private void waitForMessages(
+      RoutingContext context, Context eventLoop, Identity identity, PollRequest request) {
     AtomicBoolean done = new AtomicBoolean();
     Runnable[] cancel = new Runnable[1];
     long[] timer = new long[1];
@@ -137,11 +130,11 @@ public class HttpTransportRoutes {
           }
           cancel[0].run();
           vertx.cancelTimer(timer[0]);
-          readAll(request)
+          read(identity, request)
               .whenComplete(
                   (result, failure) -> {
                     if (failure != null) {
-                      internal(context, failure);
+                      refused(context, failure, POLL_FIELDS);
                     } else {
                       respond(context, result);
                     }
@@ -162,7 +155,7 @@ public class HttpTransportRoutes {
               }
             });
     // A message may have been published between the first read and the registration.
-    readAll(request)
+    read(identity, request)
         .thenAccept(
             result -> {
               if (!result.isEmpty()) {
@@ -171,40 +164,14 @@ public class HttpTransportRoutes {
             });
   }
 
-  private CompletionStage<PollResult> readAll(PollRequest request) {
-    CompletionStage<PollResult> stage = CompletableFuture.completedFuture(new PollResult());
-    for (Map.Entry<String, Position> entry : request.subscriptions().entrySet()) {
-      String channel = entry.getKey();
-      stage =
-          stage.thenCompose(
-              result -> {
-                int room = config.poll().maxMessages() - result.messages.size();
-                if (result.ahead != null || room <= 0) {
-                  result.more |= room <= 0;
-                  return CompletableFuture.completedFuture(result);
-                }
-                return hub.read(channel, entry.getValue(), room)
-                    .thenApply(replay -> result.add(channel, entry.getValue(), replay));
-              });
-    }
-    return stage;
+  /** Reads the request's channels through the hub, which checks the reader's rights. */
+  private CompletionStage<PollResult> read(Identity identity, PollRequest request) {
+    int requested = request.subscriptions().size();
+    return hub.read(identity, request.subscriptions(), config.poll().maxMessages())
+        .thenApply(reads -> new PollResult(reads, requested));
   }
 
   private void respond(RoutingContext context, PollResult result) {
-    if (result.ahead != null) {
-      new Problem(
-              400,
-              ErrorCode.POSITION_AHEAD,
-              "position "
-                  + result.aheadOf
-                  + " of channel "
-                  + result.ahead
-                  + " is ahead of the channel at "
-                  + result.positions.get(result.ahead),
-              "subscriptions." + result.ahead + ".seq")
-          .send(context);
-      return;
-    }
     if (context.response().ended() || context.response().closed()) {
       return;
     }
@@ -243,19 +210,8 @@ public class HttpTransportRoutes {
             request.data())
         .whenComplete(
             (appended, failure) -> {
-              if (failure instanceof PublishRefusedException refused) {
-                ServerFrame.Error error = refused.error();
-                int status = 403;
-                if (error.code() == ErrorCode.RATE_LIMITED) {
-                  status = 429;
-                  long seconds = Math.max(1, (refused.retryAfterMillis() + 999) / 1000);
-                  context.response().putHeader("Retry-After", Long.toString(seconds));
-                }
-                new Problem(status, error.code(), error.message(), error.field()).send(context);
-                return;
-              }
               if (failure != null) {
-                internal(context, failure);
+                refused(context, failure, "");
                 return;
               }
               StringWriter out = new StringWriter();
@@ -291,13 +247,8 @@ public class HttpTransportRoutes {
       }
       return tokens.verify(token);
     } catch (TokenRejectedException e) {
-      context
-          .response()
-          .putHeader(
-              "WWW-Authenticate",
-              e.code() == ErrorCode.TOKEN_MISSING ? "Bearer" : "Bearer error=\"invalid_token\"");
-      new Problem(401, e.code(), e.getMessage(), authorization != null ? "Authorization" : "token")
-          .send(context);
+      Refusal refused = Refusal.ofRejectedToken(e);
+      Problem.of(authorization != null ? refused.atField("Authorization") : refused).send(context);
       return null;
     }
   }
@@ -308,52 +259,63 @@ public class HttpTransportRoutes {
 
   private void failed(RoutingContext context) {
     if (context.statusCode() == 413) {
-      new Problem(
-              413,
-              ErrorCode.FRAME_TOO_LARGE,
-              "the request body is larger than the limit of " + config.maxFrameBytes() + " bytes",
-              null)
+      Problem.of(
+              Refusal.of(
+                  ErrorCode.FRAME_TOO_LARGE,
+                  "the request body is larger than the limit of "
+                      + config.maxFrameBytes()
+                      + " bytes",
+                  null))
           .send(context);
     } else {
       internal(context, context.failure());
     }
   }
 
+  /**
+   * Answers with the refusal {@code failure} carries, its field prefixed with {@code fieldPrefix},
+   * where the body holds what the hub was given; any other failure is a fault: 500.
+   */
+  private static void refused(RoutingContext context, Throwable failure, String fieldPrefix) {
+    Refusal refusal = Refusal.of(failure);
+    if (refusal == null) {
+      internal(context, failure);
+      return;
+    }
+    if (refusal.field() != null) {
+      refusal = refusal.atField(fieldPrefix + refusal.field());
+    }
+    Problem.of(refusal).send(context);
+  }
+
   private static void internal(RoutingContext context, Throwable failure) {
     LOG.log(System.Logger.Level.ERROR, "HTTP " + context.normalizedPath() + " failed", failure);
-    new Problem(500, ErrorCode.INTERNAL, "the server failed; retry the request", null)
+    Problem.of(Refusal.of(ErrorCode.INTERNAL, "the server failed; retry the request", null))
         .send(context);
   }
 
   private record ChannelGap(String channel, Replay.Gap gap) {}
 
-  /** What one poll collected across its channels. Confined to one request's callbacks. */
+  /** What one poll collected across its channels, from the hub's read. Immutable. */
   private static final class PollResult {
     final List<ChannelMessage> messages = new ArrayList<>();
     final Map<String, Position> positions = new LinkedHashMap<>();
     final List<ChannelGap> gaps = new ArrayList<>();
-    boolean more;
-    String ahead;
-    Position aheadOf;
+    final boolean more;
 
-    PollResult add(String channel, Position since, Replay replay) {
-      if (replay.ahead()) {
-        ahead = channel;
-        aheadOf = since;
-        positions.put(channel, replay.position());
-        return this;
+    PollResult(Reads reads, int requested) {
+      boolean truncated = false;
+      for (Map.Entry<String, Replay> entry : reads.replays().entrySet()) {
+        Replay replay = entry.getValue();
+        messages.addAll(replay.messages());
+        positions.put(entry.getKey(), replay.position());
+        if (replay.gap() != null) {
+          gaps.add(new ChannelGap(entry.getKey(), replay.gap()));
+        }
+        truncated |= replay.truncated();
       }
-      messages.addAll(replay.messages());
-      positions.put(channel, replay.position());
-      if (replay.gap() != null) {
-        gaps.add(new ChannelGap(channel, replay.gap()));
-      }
-      more |= replay.truncated();
-      return this;
-    }
-
-    String ahead() {
-      return ahead;
+      // A channel left unread had no room left under the message limit.
+      this.more = truncated || reads.replays().size() < requested;
     }
 
     boolean isEmpty() {
@@ -366,7 +328,7 @@ public class HttpTransportRoutes {
         json.writeStartObject();
         json.writeArrayFieldStart("messages");
         for (ChannelMessage message : messages) {
-          json.writeRawValue(message.encoded(NativeEncoding.MESSAGE));
+          json.writeRawValue(message.encoded(NativeFrameEncoding.MESSAGE));
         }
         json.writeEndArray();
         json.writeObjectFieldStart("positions");

@@ -7,6 +7,8 @@ import io.parley.protocol.Limits;
 import io.parley.protocol.Position;
 import io.parley.protocol.codec.FieldReader;
 import io.parley.protocol.codec.FrameDecodeException;
+import io.parley.server.hub.ChannelRules;
+import io.parley.server.hub.Refusal;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -62,13 +64,11 @@ record PollRequest(
             null,
             "channel '" + channel + "' in subscriptions must be " + ChannelName.rule());
       }
-      if (channel.startsWith(ChannelName.SESSION_PREFIX)) {
-        // A session channel belongs to one connection; a stateless poll has none of its own.
+      // Refused whoever asks, so before the token is read, as a bad body.
+      Refusal reserved = ChannelRules.refuseRead(channel);
+      if (reserved != null) {
         throw new FrameDecodeException(
-            ErrorCode.CHANNEL_RESERVED,
-            "subscriptions." + channel,
-            null,
-            "channel '" + channel + "' is reserved for one connection; it cannot be polled");
+            reserved.code(), "subscriptions." + channel, null, reserved.message());
       }
       subscriptions.put(channel, subscriptionFields.optionalPosition(channel));
     }

@@ -1,57 +1,68 @@
 package io.parley.server.transport.http;
 
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonGenerator;
 import io.parley.protocol.ErrorCode;
 import io.parley.protocol.codec.FrameDecodeException;
+import io.parley.server.hub.Refusal;
+import io.parley.server.transport.ProblemDetails;
 import io.vertx.ext.web.RoutingContext;
-import java.io.IOException;
-import java.io.StringWriter;
-import java.io.UncheckedIOException;
-import java.util.Locale;
 
 /**
- * An RFC 9457 problem body ({@code application/problem+json}) with Parley's extension members
- * {@code code}, {@code category}, {@code retryable} and {@code field}. Immutable and thread-safe.
+ * How the HTTP transport says no: a {@link Refusal} as an RFC 9457 problem ({@link ProblemDetails})
+ * with the HTTP status its code calls for, {@code Retry-After} when it has a retry hint, and {@code
+ * WWW-Authenticate} for a refused token. Immutable and thread-safe.
  *
  * @param status the HTTP status
- * @param code the Parley error code, which also names the problem type
- * @param detail a sentence for people: which field, what was expected
- * @param field the offending field as a path such as {@code subscriptions.jobs:1.seq}, or null
+ * @param refusal what was refused; its field is a path in the request, such as {@code
+ *     subscriptions.jobs:1.seq}
  */
-public record Problem(int status, ErrorCode code, String detail, String field) {
-  private static final JsonFactory JSON = new JsonFactory();
+public record Problem(int status, Refusal refusal) {
 
-  /** The answer to a request whose body was rejected: 413 when too large, otherwise 400. */
+  /**
+   * The answer to a request whose body was rejected: 413 when too large, otherwise 400 whatever the
+   * code (a {@code CHANNEL_RESERVED} in a poll body too: it is refused before the token is read).
+   */
   static Problem of(FrameDecodeException rejection) {
     int status = rejection.code() == ErrorCode.FRAME_TOO_LARGE ? 413 : 400;
-    return new Problem(status, rejection.code(), rejection.getMessage(), rejection.field());
+    return new Problem(status, Refusal.ofUnreadable(rejection));
   }
 
-  /** The problem type URI of a code: a URN, since Parley has no problem pages to link. */
-  static String typeOf(ErrorCode code) {
-    return "urn:parley:problem:" + code.name().toLowerCase(Locale.ROOT).replace('_', '-');
+  /** The answer to a refused request, with the status of its code. */
+  static Problem of(Refusal refusal) {
+    return new Problem(statusOf(refusal.code()), refusal);
+  }
+
+  /** The HTTP status that says {@code code}. */
+  static int statusOf(ErrorCode code) {
+    return switch (code) {
+      case BAD_JSON,
+          UNKNOWN_TYPE,
+          MISSING_FIELD,
+          INVALID_FIELD,
+          INVALID_CHANNEL,
+          HELLO_REQUIRED,
+          ALREADY_GREETED,
+          POSITION_AHEAD ->
+          400;
+      case FRAME_TOO_LARGE -> 413;
+      case ALREADY_SUBSCRIBED, NOT_SUBSCRIBED -> 409;
+      case CHANNEL_RESERVED, FORBIDDEN -> 403;
+      case TOKEN_MISSING,
+          TOKEN_MALFORMED,
+          TOKEN_SIGNATURE_INVALID,
+          TOKEN_ISSUER_INVALID,
+          TOKEN_AUDIENCE_INVALID,
+          TOKEN_EXPIRED,
+          TOKEN_INVALID,
+          TOKEN_REFRESH_REQUIRED ->
+          401;
+      case RATE_LIMITED, TOO_MANY_SUBSCRIPTIONS, TOO_MANY_CONNECTIONS -> 429;
+      case SLOW_CONSUMER, HEARTBEAT_TIMEOUT, SERVER_UNAVAILABLE -> 503;
+      case INTERNAL -> 500;
+    };
   }
 
   String toJson() {
-    StringWriter out = new StringWriter();
-    try (JsonGenerator json = JSON.createGenerator(out)) {
-      json.writeStartObject();
-      json.writeStringField("type", typeOf(code));
-      json.writeStringField("title", title(code));
-      json.writeNumberField("status", status);
-      json.writeStringField("detail", detail);
-      json.writeStringField("code", code.name());
-      json.writeStringField("category", code.category().wireName());
-      json.writeBooleanField("retryable", code.retryable());
-      if (field != null) {
-        json.writeStringField("field", field);
-      }
-      json.writeEndObject();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    return out.toString();
+    return ProblemDetails.json(status, refusal);
   }
 
   /** Sends this problem as the response, unless one was already sent. */
@@ -59,15 +70,15 @@ public record Problem(int status, ErrorCode code, String detail, String field) {
     if (context.response().ended() || context.response().closed()) {
       return;
     }
-    context
-        .response()
-        .setStatusCode(status)
-        .putHeader("Content-Type", "application/problem+json")
-        .end(toJson());
-  }
-
-  private static String title(ErrorCode code) {
-    String words = code.name().toLowerCase(Locale.ROOT).replace('_', ' ');
-    return Character.toUpperCase(words.charAt(0)) + words.substring(1);
+    if (status == 401) {
+      context
+          .response()
+          .putHeader(
+              "WWW-Authenticate",
+              refusal.code() == ErrorCode.TOKEN_MISSING
+                  ? "Bearer"
+                  : "Bearer error=\"invalid_token\"");
+    }
+    ProblemDetails.send(context, status, refusal);
   }
 }

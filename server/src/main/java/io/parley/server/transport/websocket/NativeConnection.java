@@ -1,10 +1,10 @@
 package io.parley.server.transport.websocket;
 
-import io.parley.protocol.ErrorCategory;
 import io.parley.protocol.ServerFrame;
 import io.parley.protocol.codec.FrameCodec;
 import io.parley.server.hub.ChannelMessage;
 import io.parley.server.hub.Encoding;
+import io.parley.server.hub.Refusal;
 import io.parley.server.hub.Session;
 import io.parley.server.hub.SessionSink;
 import io.parley.server.transport.LoopExecutor;
@@ -20,10 +20,7 @@ import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
  */
 final class NativeConnection implements SessionSink {
   /** Close code for a retryable server-side disconnect (RFC 6455: try again later). */
-  static final int CLOSE_TRY_AGAIN_LATER = 1013;
-
-  /** Close code for a refused peer (RFC 6455: policy violation). */
-  static final int CLOSE_POLICY_VIOLATION = 1008;
+  static final int CLOSE_TRY_AGAIN_LATER = NativeRefusal.CLOSE_TRY_AGAIN_LATER;
 
   private static final AtomicIntegerFieldUpdater<NativeConnection> QUEUED =
       AtomicIntegerFieldUpdater.newUpdater(NativeConnection.class, "queued");
@@ -110,22 +107,31 @@ final class NativeConnection implements SessionSink {
     return enqueue(codec.encode(frame));
   }
 
+  /**
+   * Queues {@code refusal} as the {@code error} frame answering {@code requestId} (may be null).
+   */
+  boolean refuse(String requestId, Refusal refusal) {
+    return enqueue(codec.encode(NativeRefusal.frame(requestId, refusal)));
+  }
+
+  @Override
+  public boolean sendRefusal(Refusal refusal) {
+    return refuse(null, refusal);
+  }
+
   /** Queues an already encoded frame, such as the heartbeat ping shared by a sweep. */
   boolean sendText(String text) {
     return enqueue(text);
   }
 
   @Override
-  public void close(ServerFrame.Error reason) {
+  public void close(Refusal reason) {
     if (!closing.compareAndSet(false, true)) {
       return;
     }
-    int code =
-        reason.category() == ErrorCategory.CONNECTION
-            ? CLOSE_TRY_AGAIN_LATER
-            : CLOSE_POLICY_VIOLATION;
+    int code = NativeRefusal.closeCode(reason);
     // The error frame goes past the queue limit on purpose: it is the last one, after all queued.
-    String last = codec.encode(reason);
+    String last = codec.encode(NativeRefusal.frame(null, reason));
     loop.execute(
         () ->
             ws.writeTextMessage(last)

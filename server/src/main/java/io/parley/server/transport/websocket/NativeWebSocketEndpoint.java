@@ -11,13 +11,15 @@ import io.parley.server.auth.TokenVerifier;
 import io.parley.server.config.RealtimeConfig;
 import io.parley.server.config.ServerWiring.NodeIdentity;
 import io.parley.server.hub.Hub;
-import io.parley.server.hub.PublishRefusedException;
+import io.parley.server.hub.Refusal;
+import io.parley.server.hub.RefusedException;
 import io.parley.server.hub.Session;
-import io.parley.server.hub.SessionRefusedException;
 import io.parley.server.transport.LoopExecutor;
+import io.parley.server.transport.NativeFrameEncoding;
+import io.parley.server.transport.ProblemDetails;
+import io.parley.server.transport.TransportPaths;
 import io.parley.server.transport.WebSocketMessages;
 import io.parley.server.transport.WebSocketUpgrade;
-import io.parley.server.transport.http.Problem;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.vertx.core.Handler;
@@ -50,7 +52,7 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 @Singleton
 public class NativeWebSocketEndpoint {
   /** Where the native WebSocket is served. */
-  public static final String PATH = "/ws";
+  public static final String PATH = TransportPaths.WEBSOCKET;
 
   private static final System.Logger LOG =
       System.getLogger(NativeWebSocketEndpoint.class.getName());
@@ -88,12 +90,13 @@ public class NativeWebSocketEndpoint {
   private void upgrade(RoutingContext context) {
     HttpServerRequest request = context.request();
     if (!"websocket".equalsIgnoreCase(request.getHeader(HttpHeaders.UPGRADE))) {
-      new Problem(
-              400,
+      ProblemDetails.send(
+          context,
+          400,
+          Refusal.of(
               ErrorCode.INVALID_FIELD,
               PATH + " is a WebSocket endpoint: send a WebSocket upgrade (Upgrade: websocket)",
-              "Upgrade")
-          .send(context);
+              "Upgrade"));
       return;
     }
     // Read before the upgrade: the socket keeps no headers once open.
@@ -116,7 +119,7 @@ public class NativeWebSocketEndpoint {
             LoopExecutor.of(Vertx.currentContext()),
             token,
             codec,
-            NativeEncoding.MESSAGE,
+            NativeFrameEncoding.MESSAGE,
             config.outboundQueueSize(),
             System.nanoTime());
     connections.add(state);
@@ -145,15 +148,15 @@ public class NativeWebSocketEndpoint {
       } catch (RuntimeException e) {
         // A bug must not kill the event loop's other work or leave the client guessing.
         LOG.log(System.Logger.Level.ERROR, "handling a /ws frame failed", e);
-        state.send(ServerFrame.Error.of(null, ErrorCode.INTERNAL, "the frame failed; retry", null));
+        state.refuse(null, Refusal.of(ErrorCode.INTERNAL, "the frame failed; retry", null));
       }
     }
 
     @Override
     public void onBinary(byte[] data) {
-      state.send(
-          ServerFrame.Error.of(
-              null,
+      state.refuse(
+          null,
+          Refusal.of(
               ErrorCode.BAD_JSON,
               "frames are JSON text; got a binary message of " + data.length + " bytes",
               null));
@@ -181,7 +184,7 @@ public class NativeWebSocketEndpoint {
     try {
       frame = codec.decodeClient(text);
     } catch (FrameDecodeException e) {
-      state.send(ServerFrame.Error.of(e.requestId(), e.code(), e.getMessage(), e.field()));
+      state.refuse(e.requestId(), Refusal.ofUnreadable(e));
       return;
     }
     Session session = state.session();
@@ -193,16 +196,20 @@ public class NativeWebSocketEndpoint {
       // Its arrival already counted as traffic for the heartbeat.
       return;
     } else if (session == null) {
-      state.send(
-          ServerFrame.Error.of(
-              requestId(frame),
+      state.refuse(
+          requestId(frame),
+          Refusal.of(
               ErrorCode.HELLO_REQUIRED,
               "send hello {clientId} before " + frame.type().wireName(),
               "type"));
     } else if (frame instanceof ClientFrame.Subscribe subscribe) {
-      hub.subscribe(session, subscribe.id(), subscribe.channel(), subscribe.since());
+      hub.subscribe(session, subscribe.id(), subscribe.channel(), subscribe.since())
+          .whenComplete(
+              (subscribed, failure) -> refuse(state, subscribe.id(), "subscribe", failure));
     } else if (frame instanceof ClientFrame.Unsubscribe unsubscribe) {
-      hub.unsubscribe(session, unsubscribe.id(), unsubscribe.channel());
+      hub.unsubscribe(session, unsubscribe.id(), unsubscribe.channel())
+          .whenComplete(
+              (unsubscribed, failure) -> refuse(state, unsubscribe.id(), "unsubscribe", failure));
     } else if (frame instanceof ClientFrame.Publish publish) {
       publish(state, session, publish);
     } else if (frame instanceof ClientFrame.Auth auth) {
@@ -212,27 +219,24 @@ public class NativeWebSocketEndpoint {
 
   private void greet(NativeConnection state, ClientFrame.Hello hello) {
     if (state.session() != null) {
-      state.send(
-          ServerFrame.Error.of(
-              null,
+      state.refuse(
+          null,
+          Refusal.of(
               ErrorCode.ALREADY_GREETED,
               "this connection already has session " + state.session().id(),
               "type"));
       return;
     }
-    Identity identity;
-    try {
-      String upgradeToken = state.takeUpgradeToken();
-      identity = tokens.verify(hello.token() != null ? hello.token() : upgradeToken);
-    } catch (TokenRejectedException e) {
-      state.close(ServerFrame.Error.of(null, e.code(), e.getMessage(), "token"));
-      return;
-    }
     Session session;
     try {
+      String upgradeToken = state.takeUpgradeToken();
+      Identity identity = tokens.verify(hello.token() != null ? hello.token() : upgradeToken);
       session = hub.open(state, hello.clientId(), identity);
-    } catch (SessionRefusedException e) {
-      state.close(e.error());
+    } catch (TokenRejectedException e) {
+      state.close(Refusal.ofRejectedToken(e));
+      return;
+    } catch (RefusedException e) {
+      state.close(e.refusal());
       return;
     }
     state.greeted(session);
@@ -246,14 +250,12 @@ public class NativeWebSocketEndpoint {
 
   /** An in-band token refresh: a bad token, or another subject, closes the connection. */
   private void refresh(NativeConnection state, Session session, ClientFrame.Auth auth) {
-    ServerFrame.Error refused;
     try {
-      refused = hub.refresh(session, tokens.verify(auth.token()));
+      hub.refresh(session, tokens.verify(auth.token()));
     } catch (TokenRejectedException e) {
-      refused = ServerFrame.Error.of(null, e.code(), e.getMessage(), "token");
-    }
-    if (refused != null) {
-      state.close(refused);
+      state.close(Refusal.ofRejectedToken(e));
+    } catch (RefusedException e) {
+      state.close(e.refusal());
     }
   }
 
@@ -282,13 +284,8 @@ public class NativeWebSocketEndpoint {
     hub.publish(session, publish.id(), publish.channel(), publish.event(), publish.data())
         .whenComplete(
             (appended, failure) -> {
-              if (failure instanceof PublishRefusedException refused) {
-                state.send(refused.error());
-              } else if (failure != null) {
-                LOG.log(System.Logger.Level.ERROR, "publish to " + publish.channel(), failure);
-                state.send(
-                    ServerFrame.Error.of(
-                        publish.id(), ErrorCode.INTERNAL, "publish failed; retry it", null));
+              if (failure != null) {
+                refuse(state, publish.id(), "publish", failure);
               } else {
                 state.send(
                     new ServerFrame.Ack(
@@ -306,8 +303,7 @@ public class NativeWebSocketEndpoint {
     for (NativeConnection state : connections) {
       if (now - state.lastReceivedNanos() > timeout) {
         state.close(
-            ServerFrame.Error.of(
-                null,
+            Refusal.of(
                 ErrorCode.HEARTBEAT_TIMEOUT,
                 "nothing received for " + config.heartbeat().timeout().toMillis() + " ms",
                 null));
@@ -319,6 +315,18 @@ public class NativeWebSocketEndpoint {
         state.sendText(ping);
       }
     }
+  }
+
+  /**
+   * Answers request {@code requestId} with the refusal {@code failure} carries (see {@link
+   * Refusal#ofFailure}); nothing for a success ({@code failure} null).
+   */
+  private static void refuse(
+      NativeConnection state, String requestId, String operation, Throwable failure) {
+    if (failure == null) {
+      return;
+    }
+    state.refuse(requestId, Refusal.ofFailure(operation, failure));
   }
 
   private static String requestId(ClientFrame frame) {

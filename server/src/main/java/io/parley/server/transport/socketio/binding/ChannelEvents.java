@@ -3,19 +3,17 @@ package io.parley.server.transport.socketio.binding;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.parley.protocol.ErrorCode;
 import io.parley.protocol.Limits;
 import io.parley.protocol.Position;
-import io.parley.protocol.ServerFrame;
 import io.parley.protocol.codec.FieldReader;
 import io.parley.protocol.codec.FrameDecodeException;
 import io.parley.server.auth.Identity;
 import io.parley.server.auth.TokenRejectedException;
 import io.parley.server.auth.TokenVerifier;
 import io.parley.server.hub.Hub;
-import io.parley.server.hub.PublishRefusedException;
+import io.parley.server.hub.Refusal;
+import io.parley.server.hub.RefusedException;
 import io.parley.server.hub.Session;
-import io.parley.server.hub.SessionRefusedException;
 import io.parley.server.transport.socketio.Ack;
 import io.parley.server.transport.socketio.NamespaceSocket;
 import io.parley.server.transport.socketio.SocketCodec;
@@ -60,21 +58,19 @@ final class ChannelEvents {
       clientId = fields.optionalString("clientId", Limits.MAX_ID_LENGTH);
       token = fields.optionalString("token", Limits.MAX_TOKEN_LENGTH);
     } catch (FrameDecodeException e) {
-      return refusal("auth: " + e.getMessage(), asError(e));
-    }
-    Identity identity;
-    try {
-      identity = tokens.verify(token);
-    } catch (TokenRejectedException e) {
-      return refusal(
-          e.getMessage(), ServerFrame.Error.of(null, e.code(), e.getMessage(), "auth.token"));
+      return SocketIoRefusal.connectError("auth: " + e.getMessage(), Refusal.ofUnreadable(e));
     }
     ChannelSink sink = new ChannelSink(socket);
     Session session;
     try {
+      Identity identity = tokens.verify(token);
       session = hub.open(sink, clientId == null ? socket.id() : clientId, identity);
-    } catch (SessionRefusedException e) {
-      return refusal(e.getMessage(), e.error());
+    } catch (TokenRejectedException e) {
+      // The CONNECT payload's token, named by its path in that payload.
+      return SocketIoRefusal.connectError(
+          e.getMessage(), Refusal.ofRejectedToken(e).atField("auth.token"));
+    } catch (RefusedException e) {
+      return SocketIoRefusal.connectError(e.getMessage(), e.refusal());
     }
     sink.session(session);
     socket.bind(sink);
@@ -82,37 +78,28 @@ final class ChannelEvents {
     return null;
   }
 
-  /**
-   * CONNECT_ERROR payload: {@code {message, data: {code, category, message, retryable, field}}}.
-   */
-  private static ObjectNode refusal(String message, ServerFrame.Error error) {
-    ObjectNode refusal = SocketJson.NODES.objectNode().put("message", message);
-    refusal.set("data", ChannelSink.error(error).get("error"));
-    return refusal;
-  }
-
   /** {@code auth {token}}: an in-band refresh; a refused token closes the connection. */
   private void refresh(NamespaceSocket socket, ArrayNode args, Ack ack) {
-    ServerFrame.Error refused;
+    ChannelSink sink = socket.binding(ChannelSink.class);
+    Refusal refused;
     try {
       String token = FieldReader.of(args.get(0)).requiredString("token", Limits.MAX_TOKEN_LENGTH);
-      refused = hub.refresh(socket.binding(ChannelSink.class).session(), tokens.verify(token));
-    } catch (FrameDecodeException e) {
-      reject(ack, e);
-      return;
-    } catch (TokenRejectedException e) {
-      refused = ServerFrame.Error.of(null, e.code(), e.getMessage(), "token");
-    }
-    if (refused == null) {
+      hub.refresh(sink.session(), tokens.verify(token));
       if (ack != null) {
         ack.send(SocketJson.NODES.objectNode().put("ok", true));
       }
       return;
+    } catch (FrameDecodeException e) {
+      reject(ack, e);
+      return;
+    } catch (TokenRejectedException e) {
+      refused = Refusal.ofRejectedToken(e);
+    } catch (RefusedException e) {
+      refused = e.refusal();
     }
     if (ack != null) {
-      ack.send(ChannelSink.error(refused));
+      ack.send(SocketIoRefusal.ack(refused));
     }
-    ChannelSink sink = socket.binding(ChannelSink.class);
     sink.close(refused);
   }
 
@@ -128,7 +115,9 @@ final class ChannelEvents {
       return;
     }
     ChannelSink sink = socket.binding(ChannelSink.class);
-    hub.subscribe(sink.session(), sink.register(ack), channel, since);
+    String requestId = sink.register(ack);
+    hub.subscribe(sink.session(), requestId, channel, since)
+        .whenComplete((subscribed, failure) -> refuse(sink, requestId, "subscribe", failure));
   }
 
   private void unsubscribe(NamespaceSocket socket, ArrayNode args, Ack ack) {
@@ -140,7 +129,9 @@ final class ChannelEvents {
       return;
     }
     ChannelSink sink = socket.binding(ChannelSink.class);
-    hub.unsubscribe(sink.session(), sink.register(ack), channel);
+    String requestId = sink.register(ack);
+    hub.unsubscribe(sink.session(), requestId, channel)
+        .whenComplete((unsubscribed, failure) -> refuse(sink, requestId, "unsubscribe", failure));
   }
 
   private void publish(NamespaceSocket socket, ArrayNode args, Ack ack) {
@@ -168,14 +159,8 @@ final class ChannelEvents {
               if (ack == null) {
                 return;
               }
-              if (failure instanceof PublishRefusedException refused) {
-                ack.send(ChannelSink.error(refused.error()));
-              } else if (failure != null) {
-                LOG.log(System.Logger.Level.ERROR, "publish to " + channel + " failed", failure);
-                ack.send(
-                    ChannelSink.error(
-                        ServerFrame.Error.of(
-                            id, ErrorCode.INTERNAL, "publish failed; retry it", null)));
+              if (failure != null) {
+                ack.send(SocketIoRefusal.ack(Refusal.ofFailure("publish", failure)));
               } else {
                 ack.send(
                     SocketJson.NODES
@@ -188,11 +173,15 @@ final class ChannelEvents {
 
   private static void reject(Ack ack, FrameDecodeException e) {
     if (ack != null) {
-      ack.send(ChannelSink.error(asError(e)));
+      ack.send(SocketIoRefusal.ack(Refusal.ofUnreadable(e)));
     }
   }
 
-  private static ServerFrame.Error asError(FrameDecodeException e) {
-    return ServerFrame.Error.of(e.requestId(), e.code(), e.getMessage(), e.field());
+  /** Answers a request the hub refused; nothing for a success ({@code failure} null). */
+  private static void refuse(
+      ChannelSink sink, String requestId, String operation, Throwable failure) {
+    if (failure != null) {
+      sink.refuse(requestId, Refusal.ofFailure(operation, failure));
+    }
   }
 }

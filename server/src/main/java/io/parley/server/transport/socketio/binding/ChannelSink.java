@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.parley.protocol.Position;
 import io.parley.protocol.ServerFrame;
 import io.parley.server.hub.ChannelMessage;
+import io.parley.server.hub.Refusal;
 import io.parley.server.hub.Session;
 import io.parley.server.hub.SessionSink;
 import io.parley.server.transport.socketio.Ack;
@@ -15,7 +16,7 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The hub's way back to one Socket.IO client on namespace {@code /}: channel messages become {@code
- * message} events, {@code subscribed}/{@code unsubscribed}/{@code error} frames answer the acks of
+ * message} events, {@code subscribed}/{@code unsubscribed} frames and refusals answer the acks of
  * the requests that caused them, {@code gap} becomes a {@code gap} event. Thread-safe: the hub
  * calls it from any thread, sometimes under a channel lock; every method only enqueues on the
  * connection's bounded outbound queue.
@@ -102,13 +103,6 @@ final class ChannelSink implements SessionSink {
               .<ObjectNode>set("from", position(f.from()))
               .set("to", position(f.to()));
       return socket.emit("gap", gap);
-    } else if (frame instanceof ServerFrame.Error f) {
-      Ack ack = take(f.id());
-      if (ack != null) {
-        ack.send(error(f));
-        return true;
-      }
-      return socket.emit("error", error(f).get("error"));
     } else if (frame instanceof ServerFrame.Reconnect f) {
       // A drain hint: the client should reconnect after afterMs and resume.
       return socket.emit(
@@ -116,6 +110,27 @@ final class ChannelSink implements SessionSink {
           SocketJson.NODES.objectNode().put("reason", f.reason()).put("afterMs", f.afterMs()));
     }
     return true; // no other frame reaches a Socket.IO client
+  }
+
+  /**
+   * Answers request {@code requestId} with {@code refusal} through its ack; without one (or for a
+   * refusal the hub makes on its own) it goes out as an {@code error} event. Any thread.
+   */
+  boolean refuse(String requestId, Refusal refusal) {
+    if (!socket.isConnected()) {
+      return true;
+    }
+    Ack ack = take(requestId);
+    if (ack != null) {
+      ack.send(SocketIoRefusal.ack(refusal));
+      return true;
+    }
+    return socket.emit("error", SocketIoRefusal.event(refusal));
+  }
+
+  @Override
+  public boolean sendRefusal(Refusal refusal) {
+    return refuse(null, refusal);
   }
 
   private boolean answer(String requestId, ObjectNode payload) {
@@ -127,7 +142,7 @@ final class ChannelSink implements SessionSink {
   }
 
   @Override
-  public void close(ServerFrame.Error reason) {
+  public void close(Refusal reason) {
     // Best effort: the error event is dropped when the queue is full (the usual reason to be
     // here). Closing the Engine.IO connection (not a namespace DISCONNECT) makes official
     // clients reconnect by themselves.
@@ -136,23 +151,8 @@ final class ChannelSink implements SessionSink {
             SocketPacketType.EVENT,
             socket.namespace(),
             null,
-            SocketJson.NODES.arrayNode().add("error").add(error(reason).get("error"))));
+            SocketJson.NODES.arrayNode().add("error").add(SocketIoRefusal.event(reason))));
     socket.closeConnection(reason.code().name());
-  }
-
-  /** {@code {"error":{code,category,message,retryable,field?}}}. */
-  static ObjectNode error(ServerFrame.Error f) {
-    ObjectNode error =
-        SocketJson.NODES
-            .objectNode()
-            .put("code", f.code().name())
-            .put("category", f.category().wireName())
-            .put("message", f.message())
-            .put("retryable", f.retryable());
-    if (f.field() != null) {
-      error.put("field", f.field());
-    }
-    return SocketJson.NODES.objectNode().set("error", error);
   }
 
   static ObjectNode position(Position position) {

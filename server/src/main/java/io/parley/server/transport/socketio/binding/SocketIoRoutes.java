@@ -4,6 +4,7 @@ import io.parley.server.auth.TokenVerifier;
 import io.parley.server.config.RealtimeConfig;
 import io.parley.server.hub.Hub;
 import io.parley.server.transport.Cors;
+import io.parley.server.transport.TransportPaths;
 import io.parley.server.transport.engineio.EngineServer;
 import io.parley.server.transport.engineio.EngineSettings;
 import io.parley.server.transport.engineio.EngineSocket;
@@ -29,10 +30,10 @@ public class SocketIoRoutes {
   private static final System.Logger LOG = System.getLogger(SocketIoRoutes.class.getName());
 
   /** The Socket.IO path; clients always send the trailing slash. */
-  public static final String PATH = "/socket.io/";
+  public static final String PATH = TransportPaths.SOCKET_IO;
 
   /** The bare Engine.IO echo path of conformance mode. */
-  public static final String ENGINE_PATH = "/engine.io/";
+  public static final String ENGINE_PATH = TransportPaths.ENGINE_IO;
 
   @Inject Vertx vertx;
   @Inject Hub hub;

@@ -1,24 +1,26 @@
-package io.parley.server.transport.http;
+package io.parley.server.transport;
 
 import io.parley.protocol.ErrorCode;
 import io.parley.server.config.RealtimeConfig;
 import io.parley.server.hub.Hub;
-import io.parley.server.transport.socketio.binding.SocketIoRoutes;
+import io.parley.server.hub.Refusal;
 import io.quarkus.vertx.http.runtime.filters.Filters;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
+import java.time.Duration;
 
 /**
- * Admission when the node is full ({@code realtime.limits.max-connections}): a new {@code /ws}
- * upgrade, a new Engine.IO handshake on {@code /socket.io/} (polling or WebSocket; requests of
- * existing sessions pass) and an HTTP poll are answered 503 {@code SERVER_UNAVAILABLE} with {@code
- * Retry-After} before any session or long-poll is made. The check is one atomic read in the hub;
- * runs on the event loop as a Vert.x filter ahead of every route. Thread-safe.
+ * Admission when the node is full ({@code realtime.limits.max-connections}), for every transport: a
+ * new {@code /ws} upgrade, a new Engine.IO handshake on {@code /socket.io/} (polling or WebSocket;
+ * requests of existing sessions, which name their {@code sid}, pass) and an HTTP poll are answered
+ * 503 {@code SERVER_UNAVAILABLE} with {@code Retry-After} before any session or long-poll is made.
+ * The check is one atomic read in the hub; runs on the event loop as a Vert.x filter ahead of every
+ * route. Thread-safe.
  */
 @Singleton
-public class OverloadFilter {
+public class AdmissionFilter {
   /** Before the routes, after nothing in particular. */
   private static final int PRIORITY = 100;
 
@@ -34,25 +36,26 @@ public class OverloadFilter {
       context.next();
       return;
     }
-    long seconds = Math.max(1, (config.limits().overloadRetryAfter().toMillis() + 999) / 1000);
-    context.response().putHeader("Retry-After", Long.toString(seconds));
-    new Problem(
-            503,
+    Duration retryAfter = config.limits().overloadRetryAfter();
+    ProblemDetails.send(
+        context,
+        503,
+        new Refusal(
             ErrorCode.SERVER_UNAVAILABLE,
             "the server is at its limit of "
                 + config.limits().maxConnections()
                 + " connections; retry after "
-                + seconds
+                + Refusal.wholeSeconds(retryAfter)
                 + " s",
-            null)
-        .send(context);
+            null,
+            retryAfter));
   }
 
   private static boolean opensConnection(RoutingContext context) {
     String path = context.normalizedPath();
-    if ("/ws".equals(path) || "/realtime/poll".equals(path)) {
+    if (TransportPaths.WEBSOCKET.equals(path) || TransportPaths.POLL.equals(path)) {
       return true;
     }
-    return SocketIoRoutes.PATH.equals(path) && context.request().getParam("sid") == null;
+    return TransportPaths.SOCKET_IO.equals(path) && context.request().getParam("sid") == null;
   }
 }

@@ -1,13 +1,14 @@
-package io.parley.server.transport.websocket;
+package io.parley.server.transport;
 
 import io.parley.protocol.codec.FrameCodec;
 import io.parley.server.hub.Encoding;
 
 /**
- * The native {@code message} frame encoding, shared by {@code /ws} and {@code /realtime/poll}: both
- * send the same JSON text, computed once per message. Thread-safe.
+ * The native {@code message} frame as JSON text, shared by {@code /ws} (one text frame per message)
+ * and {@code /realtime/poll} (the {@code messages} array): both send the same text, computed once
+ * per message. Thread-safe.
  */
-public final class NativeEncoding {
+public final class NativeFrameEncoding {
   /** Encoding needs no limits, only the codec's writer. */
   private static final FrameCodec WRITER = FrameCodec.create();
 
@@ -15,5 +16,5 @@ public final class NativeEncoding {
   public static final Encoding<String> MESSAGE =
       Encoding.of("native", message -> WRITER.encode(message.frame()));
 
-  private NativeEncoding() {}
+  private NativeFrameEncoding() {}
 }

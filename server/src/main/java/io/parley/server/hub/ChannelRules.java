@@ -1,0 +1,127 @@
+package io.parley.server.hub;
+
+import io.parley.protocol.ChannelName;
+import io.parley.protocol.ErrorCode;
+import io.parley.server.auth.Identity;
+
+/**
+ * Who may do what on which channel, for every transport: the one place that knows session channels
+ * ({@code session:<id>}) are reserved, that a connection's automatic channels are its own, and
+ * which token grants are needed. Each check returns the {@link Refusal} to give, or {@code null}
+ * when the operation is allowed. Stateless and thread-safe.
+ */
+public final class ChannelRules {
+  private static final String CHANNEL = "channel";
+
+  private ChannelRules() {}
+
+  /**
+   * Why a stateless reader may not poll {@code channel} whoever it is, or {@code null}: a session
+   * channel belongs to one connection, and a poll has none of its own. Checked where a poll body is
+   * read, before any token; {@link #refuseRead(Identity, String)} includes it.
+   */
+  public static Refusal refuseRead(String channel) {
+    if (isSessionChannel(channel)) {
+      return reserved(
+          "channel '" + channel + "' is reserved for one connection; it cannot be polled");
+    }
+    return null;
+  }
+
+  /**
+   * Why {@code reader} may not read {@code channel} over a stateless transport, or {@code null}.
+   */
+  static Refusal refuseRead(Identity reader, String channel) {
+    Refusal reserved = refuseRead(channel);
+    if (reserved != null) {
+      return reserved;
+    }
+    return reader.maySubscribe(channel) ? null : forbidden("subscribe", channel);
+  }
+
+  /** Why {@code session} may not subscribe to {@code channel}, or {@code null}. */
+  static Refusal refuseSubscribe(Session session, String channel) {
+    if (isSessionChannel(channel)) {
+      return reserved(
+          "channel " + channel + " is reserved: each connection is in its own session channel");
+    }
+    return session.identity().maySubscribe(channel) ? null : forbidden("subscribe", channel);
+  }
+
+  /** Why a session may not leave {@code channel}, or {@code null}. */
+  static Refusal refuseUnsubscribe(String channel) {
+    if (isSessionChannel(channel)) {
+      return reserved(
+          "channel " + channel + " is reserved: each connection stays in its own session channel");
+    }
+    return null;
+  }
+
+  /**
+   * Why a connected client may not publish to {@code channel}, or {@code null} when only its
+   * token's grants are left to check ({@link #refusePublish}): even the publisher role cannot reach
+   * another session's channel from a connection.
+   */
+  static Refusal refuseSessionPublish(String channel) {
+    if (isSessionChannel(channel)) {
+      return reserved("clients cannot publish to session channels; backends can, over HTTP");
+    }
+    return null;
+  }
+
+  /** Why {@code publisher}'s token does not let it publish to {@code channel}, or {@code null}. */
+  static Refusal refusePublish(Identity publisher, String channel) {
+    if (publisher.mayPublish(channel)) {
+      return null;
+    }
+    if (isSessionChannel(channel)) {
+      return reserved(
+          "session channels are for backends: publishing to "
+              + channel
+              + " needs the publisher role");
+    }
+    return forbidden("publish", channel);
+  }
+
+  /**
+   * Why a refreshed token no longer lets {@code session} stay in {@code channel}, or {@code null}:
+   * its automatic channels always stay.
+   */
+  static Refusal refuseKeeping(Session session, Identity fresh, String channel) {
+    if (isAutomatic(session, channel) || fresh.maySubscribe(channel)) {
+      return null;
+    }
+    return Refusal.of(
+        ErrorCode.FORBIDDEN,
+        "the refreshed token does not grant channel " + channel + "; unsubscribed",
+        CHANNEL);
+  }
+
+  /** Whether {@code channel} is one of the session's automatic channels (its own, its user's). */
+  static boolean isAutomatic(Session session, String channel) {
+    return channel.equals(ChannelName.ofSession(session.id()))
+        || (session.subject() != null && channel.equals(ChannelName.ofUser(session.subject())));
+  }
+
+  /** The session id a session channel belongs to, or {@code null} for any other channel. */
+  static String sessionOf(String channel) {
+    return isSessionChannel(channel)
+        ? channel.substring(ChannelName.SESSION_PREFIX.length())
+        : null;
+  }
+
+  private static boolean isSessionChannel(String channel) {
+    return channel.startsWith(ChannelName.SESSION_PREFIX);
+  }
+
+  private static Refusal reserved(String message) {
+    return Refusal.of(ErrorCode.CHANNEL_RESERVED, message, CHANNEL);
+  }
+
+  private static Refusal forbidden(String operation, String channel) {
+    return Refusal.of(
+        ErrorCode.FORBIDDEN,
+        "the token does not grant " + operation + " on channel " + channel,
+        CHANNEL);
+  }
+}
