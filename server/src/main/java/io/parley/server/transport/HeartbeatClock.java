@@ -20,7 +20,7 @@ import java.util.Arrays;
  */
 public final class HeartbeatClock {
   /** Deadlines are met at most this early, so that close ones share a firing (2 ms). */
-  static final long GRAIN_NANOS = 2_000_000;
+  public static final long GRAIN_NANOS = 2_000_000;
 
   /** A connection on the clock; it keeps its own place in the heap. */
   public interface Member {

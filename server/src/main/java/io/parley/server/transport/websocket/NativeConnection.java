@@ -7,6 +7,7 @@ import io.parley.server.hub.Encoding;
 import io.parley.server.hub.Refusal;
 import io.parley.server.hub.Session;
 import io.parley.server.hub.SessionSink;
+import io.parley.server.transport.HeartbeatClock;
 import io.parley.server.transport.LoopExecutor;
 import io.vertx.core.http.ServerWebSocket;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -18,7 +19,7 @@ import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
  * each frame to the event loop's {@link LoopExecutor}, which writes it in call order, in batches
  * (as Engine.IO's sockets do); inbound frames arrive serially on the connection's event loop.
  */
-final class NativeConnection implements SessionSink {
+final class NativeConnection implements SessionSink, HeartbeatClock.Member {
   /** Close code for a retryable server-side disconnect (RFC 6455: try again later). */
   static final int CLOSE_TRY_AGAIN_LATER = NativeRefusal.CLOSE_TRY_AGAIN_LATER;
 
@@ -43,6 +44,14 @@ final class NativeConnection implements SessionSink {
   private volatile long lastReceivedNanos;
   private volatile long lastPingNanos;
 
+  /**
+   * The heartbeat this connection is on; its deadline and place on the loop's clock (loop only).
+   */
+  private final NativeHeartbeat heartbeat;
+
+  private long heartbeatDueNanos;
+  private int clockIndex = -1;
+
   NativeConnection(
       ServerWebSocket ws,
       LoopExecutor loop,
@@ -50,6 +59,7 @@ final class NativeConnection implements SessionSink {
       FrameCodec codec,
       Encoding<String> encoding,
       int maxQueued,
+      NativeHeartbeat heartbeat,
       long nowNanos) {
     this.ws = ws;
     this.loop = loop;
@@ -57,6 +67,7 @@ final class NativeConnection implements SessionSink {
     this.codec = codec;
     this.encoding = encoding;
     this.maxQueued = maxQueued;
+    this.heartbeat = heartbeat;
     this.lastReceivedNanos = nowNanos;
     this.lastPingNanos = nowNanos;
   }
@@ -95,6 +106,35 @@ final class NativeConnection implements SessionSink {
 
   void pinged(long nowNanos) {
     lastPingNanos = nowNanos;
+  }
+
+  /** The event loop this connection lives on. */
+  LoopExecutor loop() {
+    return loop;
+  }
+
+  void heartbeatDue(long nanos) {
+    heartbeatDueNanos = nanos;
+  }
+
+  @Override
+  public long heartbeatDueNanos() {
+    return heartbeatDueNanos;
+  }
+
+  @Override
+  public void heartbeat(long nowNanos) {
+    heartbeat.beat(this, nowNanos);
+  }
+
+  @Override
+  public int clockIndex() {
+    return clockIndex;
+  }
+
+  @Override
+  public void clockIndex(int index) {
+    clockIndex = index;
   }
 
   @Override

@@ -20,7 +20,6 @@ import io.parley.server.transport.ProblemDetails;
 import io.parley.server.transport.TransportPaths;
 import io.parley.server.transport.WebSocketMessages;
 import io.parley.server.transport.WebSocketUpgrade;
-import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
@@ -34,9 +33,6 @@ import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
@@ -57,8 +53,6 @@ public class NativeWebSocketEndpoint {
   private static final System.Logger LOG =
       System.getLogger(NativeWebSocketEndpoint.class.getName());
 
-  private final Set<NativeConnection> connections = ConcurrentHashMap.newKeySet();
-
   @Inject Hub hub;
   @Inject FrameCodec codec;
   @Inject RealtimeConfig config;
@@ -69,22 +63,16 @@ public class NativeWebSocketEndpoint {
   @ConfigProperty(name = "quarkus.http.websocket-server.max-message-size", defaultValue = "1048576")
   int maxMessageBytes;
 
-  private long heartbeatTimer = -1;
+  private NativeHeartbeat heartbeat;
 
   void routes(@Observes Router router) {
     router.get(PATH).handler(this::upgrade);
   }
 
   void start(@Observes StartupEvent event, Vertx vertx) {
-    Duration interval = config.heartbeat().interval();
-    long sweepMillis = Math.max(50, Math.min(1_000, interval.toMillis() / 5));
-    heartbeatTimer = vertx.setPeriodic(sweepMillis, id -> sweepHeartbeats());
-  }
-
-  void stop(@Observes ShutdownEvent event, Vertx vertx) {
-    if (heartbeatTimer >= 0) {
-      vertx.cancelTimer(heartbeatTimer);
-    }
+    heartbeat =
+        new NativeHeartbeat(
+            vertx, codec, config.heartbeat().interval(), config.heartbeat().timeout());
   }
 
   private void upgrade(RoutingContext context) {
@@ -121,8 +109,9 @@ public class NativeWebSocketEndpoint {
             codec,
             NativeFrameEncoding.MESSAGE,
             config.outboundQueueSize(),
+            heartbeat,
             System.nanoTime());
-    connections.add(state);
+    heartbeat.start(state);
     Peer peer = new Peer(state);
     WebSocketMessages.attach(ws, maxMessageBytes, peer);
     ws.closeHandler(peer);
@@ -169,7 +158,7 @@ public class NativeWebSocketEndpoint {
   }
 
   private void onClose(NativeConnection state) {
-    connections.remove(state);
+    heartbeat.stop(state);
     if (state.session() != null) {
       hub.close(state.session());
     }
@@ -292,29 +281,6 @@ public class NativeWebSocketEndpoint {
                         publish.id(), appended.position().seq(), appended.position().epoch()));
               }
             });
-  }
-
-  private void sweepHeartbeats() {
-    long now = System.nanoTime();
-    long interval = config.heartbeat().interval().toNanos();
-    long timeout = config.heartbeat().timeout().toNanos();
-    // One ping text per sweep, shared by every connection due (encoded only if one is).
-    String ping = null;
-    for (NativeConnection state : connections) {
-      if (now - state.lastReceivedNanos() > timeout) {
-        state.close(
-            Refusal.of(
-                ErrorCode.HEARTBEAT_TIMEOUT,
-                "nothing received for " + config.heartbeat().timeout().toMillis() + " ms",
-                null));
-      } else if (now - state.lastPingNanos() >= interval) {
-        if (ping == null) {
-          ping = codec.encode(new ServerFrame.Ping(System.currentTimeMillis()));
-        }
-        state.pinged(now);
-        state.sendText(ping);
-      }
-    }
   }
 
   /**

@@ -28,6 +28,9 @@ import org.junit.jupiter.api.Test;
 class HeartbeatTimingIT {
   private static final String POLLING = "EIO=4&transport=polling";
 
+  /** Read here, on the test's thread: the delayed request runs where Quarkus' config is not. */
+  private final int port = RawEngineClient.port();
+
   @Test
   void pollingOnFreshConnectionsGetsAPingEveryIntervalBeforeTheConnectTimeout() {
     String sid = handshake(SocketIoRoutes.PATH);
@@ -72,7 +75,7 @@ class HeartbeatTimingIT {
     assertThat(poll.body()).isEqualTo("{\"code\":1,\"message\":\"Session ID unknown\"}");
   }
 
-  private static String handshake(String path) {
+  private String handshake(String path) {
     Response open = request("GET", path, POLLING, null);
     assertThat(open.status()).isEqualTo(200);
     assertThat(open.body()).startsWith("0{\"sid\":\"");
@@ -83,18 +86,18 @@ class HeartbeatTimingIT {
   record Response(int status, String body) {}
 
   /** One HTTP/1.1 request on a new connection, closed by the server after its answer. */
-  private static Response request(String method, String path, String query, String body) {
+  private Response request(String method, String path, String query, String body) {
     byte[] content = body == null ? new byte[0] : body.getBytes(StandardCharsets.UTF_8);
     StringBuilder head = new StringBuilder();
     head.append(method).append(' ').append(path).append('?').append(query).append(" HTTP/1.1\r\n");
-    head.append("Host: 127.0.0.1:").append(RawEngineClient.port()).append("\r\n");
+    head.append("Host: 127.0.0.1:").append(port).append("\r\n");
     head.append("Connection: close\r\n");
     if (body != null) {
       head.append("Content-Type: text/plain;charset=UTF-8\r\n");
       head.append("Content-Length: ").append(content.length).append("\r\n");
     }
     head.append("\r\n");
-    try (Socket socket = new Socket("127.0.0.1", RawEngineClient.port())) {
+    try (Socket socket = new Socket("127.0.0.1", port)) {
       socket.setSoTimeout(10_000);
       OutputStream out = socket.getOutputStream();
       out.write(head.toString().getBytes(StandardCharsets.US_ASCII));

@@ -10,6 +10,7 @@ import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import java.net.URL;
+import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
 @QuarkusTest
@@ -29,6 +30,29 @@ class HeartbeatIT {
       // Five intervals of 200 ms passed, more than the 600 ms timeout: answering kept it open.
       client.send(new ClientFrame.Ping(1));
       assertThat(client.awaitFrame(ServerFrame.Pong.class, p -> true).ts()).isEqualTo(1);
+    }
+  }
+
+  @Test
+  void aSilentClientIsPingedEveryIntervalThenClosedAtTheTimeoutNotBefore() {
+    // Taken before hello is sent: the server counts the silence from its arrival.
+    long greeted = System.nanoTime();
+    try (WsTestClient client = WsTestClient.greeted(base.toString(), "quiet")) {
+      // Pings at 200, 400 and (when it falls before the silence limit) 600 ms, then the close.
+      int pings = 0;
+      ServerFrame frame;
+      while ((frame = client.poll()) instanceof ServerFrame.Ping) {
+        pings++;
+      }
+      long silentFor = System.nanoTime() - greeted;
+
+      assertThat(pings).isBetween(2, 3);
+      assertThat(frame).isInstanceOf(ServerFrame.Error.class);
+      ServerFrame.Error error = (ServerFrame.Error) frame;
+
+      assertThat(error.code()).isEqualTo(ErrorCode.HEARTBEAT_TIMEOUT);
+      assertThat(Duration.ofNanos(silentFor))
+          .isGreaterThanOrEqualTo(Duration.ofMillis(600).minus(Duration.ofMillis(2)));
     }
   }
 
