@@ -10,10 +10,10 @@ import java.util.Objects;
 import java.util.regex.Pattern;
 
 /**
- * Writes an event into Parley's PostgreSQL outbox table inside the caller's transaction, so the
- * event is published if and only if that transaction commits (docs/postgres.md). Stateless and
- * thread-safe; each call runs on the caller's thread and blocks for one {@code INSERT} on the
- * caller's {@link Connection}, which must not be used by another thread meanwhile. Any JDBC driver
+ * Stateless and thread-safe; each call runs on the caller's thread and blocks for one {@code
+ * INSERT} on the caller's {@link Connection}, which must not be used by another thread meanwhile.
+ * It writes an event into Parley's PostgreSQL outbox table inside the caller's transaction, so the
+ * event is published if and only if that transaction commits (docs/postgres.md). Any JDBC driver
  * for PostgreSQL works; this jar brings none.
  *
  * <pre>{@code
@@ -53,7 +53,7 @@ public final class ParleyOutbox {
   }
 
   /**
-   * One outbox table. Immutable and thread-safe.
+   * Immutable and thread-safe: one outbox table.
    *
    * @param schema a lower-case SQL identifier, such as {@code public}
    * @param table a lower-case SQL identifier, such as {@code parley_outbox}

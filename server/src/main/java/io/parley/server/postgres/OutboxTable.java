@@ -7,8 +7,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.regex.Pattern;
 
 /**
- * Where the outbox lives: a schema and a table, each a plain lower-case SQL identifier, so both can
- * be written into SQL without quoting. Immutable and thread-safe.
+ * Immutable and thread-safe: where the outbox lives, a schema and a table, each a plain lower-case
+ * SQL identifier so both can be written into SQL without quoting.
  *
  * @param schema the table's schema, such as {@code public}
  * @param table the table's name, such as {@code parley_outbox}

@@ -18,9 +18,9 @@ import java.util.concurrent.ThreadLocalRandom;
 import org.eclipse.microprofile.config.Config;
 
 /**
- * Starts the outbox worker and the LISTEN/NOTIFY bridge when {@code realtime.postgres.*} asks for
- * them, and stops them at shutdown. Thread-safe; its observers run on the main thread at startup
- * and shutdown and never wait for the database: an unreachable database is retried with backoff and
+ * Thread-safe; its observers run on the main thread at startup and shutdown and never wait for the
+ * database. Starts the outbox worker and the LISTEN/NOTIFY bridge when {@code realtime.postgres.*}
+ * asks for them, and stops them at shutdown; an unreachable database is retried with backoff and
  * logged, and the node serves its clients meanwhile.
  *
  * <p>With neither feature on, the datasource is never looked up, so a node without database
