@@ -41,6 +41,9 @@ public interface RealtimeConfig {
   /** The stateless HTTP transport's browser settings. */
   Http http();
 
+  /** Database-driven events from PostgreSQL ({@code docs/postgres.md}); off by default. */
+  Postgres postgres();
+
   /** Largest native frame or HTTP body accepted, in bytes. */
   @WithDefault("65536")
   int maxFrameBytes();
@@ -304,6 +307,80 @@ public interface RealtimeConfig {
 
       /** A file the printed token is also written to, for scripts. */
       Optional<java.nio.file.Path> tokenFile();
+    }
+  }
+
+  /**
+   * Events from PostgreSQL: a transactional outbox table and a LISTEN/NOTIFY bridge. Both use the
+   * reactive datasource ({@code quarkus.datasource.reactive.url}, {@code
+   * quarkus.datasource.username}, {@code quarkus.datasource.password}); with neither on, no
+   * database is needed or contacted.
+   */
+  interface Postgres {
+    /** The transactional outbox. */
+    Outbox outbox();
+
+    /**
+     * PostgreSQL channels whose {@code NOTIFY} payloads ({@code {"channel", "event", "data"}}) are
+     * published as they come: at most once. Absent: no bridge.
+     */
+    Optional<java.util.List<String>> listen();
+
+    /** The first wait before reconnecting a lost listening connection; doubles up to the max. */
+    @WithDefault("500ms")
+    Duration reconnectInitial();
+
+    /** The longest wait between reconnection attempts. */
+    @WithDefault("30s")
+    Duration reconnectMax();
+
+    /** The outbox table and its worker. */
+    interface Outbox {
+      /** Whether this node publishes the outbox table's rows. */
+      @WithDefault("false")
+      boolean enabled();
+
+      /** The schema of the outbox table: a lower-case SQL identifier. */
+      @WithDefault("public")
+      String schema();
+
+      /** The outbox table: a lower-case SQL identifier. */
+      @WithDefault("parley_outbox")
+      String table();
+
+      /**
+       * Whether the node creates the schema, table and trigger at startup when missing (the
+       * migration shipped as {@code db/parley/outbox.sql}). Off: the application runs it.
+       */
+      @WithDefault("false")
+      boolean createTable();
+
+      /**
+       * How often the table is read without a notification: catches rows whose {@code NOTIFY} was
+       * missed while this node was away or reconnecting.
+       */
+      @WithDefault("5s")
+      Duration sweep();
+
+      /** Rows read and published per transaction. */
+      @WithDefault("500")
+      int batchSize();
+
+      /** What happens to a published row. */
+      @WithDefault("delete")
+      AfterPublish afterPublish();
+
+      /** With {@code mark}: how long a published row is kept before it is pruned. */
+      @WithDefault("24h")
+      Duration retention();
+
+      /** What happens to an outbox row once it is published. */
+      enum AfterPublish {
+        /** Deleted in the transaction that read it. */
+        DELETE,
+        /** Stamped with {@code published_at}, and deleted after {@code retention}. */
+        MARK
+      }
     }
   }
 }
