@@ -74,12 +74,16 @@ public final class FieldReader {
     if (node == null || node.isNull()) {
       throw missing(name, "a channel name");
     }
-    if (!node.isTextual() || !ChannelName.isValid(node.textValue())) {
+    String problem =
+        node.isTextual()
+            ? ChannelName.problem(node.textValue()).orElse(null)
+            : "was " + describe(node);
+    if (problem != null) {
       throw new FrameDecodeException(
           ErrorCode.INVALID_CHANNEL,
           path(name),
           requestId,
-          path(name) + " must be " + ChannelName.rule() + " but was " + describe(node));
+          path(name) + " must be " + ChannelName.rule() + " but " + problem);
     }
     return node.textValue();
   }

@@ -148,13 +148,28 @@ class FrameCodecTest {
               assertThat(e.code()).isEqualTo(ErrorCode.INVALID_CHANNEL);
               assertThat(e.field()).isEqualTo("channel");
               assertThat(e.requestId()).isEqualTo("1");
-              assertThat(e.getMessage()).contains("[A-Za-z0-9:_-.]");
+              assertThat(e.getMessage())
+                  .isEqualTo(
+                      "channel must be 1 to 200 characters from [A-Za-z0-9:_-.] but has ' '"
+                          + " (U+0020) at position 2");
             });
     String tooLong = "c".repeat(201);
     assertRejected(
         "{\"type\":\"subscribe\",\"id\":\"1\",\"channel\":\"" + tooLong + "\"}",
         ErrorCode.INVALID_CHANNEL,
         "channel");
+  }
+
+  @Test
+  void namesTheTypeOfAChannelThatIsNotAString() {
+    assertThatThrownBy(
+            () -> codec.decodeClient("{\"type\":\"subscribe\",\"id\":\"1\",\"channel\":7}"))
+        .isInstanceOfSatisfying(
+            FrameDecodeException.class,
+            e -> {
+              assertThat(e.code()).isEqualTo(ErrorCode.INVALID_CHANNEL);
+              assertThat(e.getMessage()).endsWith("but was an integer");
+            });
   }
 
   @Test
