@@ -173,6 +173,30 @@ class FrameCodecTest {
   }
 
   @Test
+  void refusesANumberBeyondTheDoubleRangeNamingItsPathInData() {
+    assertRejected(
+        "{\"type\":\"publish\",\"id\":\"p\",\"channel\":\"a\",\"event\":\"e\","
+            + "\"data\":{\"points\":[1,-1e400]}}",
+        ErrorCode.INVALID_FIELD,
+        "data.points[1]");
+    assertRejected(
+        "{\"type\":\"publish\",\"id\":\"p\",\"channel\":\"a\",\"event\":\"e\",\"data\":1e400}",
+        ErrorCode.INVALID_FIELD,
+        "data");
+  }
+
+  @Test
+  void keepsNumbersAtTheEdgesOfTheDoubleRange() {
+    ClientFrame frame =
+        codec.decodeClient(
+            "{\"type\":\"publish\",\"id\":\"p\",\"channel\":\"a\",\"event\":\"e\","
+                + "\"data\":[1.7976931348623157e308,4.9e-324,1e-400,123456789012345678901234567890]}");
+
+    assertThat(((ClientFrame.Publish) frame).data().toString())
+        .isEqualTo("[1.7976931348623157E308,4.9E-324,0.0,123456789012345678901234567890]");
+  }
+
+  @Test
   void rejectsOversizeFrameBeforeParsing() {
     String big = "{\"type\":\"ping\",\"pad\":\"" + "x".repeat(1100) + "\"}";
     assertRejected(big, ErrorCode.FRAME_TOO_LARGE, null);
