@@ -183,6 +183,9 @@ const scenarios = {
       const reply = await ack(socket, "subscribe", { channel: "bad channel!" });
       expect(reply.error && reply.error.code === "INVALID_CHANNEL" && reply.error.field === "channel",
           JSON.stringify(reply));
+      // The message names the first character not allowed and its 1-based position.
+      expect(reply.error.message.endsWith("but has ' ' (U+0020) at position 4"),
+          JSON.stringify(reply));
     } finally { socket.disconnect(); }
   },
 };

@@ -1,6 +1,8 @@
 package io.parley.client;
 
+import io.parley.client.internal.PublishRetries;
 import io.parley.client.internal.RealParleyPublisher;
+import io.parley.protocol.time.Scheduler;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Objects;
@@ -9,9 +11,18 @@ import java.util.concurrent.CompletionStage;
 /**
  * A thread-safe publisher for backends (share one instance): it publishes over plain HTTP ({@code
  * POST /realtime/publish}) without holding a connection, for job progress, notifications and other
- * server-side events. Nothing is retried automatically; to retry a failed publish safely, call
- * {@link #publish(String, String, String, String)} again with the same idempotency id. Returned
- * stages complete on a thread owned by the publisher, never on the caller's.
+ * server-side events. Returned stages complete on a thread owned by the publisher, never on the
+ * caller's.
+ *
+ * <p>Retries, each with the publish's idempotency id (the server applies it once): a refusal with
+ * {@code RATE_LIMITED} (429) or HTTP 503 is sent again after the answer's {@code Retry-After}
+ * seconds (1 s when it has none), unless that is longer than {@link Builder#maxRetryDelay}; a
+ * {@code TOKEN_EXPIRED} refusal is sent again at once, once, with a token asked afresh from the
+ * {@link TokenSupplier} (on a publisher thread), unless that is the same token or {@code null}. A
+ * publish makes at most {@link Builder#maxAttempts} requests in all (default 3); then, or for any
+ * other refusal or failure, the stage fails with the last one. Network failures are not retried: to
+ * retry one safely, call {@link #publish(String, String, String, String)} again with the same
+ * idempotency id.
  */
 public interface ParleyPublisher extends AutoCloseable {
 
@@ -56,7 +67,17 @@ public interface ParleyPublisher extends AutoCloseable {
     private boolean urlSet;
     private TokenSupplier tokenSupplier = TokenSupplier.anonymous();
     private String clientId;
+
+    /** Requests one publish may make in all, retries included: 3. */
+    public static final int DEFAULT_MAX_ATTEMPTS = 3;
+
+    /** The longest {@code Retry-After} a publish waits for before it is sent again: 30 s. */
+    public static final Duration DEFAULT_MAX_RETRY_DELAY = Duration.ofSeconds(30);
+
     private Duration requestTimeout = DEFAULT_REQUEST_TIMEOUT;
+    private int maxAttempts = DEFAULT_MAX_ATTEMPTS;
+    private Duration maxRetryDelay = DEFAULT_MAX_RETRY_DELAY;
+    private Scheduler scheduler;
 
     Builder() {}
 
@@ -97,6 +118,45 @@ public interface ParleyPublisher extends AutoCloseable {
     }
 
     /**
+     * Requests one publish may make in all, counted from 1: the first and its retries. Default 3; 1
+     * turns retries off.
+     *
+     * @throws IllegalArgumentException when below 1
+     */
+    public Builder maxAttempts(int maxAttempts) {
+      if (maxAttempts < 1) {
+        throw new IllegalArgumentException("maxAttempts must be at least 1 but was " + maxAttempts);
+      }
+      this.maxAttempts = maxAttempts;
+      return this;
+    }
+
+    /**
+     * The longest {@code Retry-After} a refused publish waits for; when the server asks for more,
+     * the publish fails at once with its {@code RATE_LIMITED} or 503 refusal. Default 30 s.
+     *
+     * @throws IllegalArgumentException when negative
+     */
+    public Builder maxRetryDelay(Duration maxRetryDelay) {
+      Objects.requireNonNull(maxRetryDelay, "maxRetryDelay");
+      if (maxRetryDelay.isNegative()) {
+        throw new IllegalArgumentException(
+            "maxRetryDelay must not be negative but was " + maxRetryDelay);
+      }
+      this.maxRetryDelay = maxRetryDelay;
+      return this;
+    }
+
+    /**
+     * Runs the waits before retries. Default {@code null}: a daemon thread owned by the publisher.
+     * Tests pass a virtual-time scheduler.
+     */
+    public Builder scheduler(Scheduler scheduler) {
+      this.scheduler = scheduler;
+      return this;
+    }
+
+    /**
      * A new publisher.
      *
      * @throws IllegalStateException when {@link #serverUrl} was not set
@@ -106,7 +166,13 @@ public interface ParleyPublisher extends AutoCloseable {
         throw new IllegalStateException("serverUrl is required");
       }
       URI serverUrl = url.options().serverUrl();
-      return RealParleyPublisher.create(serverUrl, tokenSupplier, clientId, requestTimeout);
+      return new RealParleyPublisher(
+          serverUrl,
+          tokenSupplier,
+          clientId,
+          requestTimeout,
+          new PublishRetries(maxAttempts, maxRetryDelay),
+          scheduler);
     }
   }
 }

@@ -223,10 +223,12 @@ public final class RealParleyClient implements ParleyClient {
 
   static void checkChannel(String channel) {
     Objects.requireNonNull(channel, "channel");
-    if (!ChannelName.isValid(channel)) {
-      throw new IllegalArgumentException(
-          "channel must be " + ChannelName.rule() + " but was '" + channel + "'");
-    }
+    ChannelName.problem(channel)
+        .ifPresent(
+            problem -> {
+              throw new IllegalArgumentException(
+                  "channel must be " + ChannelName.rule() + " but '" + channel + "' " + problem);
+            });
   }
 
   static void checkEvent(String event) {

@@ -3,12 +3,16 @@ package io.parley.client.internal;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.parley.client.Ack;
 import io.parley.client.ClientClosedException;
+import io.parley.client.ParleyException;
 import io.parley.client.ParleyPublisher;
 import io.parley.client.TokenSupplier;
 import io.parley.client.internal.transport.Endpoints;
 import io.parley.client.internal.transport.PublishEndpoint;
+import io.parley.client.internal.transport.PublishOutcome;
+import io.parley.protocol.ErrorCode;
 import io.parley.protocol.Limits;
 import io.parley.protocol.codec.FrameCodec;
+import io.parley.protocol.time.Scheduler;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.time.Duration;
@@ -20,12 +24,15 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The one production {@link ParleyPublisher}, thread-safe: one {@link HttpClient} on an executor it
- * owns, so stages complete on {@code parley-publisher-*} threads.
+ * owns, so stages complete on {@code parley-publisher-*} threads. Retries (see {@link
+ * ParleyPublisher}) are sent from the scheduler's thread; the token supplier is asked for a fresh
+ * token on an HTTP client thread.
  */
 public final class RealParleyPublisher implements ParleyPublisher {
   private static final AtomicInteger PUBLISHERS = new AtomicInteger();
@@ -33,17 +40,38 @@ public final class RealParleyPublisher implements ParleyPublisher {
   private final TokenSupplier tokenSupplier;
   private final String clientId;
   private final ExecutorService threads;
+  private final ScheduledExecutorService timer;
+  private final Scheduler scheduler;
   private final PublishEndpoint endpoint;
+  private final PublishRetries retries;
   private final Set<CompletableFuture<Ack>> inFlight = ConcurrentHashMap.newKeySet();
   private final AtomicBoolean closed = new AtomicBoolean();
 
-  private RealParleyPublisher(
-      URI serverUrl, TokenSupplier tokenSupplier, String clientId, Duration requestTimeout) {
-    this.tokenSupplier = tokenSupplier;
+  /**
+   * A publisher for {@code serverUrl}; {@code clientId} may be {@code null}, and so may {@code
+   * scheduler}, for a timer thread owned by the publisher.
+   */
+  public RealParleyPublisher(
+      URI serverUrl,
+      TokenSupplier tokenSupplier,
+      String clientId,
+      Duration requestTimeout,
+      PublishRetries retries,
+      Scheduler scheduler) {
+    Objects.requireNonNull(serverUrl, "serverUrl");
+    Objects.requireNonNull(requestTimeout, "requestTimeout");
+    this.tokenSupplier = Objects.requireNonNull(tokenSupplier, "tokenSupplier");
     this.clientId = clientId;
-    this.threads =
-        Executors.newCachedThreadPool(
-            new DaemonThreads("parley-publisher-" + PUBLISHERS.incrementAndGet()));
+    this.retries = Objects.requireNonNull(retries, "retries");
+    String name = "parley-publisher-" + PUBLISHERS.incrementAndGet();
+    this.threads = Executors.newCachedThreadPool(new DaemonThreads(name));
+    if (scheduler == null) {
+      this.timer = Executors.newSingleThreadScheduledExecutor(new DaemonThreads(name + "-timer"));
+      this.scheduler = Scheduler.of(timer);
+    } else {
+      this.timer = null;
+      this.scheduler = scheduler;
+    }
     HttpClient http =
         HttpClient.newBuilder()
             .executor(threads)
@@ -54,16 +82,6 @@ public final class RealParleyPublisher implements ParleyPublisher {
     this.endpoint =
         new PublishEndpoint(
             http, new Endpoints(serverUrl).publish(), requestTimeout, FrameCodec.create());
-  }
-
-  /** A publisher for {@code serverUrl}; {@code clientId} may be {@code null}. */
-  public static ParleyPublisher create(
-      URI serverUrl, TokenSupplier tokenSupplier, String clientId, Duration requestTimeout) {
-    return new RealParleyPublisher(
-        Objects.requireNonNull(serverUrl, "serverUrl"),
-        Objects.requireNonNull(tokenSupplier, "tokenSupplier"),
-        clientId,
-        Objects.requireNonNull(requestTimeout, "requestTimeout"));
   }
 
   @Override
@@ -84,10 +102,10 @@ public final class RealParleyPublisher implements ParleyPublisher {
     if (closed.get()) {
       return CompletableFuture.failedStage(new ClientClosedException());
     }
-    String token = tokenSupplier.token();
-    CompletableFuture<Ack> result = endpoint.publish(token, id, clientId, channel, event, data);
+    CompletableFuture<Ack> result = new CompletableFuture<>();
     inFlight.add(result);
     result.whenComplete((ack, failure) -> inFlight.remove(result));
+    new Call(result, id, channel, event, data).send(1, tokenSupplier.token(), false);
     if (closed.get()) {
       result.completeExceptionally(new ClientClosedException());
     }
@@ -103,5 +121,75 @@ public final class RealParleyPublisher implements ParleyPublisher {
       call.completeExceptionally(new ClientClosedException());
     }
     threads.shutdown();
+    if (timer != null) {
+      timer.shutdownNow();
+    }
+  }
+
+  /** One publish and its attempts; {@code result} is completed once, by whoever comes first. */
+  private final class Call {
+    private final CompletableFuture<Ack> result;
+    private final String id;
+    private final String channel;
+    private final String event;
+    private final JsonNode data;
+
+    Call(CompletableFuture<Ack> result, String id, String channel, String event, JsonNode data) {
+      this.result = result;
+      this.id = id;
+      this.channel = channel;
+      this.event = event;
+      this.data = data;
+    }
+
+    /**
+     * Sends attempt {@code attempt} (1-based) with {@code token}.
+     *
+     * @param renewed whether the token was already renewed for this publish
+     */
+    void send(int attempt, String token, boolean renewed) {
+      if (result.isDone()) {
+        return;
+      }
+      endpoint
+          .send(token, id, clientId, channel, event, data)
+          .thenAccept(outcome -> settle(outcome, attempt, token, renewed));
+    }
+
+    private void settle(PublishOutcome outcome, int attempt, String token, boolean renewed) {
+      if (outcome instanceof PublishOutcome.Refused refused && attempt < retries.maxAttempts()) {
+        if (!renewed && refused.problem().effectiveCode() == ErrorCode.TOKEN_EXPIRED) {
+          String fresh;
+          try {
+            fresh = tokenSupplier.token();
+          } catch (RuntimeException e) {
+            finish(outcome, e);
+            return;
+          }
+          if (fresh != null && !fresh.equals(token)) {
+            send(attempt + 1, fresh, true);
+            return;
+          }
+        }
+        Duration delay = retries.delay(refused);
+        if (delay != null) {
+          scheduler.schedule(delay, () -> send(attempt + 1, token, renewed));
+          return;
+        }
+      }
+      finish(outcome, null);
+    }
+
+    /** Completes with {@code outcome} as the public publisher reports it. */
+    private void finish(PublishOutcome outcome, RuntimeException supplierFailure) {
+      try {
+        result.complete(outcome.ack(channel, id));
+      } catch (ParleyException e) {
+        if (supplierFailure != null) {
+          e.addSuppressed(supplierFailure);
+        }
+        result.completeExceptionally(e);
+      }
+    }
   }
 }

@@ -200,7 +200,8 @@ class OutboxTest {
         .hasMessageContaining("event must have 1 to 200 characters");
     assertThatThrownBy(() -> client.publish("a b", "e", "1"))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("channel must be");
+        .hasMessageContaining("channel must be")
+        .hasMessageEndingWith("but 'a b' has ' ' (U+0020) at position 2");
     assertThat(client.metrics().outboxDepth()).isZero();
   }
 }

@@ -74,12 +74,16 @@ public final class FieldReader {
     if (node == null || node.isNull()) {
       throw missing(name, "a channel name");
     }
-    if (!node.isTextual() || !ChannelName.isValid(node.textValue())) {
+    String problem =
+        node.isTextual()
+            ? ChannelName.problem(node.textValue()).orElse(null)
+            : "was " + describe(node);
+    if (problem != null) {
       throw new FrameDecodeException(
           ErrorCode.INVALID_CHANNEL,
           path(name),
           requestId,
-          path(name) + " must be " + ChannelName.rule() + " but was " + describe(node));
+          path(name) + " must be " + ChannelName.rule() + " but " + problem);
     }
     return node.textValue();
   }
@@ -102,10 +106,40 @@ public final class FieldReader {
     return longValue(name, node, min, max);
   }
 
-  /** Any JSON value; JSON null when absent. */
+  /**
+   * Any JSON value; JSON null when absent.
+   *
+   * @throws FrameDecodeException {@link ErrorCode#INVALID_FIELD} naming the path inside the value
+   *     (such as {@code data.points[2]}) of a number too large for a double ({@code 1e400}): it
+   *     would be read as Infinity, which JSON cannot carry on to subscribers
+   */
   public JsonNode anyValue(String name) {
     JsonNode node = object.get(name);
-    return node == null ? NullNode.getInstance() : node;
+    if (node == null) {
+      return NullNode.getInstance();
+    }
+    requireFinite(name, node);
+    return node;
+  }
+
+  private void requireFinite(String name, JsonNode node) {
+    if (node.isContainerNode()) {
+      if (node.isArray()) {
+        for (int i = 0; i < node.size(); i++) {
+          requireFinite(name + "[" + i + "]", node.get(i));
+        }
+      } else {
+        node.fields()
+            .forEachRemaining(
+                field -> requireFinite(name + "." + field.getKey(), field.getValue()));
+      }
+    } else if (node.isFloatingPointNumber() && !Double.isFinite(node.doubleValue())) {
+      throw invalid(
+          name,
+          "a number within the range of a double (magnitude at most "
+              + Double.MAX_VALUE
+              + ") but was beyond it");
+    }
   }
 
   /** An optional position object {@code {epoch, seq}}; {@code null} when absent or null. */

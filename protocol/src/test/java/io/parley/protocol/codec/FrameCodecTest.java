@@ -148,13 +148,52 @@ class FrameCodecTest {
               assertThat(e.code()).isEqualTo(ErrorCode.INVALID_CHANNEL);
               assertThat(e.field()).isEqualTo("channel");
               assertThat(e.requestId()).isEqualTo("1");
-              assertThat(e.getMessage()).contains("[A-Za-z0-9:_-.]");
+              assertThat(e.getMessage())
+                  .isEqualTo(
+                      "channel must be 1 to 200 characters from [A-Za-z0-9:_-.] but has ' '"
+                          + " (U+0020) at position 2");
             });
     String tooLong = "c".repeat(201);
     assertRejected(
         "{\"type\":\"subscribe\",\"id\":\"1\",\"channel\":\"" + tooLong + "\"}",
         ErrorCode.INVALID_CHANNEL,
         "channel");
+  }
+
+  @Test
+  void namesTheTypeOfAChannelThatIsNotAString() {
+    assertThatThrownBy(
+            () -> codec.decodeClient("{\"type\":\"subscribe\",\"id\":\"1\",\"channel\":7}"))
+        .isInstanceOfSatisfying(
+            FrameDecodeException.class,
+            e -> {
+              assertThat(e.code()).isEqualTo(ErrorCode.INVALID_CHANNEL);
+              assertThat(e.getMessage()).endsWith("but was an integer");
+            });
+  }
+
+  @Test
+  void refusesANumberBeyondTheDoubleRangeNamingItsPathInData() {
+    assertRejected(
+        "{\"type\":\"publish\",\"id\":\"p\",\"channel\":\"a\",\"event\":\"e\","
+            + "\"data\":{\"points\":[1,-1e400]}}",
+        ErrorCode.INVALID_FIELD,
+        "data.points[1]");
+    assertRejected(
+        "{\"type\":\"publish\",\"id\":\"p\",\"channel\":\"a\",\"event\":\"e\",\"data\":1e400}",
+        ErrorCode.INVALID_FIELD,
+        "data");
+  }
+
+  @Test
+  void keepsNumbersAtTheEdgesOfTheDoubleRange() {
+    ClientFrame frame =
+        codec.decodeClient(
+            "{\"type\":\"publish\",\"id\":\"p\",\"channel\":\"a\",\"event\":\"e\","
+                + "\"data\":[1.7976931348623157e308,4.9e-324,1e-400,123456789012345678901234567890]}");
+
+    assertThat(((ClientFrame.Publish) frame).data().toString())
+        .isEqualTo("[1.7976931348623157E308,4.9E-324,0.0,123456789012345678901234567890]");
   }
 
   @Test

@@ -213,6 +213,14 @@ public interface RealtimeConfig {
     boolean corsCredentials();
 
     /**
+     * Whether the official JS client ({@code socket.io.js}, {@code socket.io.min.js}, {@code
+     * socket.io.esm.min.js} and their source maps) is served under {@code /socket.io/}, as the
+     * reference server's {@code serveClient}. The files are in the jar; nothing is fetched.
+     */
+    @WithDefault("true")
+    boolean serveClient();
+
+    /**
      * Conformance mode for the official protocol test suites: a bare echo Engine.IO endpoint at
      * {@code /engine.io/}, echo handlers on {@code /} and a {@code /custom} namespace. Never on in
      * production.

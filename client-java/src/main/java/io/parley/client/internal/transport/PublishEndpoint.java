@@ -44,9 +44,9 @@ public final class PublishEndpoint {
 
   /**
    * Publishes once. The future completes on an HTTP client thread, never exceptionally, with the
-   * {@link PublishOutcome}: {@code Acked}, {@code Refused} with the server's problem, or {@code
-   * Failed} with a {@code ProtocolException} for an unreadable answer or a {@code
-   * ConnectionException} for network failures and timeouts.
+   * {@link PublishOutcome}: {@code Acked}, {@code Refused} with the server's problem (and its
+   * {@code Retry-After}), or {@code Failed} with a {@code ProtocolException} for an unreadable
+   * answer or a {@code ConnectionException} for network failures and timeouts.
    *
    * @param token the bearer token, or {@code null}
    * @param id the idempotency id, or {@code null}
@@ -63,7 +63,8 @@ public final class PublishEndpoint {
               }
               if (response.statusCode() != 200) {
                 return new PublishOutcome.Refused(
-                    ProblemDetails.parse(codec.mapper(), response.statusCode(), response.body()));
+                    ProblemDetails.parse(codec.mapper(), response.statusCode(), response.body()),
+                    RetryAfter.of(response.headers()));
               }
               return answer(response.body());
             });

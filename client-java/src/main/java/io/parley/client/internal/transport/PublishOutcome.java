@@ -4,6 +4,7 @@ import io.parley.client.Ack;
 import io.parley.client.ParleyException;
 import io.parley.protocol.ErrorCode;
 import io.parley.protocol.ServerFrame;
+import java.time.Duration;
 import java.util.Objects;
 
 /**
@@ -44,10 +45,20 @@ public sealed interface PublishOutcome {
     }
   }
 
-  /** The server refused the publish with {@code problem}. */
-  record Refused(ProblemDetails problem) implements PublishOutcome {
+  /**
+   * The server refused the publish with {@code problem}.
+   *
+   * @param retryAfter the answer's {@code Retry-After} in its delay-seconds form, or {@code null}
+   *     when it had none (or an HTTP-date)
+   */
+  record Refused(ProblemDetails problem, Duration retryAfter) implements PublishOutcome {
     public Refused {
       Objects.requireNonNull(problem, "problem");
+    }
+
+    /** A refusal without {@code Retry-After}. */
+    public Refused(ProblemDetails problem) {
+      this(problem, null);
     }
 
     @Override

@@ -10,17 +10,30 @@ import io.parley.client.ClientClosedException;
 import io.parley.client.ConnectionException;
 import io.parley.client.ParleyPublisher;
 import io.parley.client.PublishRejectedException;
+import io.parley.client.TokenSupplier;
 import io.parley.client.internal.transport.TestHttpServer.Reply;
 import io.parley.protocol.ErrorCode;
+import io.parley.protocol.time.FakeScheduler;
 import java.net.ServerSocket;
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.assertj.core.api.ThrowableAssertAlternative;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 class ParleyPublisherTest {
   private static final Duration PATIENCE = Duration.ofSeconds(10);
+  private static final Reply ACK = Reply.json("{\"channel\":\"a\",\"epoch\":\"e1\",\"seq\":7}");
+  private static final Reply EXPIRED =
+      Reply.problem(401, "{\"title\":\"Unauthorized\",\"code\":\"TOKEN_EXPIRED\"}");
+
+  private final FakeScheduler scheduler = new FakeScheduler();
 
   private TestHttpServer server;
   private ParleyPublisher publisher;
@@ -190,5 +203,194 @@ class ParleyPublisherTest {
         .havingCause()
         .isInstanceOf(ClientClosedException.class);
     assertThat(publisher.publish("a", "e", "1").toCompletableFuture()).isCompletedExceptionally();
+  }
+
+  /** The cause a publish's stage failed with. */
+  private static ThrowableAssertAlternative<?> failureOf(CompletableFuture<Ack> result) {
+    return assertThat(result).failsWithin(PATIENCE).withThrowableThat().havingCause();
+  }
+
+  // ------------------------------------------------------------------ retries
+
+  private static Reply rateLimited(String retryAfter) {
+    return new Reply(
+        429,
+        "application/problem+json",
+        "{\"title\":\"Too Many Requests\",\"code\":\"RATE_LIMITED\"}",
+        retryAfter == null ? Map.of() : Map.of("Retry-After", retryAfter));
+  }
+
+  private static Reply unavailable(String retryAfter) {
+    return new Reply(
+        503,
+        "application/problem+json",
+        "{\"title\":\"Service Unavailable\",\"code\":\"SERVER_UNAVAILABLE\"}",
+        Map.of("Retry-After", retryAfter));
+  }
+
+  private void start(ParleyPublisher.Builder builder, Reply... replies) throws Exception {
+    server = new TestHttpServer();
+    Queue<Reply> answers = new ConcurrentLinkedQueue<>(List.of(replies));
+    server.respond(
+        request -> {
+          Reply reply = answers.poll();
+          return reply == null ? ACK : reply;
+        });
+    publisher = builder.serverUrl(server.base().toString()).scheduler(scheduler).build();
+  }
+
+  private void awaitRequests(int count) {
+    await().atMost(PATIENCE).until(() -> server.requests().size() == count);
+  }
+
+  @Test
+  void sendsARateLimitedPublishAgainAfterTheServersRetryAfter() throws Exception {
+    start(ParleyPublisher.builder(), rateLimited("2"));
+
+    CompletableFuture<Ack> result = publisher.publish("a", "e", "1", "p-1").toCompletableFuture();
+    awaitRequests(1);
+    await().atMost(PATIENCE).until(() -> !scheduler.pendingDelays().isEmpty());
+
+    assertThat(scheduler.pendingDelays()).containsExactly(Duration.ofSeconds(2));
+    scheduler.advance(Duration.ofMillis(1999));
+    assertThat(server.requests()).hasSize(1);
+    scheduler.advance(Duration.ofMillis(1));
+
+    assertThat(result).succeedsWithin(PATIENCE).isEqualTo(new Ack("a", "p-1", 7, "e1"));
+    assertThat(server.requests()).hasSize(2);
+    assertThat(server.requests().get(1).body()).isEqualTo(server.requests().get(0).body());
+  }
+
+  @Test
+  void waitsOneSecondWhenARefusalNamesNoDelay() throws Exception {
+    start(ParleyPublisher.builder(), rateLimited(null));
+
+    CompletableFuture<Ack> result = publisher.publish("a", "e", "1").toCompletableFuture();
+    await().atMost(PATIENCE).until(() -> !scheduler.pendingDelays().isEmpty());
+
+    assertThat(scheduler.pendingDelays()).containsExactly(Duration.ofSeconds(1));
+    scheduler.advance(Duration.ofSeconds(1));
+    assertThat(result).succeedsWithin(PATIENCE);
+  }
+
+  @Test
+  void makesAtMostMaxAttemptsRequestsThenFailsWithTheLastRefusal() throws Exception {
+    start(
+        ParleyPublisher.builder().maxAttempts(3),
+        unavailable("1"),
+        unavailable("1"),
+        unavailable("1"),
+        unavailable("1"));
+
+    CompletableFuture<Ack> result = publisher.publish("a", "e", "1").toCompletableFuture();
+    for (int attempt = 1; attempt < 3; attempt++) {
+      awaitRequests(attempt);
+      await().atMost(PATIENCE).until(() -> !scheduler.pendingDelays().isEmpty());
+      scheduler.advance(Duration.ofSeconds(1));
+    }
+
+    failureOf(result)
+        .isInstanceOfSatisfying(
+            PublishRejectedException.class,
+            e -> {
+              assertThat(e.httpStatus()).isEqualTo(503);
+              assertThat(e.code()).isEqualTo(ErrorCode.SERVER_UNAVAILABLE);
+            });
+    assertThat(server.requests()).hasSize(3);
+    assertThat(scheduler.pendingDelays()).isEmpty();
+  }
+
+  @Test
+  void oneAttemptSendsNothingAgain() throws Exception {
+    start(ParleyPublisher.builder().maxAttempts(1), rateLimited("1"));
+
+    failureOf(publisher.publish("a", "e", "1").toCompletableFuture())
+        .isInstanceOfSatisfying(
+            PublishRejectedException.class,
+            e -> assertThat(e.code()).isEqualTo(ErrorCode.RATE_LIMITED));
+    assertThat(server.requests()).hasSize(1);
+    assertThat(scheduler.pendingDelays()).isEmpty();
+  }
+
+  @Test
+  void failsAtOnceWhenTheServerAsksForLongerThanMaxRetryDelay() throws Exception {
+    start(ParleyPublisher.builder().maxRetryDelay(Duration.ofSeconds(30)), rateLimited("31"));
+
+    failureOf(publisher.publish("a", "e", "1").toCompletableFuture())
+        .isInstanceOf(PublishRejectedException.class);
+    assertThat(server.requests()).hasSize(1);
+    assertThat(scheduler.pendingDelays()).isEmpty();
+  }
+
+  @Test
+  void sendsATokenExpiredPublishAgainOnceWithAFreshToken() throws Exception {
+    AtomicInteger asked = new AtomicInteger();
+    TokenSupplier tokens = () -> "token-" + asked.incrementAndGet();
+    start(ParleyPublisher.builder().tokenSupplier(tokens), EXPIRED);
+
+    CompletableFuture<Ack> result = publisher.publish("a", "e", "1", "p-1").toCompletableFuture();
+
+    assertThat(result).succeedsWithin(PATIENCE).extracting(Ack::seq).isEqualTo(7L);
+    assertThat(server.requests()).hasSize(2);
+    assertThat(server.requests().get(0).header("Authorization")).isEqualTo("Bearer token-1");
+    assertThat(server.requests().get(1).header("Authorization")).isEqualTo("Bearer token-2");
+  }
+
+  @Test
+  void renewsTheTokenOnlyOncePerPublish() throws Exception {
+    AtomicInteger asked = new AtomicInteger();
+    TokenSupplier tokens = () -> "token-" + asked.incrementAndGet();
+    start(ParleyPublisher.builder().tokenSupplier(tokens), EXPIRED, EXPIRED, EXPIRED);
+
+    failureOf(publisher.publish("a", "e", "1").toCompletableFuture())
+        .isInstanceOfSatisfying(
+            AuthenticationException.class,
+            e -> assertThat(e.code()).isEqualTo(ErrorCode.TOKEN_EXPIRED));
+    assertThat(server.requests()).hasSize(2);
+    assertThat(asked).hasValue(2);
+  }
+
+  @Test
+  void doesNotSendAgainWhenTheSupplierHasNoFreshToken() throws Exception {
+    start(ParleyPublisher.builder().tokenSupplier(TokenSupplier.of("stale")), EXPIRED);
+
+    failureOf(publisher.publish("a", "e", "1").toCompletableFuture())
+        .isInstanceOf(AuthenticationException.class);
+    assertThat(server.requests()).hasSize(1);
+  }
+
+  @Test
+  void reportsTheRefusalWithTheSuppliersFailureSuppressed() throws Exception {
+    AtomicInteger asked = new AtomicInteger();
+    TokenSupplier tokens =
+        () -> {
+          if (asked.incrementAndGet() > 1) {
+            throw new IllegalStateException("vault unreachable");
+          }
+          return "token-1";
+        };
+    start(ParleyPublisher.builder().tokenSupplier(tokens), EXPIRED);
+
+    failureOf(publisher.publish("a", "e", "1").toCompletableFuture())
+        .isInstanceOfSatisfying(
+            AuthenticationException.class,
+            e ->
+                assertThat(e.getSuppressed())
+                    .extracting(Throwable::getMessage)
+                    .containsExactly("vault unreachable"));
+    assertThat(server.requests()).hasSize(1);
+  }
+
+  @Test
+  void closeFailsAPublishWaitingToBeSentAgain() throws Exception {
+    start(ParleyPublisher.builder(), rateLimited("5"));
+    CompletableFuture<Ack> result = publisher.publish("a", "e", "1").toCompletableFuture();
+    await().atMost(PATIENCE).until(() -> !scheduler.pendingDelays().isEmpty());
+
+    publisher.close();
+    scheduler.advance(Duration.ofSeconds(5));
+
+    assertThat(result).failsWithin(PATIENCE);
+    assertThat(server.requests()).hasSize(1);
   }
 }

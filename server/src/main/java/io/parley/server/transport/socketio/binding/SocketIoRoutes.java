@@ -70,6 +70,9 @@ public class SocketIoRoutes {
             cors,
             socket -> SocketIoConnection.attach(socket, namespaces, settings.connectTimeout()));
     mount(router, PATH, socketIo, settings.maxHttpBufferSize());
+    if (settings.serveClient()) {
+      ServedClient.load().mount(router, PATH, cors);
+    }
     if (settings.conformance()) {
       LOG.log(
           System.Logger.Level.WARNING,
