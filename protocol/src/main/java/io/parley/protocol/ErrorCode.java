@@ -65,6 +65,11 @@ public enum ErrorCode {
   TOO_MANY_SUBSCRIPTIONS(ErrorCategory.APPLICATION, false),
   /** The token's subject already has the most connections the server allows. */
   TOO_MANY_CONNECTIONS(ErrorCategory.CONNECTION, true),
+  /**
+   * This transport is turned off on this server ({@code realtime.transports.*}); the client should
+   * use another one rather than retry this one.
+   */
+  TRANSPORT_DISABLED(ErrorCategory.CONNECTION, false),
   /** The server failed unexpectedly; the request may be retried. */
   INTERNAL(ErrorCategory.CONNECTION, true);
 

@@ -27,9 +27,11 @@ import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
@@ -82,6 +84,9 @@ final class ConnectionSupervisor implements Link.Events {
   private volatile ConnectionStatus status = ConnectionStatus.DISCONNECTED;
   private volatile Transport transport;
   private Transport reportedTransport;
+
+  /** Transports the server said it does not offer, reported with the next change of transport. */
+  private final Set<Transport> notOffered = EnumSet.noneOf(Transport.class);
 
   /** The connection in use; {@code null} while there is none. */
   private Link current;
@@ -300,6 +305,15 @@ final class ConnectionSupervisor implements Link.Events {
       // round ends here and the next one waits at least as long as it asked.
       rounds.noSoonerThan(retryAfter);
       roundFailed(cause);
+      return;
+    }
+    if (cause instanceof ConnectionException refused
+        && refused.code() == ErrorCode.TRANSPORT_DISABLED) {
+      // Not a failure of the network or of the server: this rung is not offered here. No fallback
+      // delay, no count towards the threshold; the next change of transport says so.
+      ladder.notOffered(link.kind);
+      notOffered.add(link.kind);
+      tryNextInRound();
       return;
     }
     ladder.recordFailure(link.kind);
@@ -920,7 +934,8 @@ final class ConnectionSupervisor implements Link.Events {
     Transport previous = reportedTransport;
     reportedTransport = next;
     stats.transport(next);
-    delivery.transportChanged(new TransportChanged(previous, next));
+    delivery.transportChanged(new TransportChanged(previous, next, notOffered));
+    notOffered.clear();
   }
 
   /** Stops what watches and serves the current connection. */

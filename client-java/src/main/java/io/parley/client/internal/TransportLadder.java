@@ -73,6 +73,14 @@ final class TransportLadder {
     return false;
   }
 
+  /**
+   * The server said it does not offer {@code transport}: rounds skip it for the skip duration from
+   * now, whatever its count of failures.
+   */
+  void notOffered(Transport transport) {
+    skippedUntil.put(transport, ticker.nanoTime() + skipNanos);
+  }
+
   /** Clears the transport's failures and skip. */
   void recordSuccess(Transport transport) {
     failures.remove(transport);

@@ -23,6 +23,9 @@ public interface RealtimeConfig {
   /** Publish idempotency. */
   Idempotency idempotency();
 
+  /** Which transports this node offers; all of them by default. */
+  Transports transports();
+
   /** Heartbeats on {@code /ws}. */
   Heartbeat heartbeat();
 
@@ -178,6 +181,42 @@ public interface RealtimeConfig {
   }
 
   /** Socket.IO settings; the defaults are those of the reference Node server. */
+  /**
+   * Transport switches, each on by default: a transport turned off behaves as if absent, in the way
+   * its own protocol says ({@code docs/configuration.md}).
+   */
+  interface Transports {
+    /** Socket.IO altogether, at {@code /socket.io/}. */
+    @WithDefault("true")
+    boolean socketio();
+
+    /** Engine.IO HTTP long-polling under Socket.IO (clients must then start on WebSocket). */
+    @WithDefault("true")
+    boolean socketioPolling();
+
+    /** Engine.IO WebSocket under Socket.IO, first or as the upgrade from polling. */
+    @WithDefault("true")
+    boolean socketioWebsocket();
+
+    /** The native WebSocket at {@code /ws}. */
+    @WithDefault("true")
+    boolean websocket();
+
+    /** Stateless HTTP polling at {@code /realtime/poll} ({@code /realtime/publish} stays on). */
+    @WithDefault("true")
+    boolean httpPoll();
+
+    /** Whether Socket.IO is on with at least one Engine.IO transport. */
+    default boolean socketioOffered() {
+      return socketio() && (socketioPolling() || socketioWebsocket());
+    }
+
+    /** Whether a client can connect at all: at least one transport is on. */
+    default boolean anyOffered() {
+      return socketioOffered() || websocket() || httpPoll();
+    }
+  }
+
   interface SocketIo {
     /** How often the server sends an Engine.IO ping. */
     @WithDefault("25s")

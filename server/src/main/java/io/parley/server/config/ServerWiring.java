@@ -73,6 +73,7 @@ public class ServerWiring {
   }
 
   void start(@Observes StartupEvent event, Vertx vertx, Hub hub, RealtimeConfig config) {
+    requireATransport(config.transports());
     // Expiry walks every channel: off the event loop, on a worker.
     expiryTimer =
         vertx.setPeriodic(
@@ -90,6 +91,21 @@ public class ServerWiring {
         vertx.setPeriodic(
             Math.max(100, Math.min(1_000, grace / 4)),
             id -> hub.checkTokens(System.currentTimeMillis(), grace));
+  }
+
+  /**
+   * Refuses to start a node that offers clients no way in: every {@code realtime.transports.*}
+   * switch off (or Socket.IO on with both of its Engine.IO transports off, and nothing else).
+   *
+   * @throws IllegalStateException naming the settings to change
+   */
+  static void requireATransport(RealtimeConfig.Transports transports) {
+    if (!transports.anyOffered()) {
+      throw new IllegalStateException(
+          "no transport is on: turn on at least one of realtime.transports.socketio (with"
+              + " socketio-polling or socketio-websocket), realtime.transports.websocket or"
+              + " realtime.transports.http-poll");
+    }
   }
 
   void stop(@Observes ShutdownEvent event, Vertx vertx) {

@@ -159,6 +159,12 @@ public final class EngineServer {
     if (!"polling".equals(transport) && !"websocket".equals(transport)) {
       return EngineError.UNKNOWN_TRANSPORT;
     }
+    // As the reference does for a transport left out of its `transports` option.
+    EngineTransport wanted =
+        "polling".equals(transport) ? EngineTransport.POLLING : EngineTransport.WEBSOCKET;
+    if (!settings.offers(wanted)) {
+      return EngineError.UNKNOWN_TRANSPORT;
+    }
     if (sid != null) {
       EngineSocket socket = clients.get(sid);
       if (socket == null) {

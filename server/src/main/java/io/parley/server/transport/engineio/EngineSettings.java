@@ -1,7 +1,9 @@
 package io.parley.server.transport.engineio;
 
 import java.time.Duration;
+import java.util.EnumSet;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * The Engine.IO settings of one endpoint. Immutable and thread-safe.
@@ -12,17 +14,42 @@ import java.util.Objects;
  * @param upgradeTimeout how long a polling-to-websocket upgrade may take
  * @param maxQueued packets queued for one connection and not yet written; past it {@link
  *     EngineSocket#offer} refuses
+ * @param transports the transports offered: a request for another gets {@code Transport unknown},
+ *     and a polling session lists {@code websocket} as its upgrade only when it is offered
  */
 public record EngineSettings(
     Duration pingInterval,
     Duration pingTimeout,
     int maxPayload,
     Duration upgradeTimeout,
-    int maxQueued) {
+    int maxQueued,
+    Set<EngineTransport> transports) {
   public EngineSettings {
     Objects.requireNonNull(pingInterval, "pingInterval");
     Objects.requireNonNull(pingTimeout, "pingTimeout");
     Objects.requireNonNull(upgradeTimeout, "upgradeTimeout");
+    transports = Set.copyOf(transports);
+  }
+
+  /** Settings offering both transports. */
+  public EngineSettings(
+      Duration pingInterval,
+      Duration pingTimeout,
+      int maxPayload,
+      Duration upgradeTimeout,
+      int maxQueued) {
+    this(
+        pingInterval,
+        pingTimeout,
+        maxPayload,
+        upgradeTimeout,
+        maxQueued,
+        EnumSet.allOf(EngineTransport.class));
+  }
+
+  /** Whether {@code transport} is offered. */
+  public boolean offers(EngineTransport transport) {
+    return transports.contains(transport);
   }
 
   /** The open packet's JSON for a new session; {@code upgrades} is empty over WebSocket. */
@@ -30,7 +57,7 @@ public record EngineSettings(
     return "{\"sid\":\""
         + sid
         + "\",\"upgrades\":"
-        + (canUpgrade ? "[\"websocket\"]" : "[]")
+        + (canUpgrade && offers(EngineTransport.WEBSOCKET) ? "[\"websocket\"]" : "[]")
         + ",\"pingInterval\":"
         + pingInterval.toMillis()
         + ",\"pingTimeout\":"

@@ -17,6 +17,7 @@ import io.parley.server.hub.Reads;
 import io.parley.server.hub.Refusal;
 import io.parley.server.hub.Replay;
 import io.parley.server.transport.Cors;
+import io.parley.server.transport.DisabledTransport;
 import io.parley.server.transport.NativeFrameEncoding;
 import io.parley.server.transport.TransportPaths;
 import io.vertx.core.Context;
@@ -79,7 +80,17 @@ public class HttpTransportRoutes {
               });
     }
     BodyHandler body = BodyHandler.create(false).setBodyLimit(config.maxFrameBytes());
-    router.post(TransportPaths.POLL).handler(body).handler(this::poll).failureHandler(this::failed);
+    if (config.transports().httpPoll()) {
+      router
+          .post(TransportPaths.POLL)
+          .handler(body)
+          .handler(this::poll)
+          .failureHandler(this::failed);
+    } else {
+      router
+          .route(TransportPaths.POLL)
+          .handler(DisabledTransport.handler(TransportPaths.POLL, "realtime.transports.http-poll"));
+    }
     router
         .post(TransportPaths.PUBLISH)
         .handler(body)

@@ -57,6 +57,7 @@ public record Problem(int status, Refusal refusal) {
           401;
       case RATE_LIMITED, TOO_MANY_SUBSCRIPTIONS, TOO_MANY_CONNECTIONS -> 429;
       case SLOW_CONSUMER, HEARTBEAT_TIMEOUT, SERVER_UNAVAILABLE -> 503;
+      case TRANSPORT_DISABLED -> 404;
       case INTERNAL -> 500;
     };
   }

@@ -14,6 +14,7 @@ import io.parley.server.hub.Hub;
 import io.parley.server.hub.Refusal;
 import io.parley.server.hub.RefusedException;
 import io.parley.server.hub.Session;
+import io.parley.server.transport.DisabledTransport;
 import io.parley.server.transport.LoopExecutor;
 import io.parley.server.transport.NativeFrameEncoding;
 import io.parley.server.transport.ProblemDetails;
@@ -66,7 +67,11 @@ public class NativeWebSocketEndpoint {
   private NativeHeartbeat heartbeat;
 
   void routes(@Observes Router router) {
-    router.get(PATH).handler(this::upgrade);
+    if (config.transports().websocket()) {
+      router.get(PATH).handler(this::upgrade);
+    } else {
+      router.route(PATH).handler(DisabledTransport.handler(PATH, "realtime.transports.websocket"));
+    }
   }
 
   void start(@Observes StartupEvent event, Vertx vertx) {

@@ -4,10 +4,12 @@ import io.parley.server.auth.TokenVerifier;
 import io.parley.server.config.RealtimeConfig;
 import io.parley.server.hub.Hub;
 import io.parley.server.transport.Cors;
+import io.parley.server.transport.DisabledTransport;
 import io.parley.server.transport.TransportPaths;
 import io.parley.server.transport.engineio.EngineServer;
 import io.parley.server.transport.engineio.EngineSettings;
 import io.parley.server.transport.engineio.EngineSocket;
+import io.parley.server.transport.engineio.EngineTransport;
 import io.parley.server.transport.socketio.SocketIoConnection;
 import io.parley.server.transport.socketio.SocketIoNamespaces;
 import io.quarkus.runtime.ShutdownEvent;
@@ -17,7 +19,9 @@ import io.vertx.ext.web.handler.BodyHandler;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
+import java.util.EnumSet;
 import java.util.List;
+import java.util.Set;
 
 /**
  * Mounts the Socket.IO server on {@code /socket.io/}, thread-safe: one plain Vert.x route serving
@@ -46,13 +50,22 @@ public class SocketIoRoutes {
 
   void routes(@Observes Router router) {
     RealtimeConfig.SocketIo settings = config.socketio();
+    RealtimeConfig.Transports offered = config.transports();
+    Set<EngineTransport> transports = EnumSet.noneOf(EngineTransport.class);
+    if (offered.socketioPolling()) {
+      transports.add(EngineTransport.POLLING);
+    }
+    if (offered.socketioWebsocket()) {
+      transports.add(EngineTransport.WEBSOCKET);
+    }
     EngineSettings engine =
         new EngineSettings(
             settings.pingInterval(),
             settings.pingTimeout(),
             settings.maxHttpBufferSize(),
             settings.upgradeTimeout(),
-            config.outboundQueueSize());
+            config.outboundQueueSize(),
+            transports);
     Cors cors =
         Cors.of(
             settings.corsOrigins().orElse(List.of()),
@@ -63,15 +76,14 @@ public class SocketIoRoutes {
       // The conformance suites expect plain echo handlers on "/", with any auth payload.
       new ChannelEvents(hub, tokens).install(namespaces.of("/"));
     }
-    socketIo =
-        new EngineServer(
-            vertx,
-            engine,
-            cors,
-            socket -> SocketIoConnection.attach(socket, namespaces, settings.connectTimeout()));
-    mount(router, PATH, socketIo, settings.maxHttpBufferSize());
-    if (settings.serveClient()) {
-      ServedClient.load().mount(router, PATH, cors);
+    if (!offered.socketioOffered()) {
+      String setting =
+          offered.socketio()
+              ? "realtime.transports.socketio-polling and socketio-websocket"
+              : "realtime.transports.socketio";
+      router.route(PATH).handler(DisabledTransport.handler(PATH, setting));
+    } else {
+      mountSocketIo(router, engine, cors, settings);
     }
     if (settings.conformance()) {
       LOG.log(
@@ -82,6 +94,20 @@ public class SocketIoRoutes {
           new EngineServer(
               vertx, engine, cors, socket -> socket.listener(ConformanceHandlers.echo(socket)));
       mount(router, ENGINE_PATH, engineEcho, settings.maxHttpBufferSize());
+    }
+  }
+
+  private void mountSocketIo(
+      Router router, EngineSettings engine, Cors cors, RealtimeConfig.SocketIo settings) {
+    socketIo =
+        new EngineServer(
+            vertx,
+            engine,
+            cors,
+            socket -> SocketIoConnection.attach(socket, namespaces, settings.connectTimeout()));
+    mount(router, PATH, socketIo, settings.maxHttpBufferSize());
+    if (settings.serveClient()) {
+      ServedClient.load().mount(router, PATH, cors);
     }
   }
 
