@@ -41,6 +41,9 @@ public interface RealtimeConfig {
   /** The stateless HTTP transport's browser settings. */
   Http http();
 
+  /** Limits below the session level: request headers, idle HTTP connections, {@code hello}. */
+  Connections connections();
+
   /** Largest native frame or HTTP body accepted, in bytes. */
   @WithDefault("65536")
   int maxFrameBytes();
@@ -111,6 +114,37 @@ public interface RealtimeConfig {
     /** The {@code Retry-After} sent with a 503 when the node is full. */
     @WithDefault("5s")
     Duration overloadRetryAfter();
+  }
+
+  /**
+   * Limits on raw connections, before any session exists. The node-wide cap on TCP connections is
+   * Quarkus' {@code quarkus.http.limits.max-connections}, checked against the open-file limit at
+   * startup ({@code docs/configuration.md}).
+   */
+  interface Connections {
+    /**
+     * A connection that sends nothing for this long before the headers of its first request are
+     * complete is closed. It replaces {@code quarkus.http.idle-timeout} until that first request.
+     */
+    @WithDefault("10s")
+    Duration headerTimeout();
+
+    /**
+     * An HTTP connection silent for this long after its first request is closed; WebSockets are
+     * watched by their heartbeats instead. Must be longer than the longest legitimate silence (a
+     * long-poll's {@code poll.max-wait}, Socket.IO's ping interval plus ping timeout, the {@code
+     * /ws} heartbeat timeout): the server refuses to start otherwise. Replaces {@code
+     * quarkus.http.idle-timeout}.
+     */
+    @WithDefault("2m")
+    Duration idleTimeout();
+
+    /**
+     * A {@code /ws} connection that has not sent {@code hello} within this time of its upgrade is
+     * closed with {@code HELLO_REQUIRED} (close 1008).
+     */
+    @WithDefault("10s")
+    Duration helloTimeout();
   }
 
   /** Browser access to {@code /realtime/poll} and {@code /realtime/publish}. */
