@@ -44,6 +44,9 @@ public interface RealtimeConfig {
   /** Limits below the session level: request headers, idle HTTP connections, {@code hello}. */
   Connections connections();
 
+  /** Who may open a WebSocket ({@code /ws} and Socket.IO's). */
+  Websocket websocket();
+
   /** Largest native frame or HTTP body accepted, in bytes. */
   @WithDefault("65536")
   int maxFrameBytes();
@@ -145,6 +148,16 @@ public interface RealtimeConfig {
      */
     @WithDefault("10s")
     Duration helloTimeout();
+  }
+
+  /** WebSocket upgrades on {@code /ws} and {@code /socket.io/}. */
+  interface Websocket {
+    /**
+     * Browser origins ({@code Origin} header) allowed to open a WebSocket; {@code *} allows any. An
+     * upgrade from another origin is answered 403 {@code FORBIDDEN} before it happens; one without
+     * an {@code Origin} (not a browser) is let through. Absent: no check.
+     */
+    Optional<java.util.List<String>> allowedOrigins();
   }
 
   /** Browser access to {@code /realtime/poll} and {@code /realtime/publish}. */

@@ -27,6 +27,9 @@ public class LimitsProfile implements QuarkusTestProfile {
   /** Seconds a {@code /ws} connection may take to send {@code hello}. */
   static final int HELLO_TIMEOUT_SECONDS = 1;
 
+  /** The one browser origin allowed to open WebSockets. */
+  static final String ALLOWED_ORIGIN = "https://app.example";
+
   @Override
   public Map<String, String> getConfigOverrides() {
     return Map.ofEntries(
@@ -41,6 +44,7 @@ public class LimitsProfile implements QuarkusTestProfile {
         Map.entry("realtime.http.cors-origins", "https://app.example"),
         Map.entry("realtime.http.cors-credentials", "true"),
         Map.entry("realtime.connections.header-timeout", HEADER_TIMEOUT_SECONDS + "s"),
-        Map.entry("realtime.connections.hello-timeout", HELLO_TIMEOUT_SECONDS + "s"));
+        Map.entry("realtime.connections.hello-timeout", HELLO_TIMEOUT_SECONDS + "s"),
+        Map.entry("realtime.websocket.allowed-origins", ALLOWED_ORIGIN));
   }
 }
