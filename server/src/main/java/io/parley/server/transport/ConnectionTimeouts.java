@@ -64,10 +64,20 @@ public class ConnectionTimeouts implements HttpServerOptionsCustomizer {
    * @throws IllegalStateException naming the idle timeout and the longest wait it must exceed
    */
   static void checkIdleTimeout(RealtimeConfig config) {
-    Duration idle = config.connections().idleTimeout();
-    Duration poll = config.poll().maxWait();
-    Duration socketIo = config.socketio().pingInterval().plus(config.socketio().pingTimeout());
-    Duration heartbeat = config.heartbeat().timeout();
+    checkIdleTimeout(
+        config.connections().idleTimeout(),
+        config.poll().maxWait(),
+        config.socketio().pingInterval().plus(config.socketio().pingTimeout()),
+        config.heartbeat().timeout());
+  }
+
+  /**
+   * Refuses an idle timeout not longer than every legitimate wait.
+   *
+   * @throws IllegalStateException naming the idle timeout and the longest wait it must exceed
+   */
+  static void checkIdleTimeout(
+      Duration idle, Duration poll, Duration socketIo, Duration heartbeat) {
     Duration longest = max(poll, max(socketIo, heartbeat));
     if (idle.compareTo(longest) <= 0) {
       throw new IllegalStateException(
