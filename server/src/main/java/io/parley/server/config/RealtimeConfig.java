@@ -47,6 +47,12 @@ public interface RealtimeConfig {
   /** Database-driven events from PostgreSQL ({@code docs/postgres.md}); off by default. */
   Postgres postgres();
 
+  /** Limits below the session level: request headers, idle HTTP connections, {@code hello}. */
+  Connections connections();
+
+  /** Who may open a WebSocket ({@code /ws} and Socket.IO's). */
+  Websocket websocket();
+
   /** Largest native frame or HTTP body accepted, in bytes. */
   @WithDefault("65536")
   int maxFrameBytes();
@@ -117,6 +123,47 @@ public interface RealtimeConfig {
     /** The {@code Retry-After} sent with a 503 when the node is full. */
     @WithDefault("5s")
     Duration overloadRetryAfter();
+  }
+
+  /**
+   * Limits on raw connections, before any session exists. The node-wide cap on TCP connections is
+   * Quarkus' {@code quarkus.http.limits.max-connections}, checked against the open-file limit at
+   * startup ({@code docs/configuration.md}).
+   */
+  interface Connections {
+    /**
+     * A connection that sends nothing for this long before the headers of its first request are
+     * complete is closed. It replaces {@code quarkus.http.idle-timeout} until that first request.
+     */
+    @WithDefault("10s")
+    Duration headerTimeout();
+
+    /**
+     * An HTTP connection silent for this long after its first request is closed; WebSockets are
+     * watched by their heartbeats instead. Must be longer than the longest legitimate silence (a
+     * long-poll's {@code poll.max-wait}, Socket.IO's ping interval plus ping timeout, the {@code
+     * /ws} heartbeat timeout): the server refuses to start otherwise. Replaces {@code
+     * quarkus.http.idle-timeout}.
+     */
+    @WithDefault("2m")
+    Duration idleTimeout();
+
+    /**
+     * A {@code /ws} connection that has not sent {@code hello} within this time of its upgrade is
+     * closed with {@code HELLO_REQUIRED} (close 1008).
+     */
+    @WithDefault("10s")
+    Duration helloTimeout();
+  }
+
+  /** WebSocket upgrades on {@code /ws} and {@code /socket.io/}. */
+  interface Websocket {
+    /**
+     * Browser origins ({@code Origin} header) allowed to open a WebSocket; {@code *} allows any. An
+     * upgrade from another origin is answered 403 {@code FORBIDDEN} before it happens; one without
+     * an {@code Origin} (not a browser) is let through. Absent: no check.
+     */
+    Optional<java.util.List<String>> allowedOrigins();
   }
 
   /** Browser access to {@code /realtime/poll} and {@code /realtime/publish}. */

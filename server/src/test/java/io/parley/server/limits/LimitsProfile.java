@@ -4,9 +4,9 @@ import io.quarkus.test.junit.QuarkusTestProfile;
 import java.util.Map;
 
 /**
- * Small limits, so that each can be reached in a test: one profile for all of them, since each
- * profile restarts Quarkus. Anonymous access stays on (the test profile's default), without the
- * publisher role, which is exempt from rate limits.
+ * Small limits and short connection timeouts, so that each can be reached in a test: one profile
+ * for all of them, since each profile restarts Quarkus. Anonymous access stays on (the test
+ * profile's default), without the publisher role, which is exempt from rate limits.
  */
 public class LimitsProfile implements QuarkusTestProfile {
   /** Subscriptions per connection. */
@@ -21,26 +21,30 @@ public class LimitsProfile implements QuarkusTestProfile {
   /** Sessions on the node. */
   static final int MAX_CONNECTIONS = 8;
 
+  /** Seconds a connection may take to complete its first request's headers. */
+  static final int HEADER_TIMEOUT_SECONDS = 1;
+
+  /** Seconds a {@code /ws} connection may take to send {@code hello}. */
+  static final int HELLO_TIMEOUT_SECONDS = 1;
+
+  /** The one browser origin allowed to open WebSockets. */
+  static final String ALLOWED_ORIGIN = "https://app.example";
+
   @Override
   public Map<String, String> getConfigOverrides() {
-    return Map.of(
-        "realtime.auth.anonymous.publisher",
-        "false",
-        "realtime.limits.max-subscriptions",
-        Integer.toString(MAX_SUBSCRIPTIONS),
-        "realtime.limits.publish-rate",
-        "0.01",
-        "realtime.limits.publish-burst",
-        Integer.toString(PUBLISH_BURST),
-        "realtime.limits.max-connections-per-user",
-        Integer.toString(MAX_CONNECTIONS_PER_USER),
-        "realtime.limits.max-connections",
-        Integer.toString(MAX_CONNECTIONS),
-        "realtime.limits.overload-retry-after",
-        "7s",
-        "realtime.http.cors-origins",
-        "https://app.example",
-        "realtime.http.cors-credentials",
-        "true");
+    return Map.ofEntries(
+        Map.entry("realtime.auth.anonymous.publisher", "false"),
+        Map.entry("realtime.limits.max-subscriptions", Integer.toString(MAX_SUBSCRIPTIONS)),
+        Map.entry("realtime.limits.publish-rate", "0.01"),
+        Map.entry("realtime.limits.publish-burst", Integer.toString(PUBLISH_BURST)),
+        Map.entry(
+            "realtime.limits.max-connections-per-user", Integer.toString(MAX_CONNECTIONS_PER_USER)),
+        Map.entry("realtime.limits.max-connections", Integer.toString(MAX_CONNECTIONS)),
+        Map.entry("realtime.limits.overload-retry-after", "7s"),
+        Map.entry("realtime.http.cors-origins", "https://app.example"),
+        Map.entry("realtime.http.cors-credentials", "true"),
+        Map.entry("realtime.connections.header-timeout", HEADER_TIMEOUT_SECONDS + "s"),
+        Map.entry("realtime.connections.hello-timeout", HELLO_TIMEOUT_SECONDS + "s"),
+        Map.entry("realtime.websocket.allowed-origins", ALLOWED_ORIGIN));
   }
 }

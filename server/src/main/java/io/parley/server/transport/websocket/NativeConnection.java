@@ -44,6 +44,9 @@ final class NativeConnection implements SessionSink, HeartbeatClock.Member {
   private volatile long lastReceivedNanos;
   private volatile long lastPingNanos;
 
+  /** When the upgrade completed; the {@code hello} deadline counts from it. */
+  private final long openedNanos;
+
   /**
    * The heartbeat this connection is on; its deadline and place on the loop's clock (loop only).
    */
@@ -70,6 +73,7 @@ final class NativeConnection implements SessionSink, HeartbeatClock.Member {
     this.heartbeat = heartbeat;
     this.lastReceivedNanos = nowNanos;
     this.lastPingNanos = nowNanos;
+    this.openedNanos = nowNanos;
   }
 
   /**
@@ -90,6 +94,10 @@ final class NativeConnection implements SessionSink, HeartbeatClock.Member {
 
   void greeted(Session session) {
     this.session = session;
+  }
+
+  long openedNanos() {
+    return openedNanos;
   }
 
   void received(long nowNanos) {

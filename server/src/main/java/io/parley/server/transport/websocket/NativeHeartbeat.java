@@ -9,12 +9,14 @@ import io.parley.server.transport.LoopExecutor;
 import io.vertx.core.Vertx;
 import java.time.Duration;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
- * The {@code /ws} heartbeat: a {@code ping} frame every interval, and a close with {@code
- * HEARTBEAT_TIMEOUT} when nothing at all was received for the timeout. Thread-safe; each connection
- * is on the {@link HeartbeatClock} of its own event loop, and every method that takes a connection
- * runs on that loop.
+ * The {@code /ws} heartbeat: a {@code ping} frame every interval, a close with {@code
+ * HEARTBEAT_TIMEOUT} when nothing at all was received for the timeout, and a close with {@code
+ * HELLO_REQUIRED} when no {@code hello} made a session within the hello timeout. Thread-safe; each
+ * connection is on the {@link HeartbeatClock} of its own event loop, and every method that takes a
+ * connection runs on that loop.
  *
  * <p>A connection's deadline is the earlier of its next ping and its silence limit. A frame that
  * arrives only moves the silence limit later, so it does not touch the clock: when the deadline
@@ -28,9 +30,13 @@ final class NativeHeartbeat {
   private final long intervalNanos;
   private final long timeoutNanos;
   private final Refusal timedOut;
+  private final long helloTimeoutNanos;
+  private final Refusal helloMissing;
+  private final LongAdder helloTimeouts = new LongAdder();
   private final ConcurrentHashMap<LoopExecutor, HeartbeatClock> clocks = new ConcurrentHashMap<>();
 
-  NativeHeartbeat(Vertx vertx, FrameCodec codec, Duration interval, Duration timeout) {
+  NativeHeartbeat(
+      Vertx vertx, FrameCodec codec, Duration interval, Duration timeout, Duration helloTimeout) {
     this.vertx = vertx;
     this.codec = codec;
     this.intervalNanos = interval.toNanos();
@@ -40,6 +46,17 @@ final class NativeHeartbeat {
             ErrorCode.HEARTBEAT_TIMEOUT,
             "nothing received for " + timeout.toMillis() + " ms",
             null);
+    this.helloTimeoutNanos = helloTimeout.toNanos();
+    this.helloMissing =
+        Refusal.of(
+            ErrorCode.HELLO_REQUIRED,
+            "no hello within " + helloTimeout.toMillis() + " ms of the upgrade",
+            "type");
+  }
+
+  /** Connections closed for not sending {@code hello} in time, since startup. Any thread. */
+  long helloTimeouts() {
+    return helloTimeouts.sum();
   }
 
   /** Starts the heartbeat of a connection that just opened; its event loop. */
@@ -60,6 +77,14 @@ final class NativeHeartbeat {
    */
   void beat(NativeConnection connection, long nowNanos) {
     long at = nowNanos + HeartbeatClock.GRAIN_NANOS;
+    if (connection.session() == null
+        && !connection.isClosing()
+        && at - connection.openedNanos() >= helloTimeoutNanos) {
+      helloTimeouts.increment();
+      connection.close(helloMissing);
+      clock(connection.loop()).remove(connection);
+      return;
+    }
     if (at - connection.lastReceivedNanos() >= timeoutNanos) {
       connection.close(timedOut);
       clock(connection.loop()).remove(connection);
@@ -75,7 +100,12 @@ final class NativeHeartbeat {
   private long nextDeadline(NativeConnection connection) {
     long ping = connection.lastPingNanos() + intervalNanos;
     long silence = connection.lastReceivedNanos() + timeoutNanos;
-    return ping - silence < 0 ? ping : silence;
+    long due = ping - silence < 0 ? ping : silence;
+    if (connection.session() == null) {
+      long hello = connection.openedNanos() + helloTimeoutNanos;
+      return hello - due < 0 ? hello : due;
+    }
+    return due;
   }
 
   private HeartbeatClock clock(LoopExecutor loop) {

@@ -77,7 +77,19 @@ public class NativeWebSocketEndpoint {
   void start(@Observes StartupEvent event, Vertx vertx) {
     heartbeat =
         new NativeHeartbeat(
-            vertx, codec, config.heartbeat().interval(), config.heartbeat().timeout());
+            vertx,
+            codec,
+            config.heartbeat().interval(),
+            config.heartbeat().timeout(),
+            config.connections().helloTimeout());
+  }
+
+  /**
+   * Connections closed since startup because they sent no {@code hello} within {@code
+   * realtime.connections.hello-timeout}. Any thread.
+   */
+  public long helloTimeouts() {
+    return heartbeat.helloTimeouts();
   }
 
   private void upgrade(RoutingContext context) {
