@@ -8,7 +8,7 @@ import io.parley.protocol.ChannelName;
 import io.parley.protocol.Limits;
 import io.parley.protocol.backoff.BackoffPolicy;
 import io.parley.server.config.RealtimeConfig.Postgres.Outbox.AfterPublish;
-import io.parley.server.hub.PublishRefusedException;
+import io.parley.server.hub.RefusedException;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -251,8 +251,8 @@ final class OutboxWorker {
         .<Void>mapEmpty()
         .recover(
             failure -> {
-              if (failure instanceof PublishRefusedException refusal) {
-                refused(seq, id, refusal.getMessage());
+              if (failure instanceof RefusedException refused) {
+                refused(seq, id, refused.refusal().message());
                 return Future.succeededFuture();
               }
               return Future.failedFuture(failure);
