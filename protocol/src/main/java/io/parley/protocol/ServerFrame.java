@@ -132,6 +132,8 @@ public sealed interface ServerFrame extends Frame {
    * @param message a sentence for people: which field, what was expected
    * @param retryable whether the same request may succeed later
    * @param field the offending field, or {@code null}
+   * @param retryAfterMs how long to wait before retrying, in milliseconds (as HTTP's {@code
+   *     Retry-After}, e.g. with {@code RATE_LIMITED}); 0 when the server gave no hint
    */
   record Error(
       String id,
@@ -139,17 +141,37 @@ public sealed interface ServerFrame extends Frame {
       ErrorCategory category,
       String message,
       boolean retryable,
-      String field)
+      String field,
+      long retryAfterMs)
       implements ServerFrame {
     public Error {
       Objects.requireNonNull(code, "code");
       Objects.requireNonNull(category, "category");
       Objects.requireNonNull(message, "message");
+      if (retryAfterMs < 0) {
+        throw new IllegalArgumentException("retryAfterMs must be >= 0 but was " + retryAfterMs);
+      }
+    }
+
+    /** An error without a retry hint. */
+    public Error(
+        String id,
+        ErrorCode code,
+        ErrorCategory category,
+        String message,
+        boolean retryable,
+        String field) {
+      this(id, code, category, message, retryable, field, 0);
     }
 
     /** An error with the code's own category and retryability. */
     public static Error of(String id, ErrorCode code, String message, String field) {
       return new Error(id, code, code.category(), message, code.retryable(), field);
+    }
+
+    /** This error with a retry hint of {@code retryAfterMs} milliseconds. */
+    public Error withRetryAfterMs(long retryAfterMs) {
+      return new Error(id, code, category, message, retryable, field, retryAfterMs);
     }
 
     @Override

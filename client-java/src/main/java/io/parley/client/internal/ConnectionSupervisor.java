@@ -788,7 +788,7 @@ final class ConnectionSupervisor implements Link.Events {
 
   private void publishFailed(Outbox.Entry entry, ServerFrame.Error error) {
     if (error.retryable()) {
-      retries.resendLater(entry, this::resend);
+      retries.resendLater(entry, Duration.ofMillis(error.retryAfterMs()), this::resend);
       return;
     }
     outbox.remove(entry.id);

@@ -33,16 +33,21 @@ final class RequestRetries {
   }
 
   /**
-   * Schedules {@code resend} of {@code entry} after the delay for its sends, unless a resend is
-   * already pending; the entry's pending resend is cleared before {@code resend} runs.
+   * Schedules {@code resend} of {@code entry} after the delay for its sends, or after the server's
+   * {@code retryAfter} when that is longer, unless a resend is already pending; the entry's pending
+   * resend is cleared before {@code resend} runs.
+   *
+   * @param retryAfter the wait the server asked for ({@code retryAfterMs}), or {@link
+   *     Duration#ZERO} for none
    */
-  void resendLater(Outbox.Entry entry, Consumer<Outbox.Entry> resend) {
+  void resendLater(Outbox.Entry entry, Duration retryAfter, Consumer<Outbox.Entry> resend) {
     if (entry.retry != null) {
       return;
     }
+    Duration backoff = delay(entry.sends);
     entry.retry =
         loop.schedule(
-            delay(entry.sends),
+            retryAfter.compareTo(backoff) > 0 ? retryAfter : backoff,
             () -> {
               entry.retry = null;
               resend.accept(entry);

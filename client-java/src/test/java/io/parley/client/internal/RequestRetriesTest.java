@@ -37,8 +37,9 @@ class RequestRetriesTest {
   void resendsAPublishOnceAfterTheDelayForItsSends() {
     Outbox.Entry entry = entry(2);
 
-    retries.resendLater(entry, e -> resent.add(e.id + " pending=" + (e.retry != null)));
-    retries.resendLater(entry, e -> resent.add("second"));
+    retries.resendLater(
+        entry, Duration.ZERO, e -> resent.add(e.id + " pending=" + (e.retry != null)));
+    retries.resendLater(entry, Duration.ZERO, e -> resent.add("second"));
     scheduler.advance(Duration.ofMillis(1));
     assertThat(resent).isEmpty();
 
@@ -49,9 +50,21 @@ class RequestRetriesTest {
   }
 
   @Test
+  void waitsTheServersRetryAfterWhenItIsLongerThanTheBackoff() {
+    Outbox.Entry entry = entry(1);
+
+    retries.resendLater(entry, Duration.ofMillis(250), e -> resent.add(e.id));
+    scheduler.advance(Duration.ofMillis(249));
+    assertThat(resent).isEmpty();
+
+    scheduler.advance(Duration.ofMillis(1));
+    assertThat(resent).containsExactly("p1");
+  }
+
+  @Test
   void aCancelledResendNeverRuns() {
     Outbox.Entry entry = entry(1);
-    retries.resendLater(entry, e -> resent.add(e.id));
+    retries.resendLater(entry, Duration.ZERO, e -> resent.add(e.id));
 
     retries.cancel(entry);
     scheduler.advance(Duration.ofMinutes(1));

@@ -248,6 +248,9 @@ public final class FrameCodec {
       json.writeStringField("message", f.message());
       json.writeBooleanField("retryable", f.retryable());
       writeOptional(json, "field", f.field());
+      if (f.retryAfterMs() > 0) {
+        json.writeNumberField("retryAfterMs", f.retryAfterMs());
+      }
     } else if (frame instanceof ServerFrame.Ping f) {
       json.writeNumberField("ts", f.ts());
     } else if (frame instanceof ServerFrame.Pong f) {
@@ -328,7 +331,8 @@ public final class FrameCodec {
         category == null ? code.category() : category,
         fields.requiredString("message", 64 * 1024),
         bool(fields, "retryable"),
-        fields.optionalString("field", 256));
+        fields.optionalString("field", 256),
+        fields.optionalLong("retryAfterMs", 0, Long.MAX_VALUE, 0));
   }
 
   private static boolean bool(FieldReader fields, String name) {

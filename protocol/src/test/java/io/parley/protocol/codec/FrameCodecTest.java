@@ -44,6 +44,7 @@ class FrameCodecTest {
         new ServerFrame.Gap("jobs:7", new Position("old", 3), new Position("e1", 7)),
         ServerFrame.Error.of("1", ErrorCode.INVALID_CHANNEL, "bad", "channel"),
         ServerFrame.Error.of(null, ErrorCode.SLOW_CONSUMER, "too slow", null),
+        ServerFrame.Error.of("2", ErrorCode.RATE_LIMITED, "slow down", null).withRetryAfterMs(750),
         new ServerFrame.Ping(5),
         new ServerFrame.Pong(6),
         new ServerFrame.Reconnect("draining", 2_000));

@@ -119,6 +119,7 @@ class LimitsIT {
       assertThat(error.id()).isEqualTo("over");
       assertThat(error.retryable()).isTrue();
       assertThat(error.message()).containsPattern("retry after \\d+ ms");
+      assertThat(error.retryAfterMs()).isPositive();
     }
     // Another connection has its own bucket.
     try (WsTestClient other = WsTestClient.greeted(base.toString(), "rate-ws-2")) {
@@ -137,6 +138,7 @@ class LimitsIT {
     assertThat(error.getString("code")).isEqualTo("RATE_LIMITED");
     assertThat(error.getBoolean("retryable")).isTrue();
     assertThat(error.getString("message")).contains("retry after");
+    assertThat(error.getLong("retryAfterMs")).isPositive();
   }
 
   @Test

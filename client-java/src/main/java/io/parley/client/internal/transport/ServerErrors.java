@@ -35,7 +35,10 @@ public final class ServerErrors {
 
   /** The exception an error frame ends a connection with, by the error's category. */
   public static ParleyException toException(ServerFrame.Error error, Transport transport) {
-    return toException(error, transport, null);
+    return toException(
+        error,
+        transport,
+        error.retryAfterMs() > 0 ? Duration.ofMillis(error.retryAfterMs()) : null);
   }
 
   /**

@@ -6,8 +6,9 @@ import io.parley.server.hub.Refusal;
 
 /**
  * How {@code /ws} says no: a {@link Refusal} becomes an {@code error} frame answering the request
- * that caused it, and the close code that follows when the connection is closed for it. The retry
- * hint is not on this wire (the message says it). Stateless and thread-safe.
+ * that caused it, and the close code that follows when the connection is closed for it. A retry
+ * hint goes out as {@code retryAfterMs}, as HTTP sends {@code Retry-After}. Stateless and
+ * thread-safe.
  */
 final class NativeRefusal {
   /** Close code for a retryable server-side disconnect (RFC 6455: try again later). */
@@ -20,7 +21,11 @@ final class NativeRefusal {
 
   /** The {@code error} frame of {@code refusal}, answering {@code requestId} (may be null). */
   static ServerFrame.Error frame(String requestId, Refusal refusal) {
-    return ServerFrame.Error.of(requestId, refusal.code(), refusal.message(), refusal.field());
+    ServerFrame.Error error =
+        ServerFrame.Error.of(requestId, refusal.code(), refusal.message(), refusal.field());
+    return refusal.hasRetryAfter()
+        ? error.withRetryAfterMs(refusal.retryAfter().toMillis())
+        : error;
   }
 
   /** The close code after {@code refusal}: 1013 for connection trouble, else 1008. */

@@ -20,12 +20,14 @@ class NativeRefusalTest {
     ServerFrame.Error frame = NativeRefusal.frame("p3", refusal);
 
     assertThat(frame)
-        .isEqualTo(ServerFrame.Error.of("p3", ErrorCode.RATE_LIMITED, "retry after 100 ms", null));
+        .isEqualTo(
+            ServerFrame.Error.of("p3", ErrorCode.RATE_LIMITED, "retry after 100 ms", null)
+                .withRetryAfterMs(100));
     assertThat(codec.encode(frame))
         .contains("\"type\":\"error\"")
         .contains("\"id\":\"p3\"")
         .contains("\"code\":\"RATE_LIMITED\"")
-        .doesNotContain("retryAfter");
+        .contains("\"retryAfterMs\":100");
   }
 
   @Test

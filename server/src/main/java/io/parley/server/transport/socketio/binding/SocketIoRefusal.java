@@ -6,9 +6,9 @@ import io.parley.server.transport.socketio.SocketJson;
 
 /**
  * How Socket.IO says no: a {@link Refusal} as the {@code error} object {@code {code, category,
- * message, retryable, field?}}, wrapped as {@code {"error": ...}} in an ack, sent alone as an
- * {@code error} event, or as the {@code data} of a CONNECT_ERROR. The retry hint is not on this
- * wire (the message says it). Stateless and thread-safe.
+ * message, retryable, field?, retryAfterMs?}}, wrapped as {@code {"error": ...}} in an ack, sent
+ * alone as an {@code error} event, or as the {@code data} of a CONNECT_ERROR. Stateless and
+ * thread-safe.
  */
 final class SocketIoRefusal {
   private SocketIoRefusal() {}
@@ -31,6 +31,9 @@ final class SocketIoRefusal {
             .put("retryable", refusal.code().retryable());
     if (refusal.field() != null) {
       error.put("field", refusal.field());
+    }
+    if (refusal.hasRetryAfter()) {
+      error.put("retryAfterMs", refusal.retryAfter().toMillis());
     }
     return error;
   }

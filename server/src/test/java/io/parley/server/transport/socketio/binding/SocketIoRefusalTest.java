@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.parley.protocol.ErrorCode;
 import io.parley.server.hub.Refusal;
+import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
 class SocketIoRefusalTest {
@@ -26,6 +27,13 @@ class SocketIoRefusalTest {
         .isEqualTo(
             "{\"code\":\"SERVER_UNAVAILABLE\",\"category\":\"connection\",\"message\":\"full\","
                 + "\"retryable\":true}");
+  }
+
+  @Test
+  void aRetryHintGoesOutAsRetryAfterMs() {
+    Refusal limited =
+        new Refusal(ErrorCode.RATE_LIMITED, "retry after 250 ms", null, Duration.ofMillis(250));
+    assertThat(SocketIoRefusal.event(limited).get("retryAfterMs").asLong()).isEqualTo(250);
   }
 
   @Test
