@@ -4,7 +4,7 @@ import io.quarkus.test.junit.QuarkusTestProfile;
 
 /**
  * The {@code conformance} configuration profile on top of {@code test} (ephemeral port): short
- * heartbeats, the echo handlers and {@code /engine.io/}. The one extra Quarkus boot of the suite.
+ * heartbeats, the echo handlers and {@code /engine.io/}.
  */
 public class ConformanceProfile implements QuarkusTestProfile {
   @Override
