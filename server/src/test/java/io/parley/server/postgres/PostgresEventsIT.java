@@ -7,11 +7,13 @@ import static org.awaitility.Awaitility.await;
 import io.parley.client.ParleyOutbox;
 import io.parley.protocol.ClientFrame;
 import io.parley.protocol.ServerFrame;
+import io.parley.server.testing.SocketIoTestClients;
 import io.parley.server.testing.WsTestClient;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.path.json.JsonPath;
+import io.socket.client.Socket;
 import java.net.URL;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -19,21 +21,24 @@ import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.logging.Handler;
 import java.util.logging.Level;
 import java.util.logging.LogRecord;
 import java.util.logging.Logger;
+import org.json.JSONObject;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
  * A backend's transaction to a subscriber's screen: rows inserted with the client jar's {@link
  * ParleyOutbox} in JDBC transactions, and {@code NOTIFY}s on the bridge's channel, delivered by a
- * running server over {@code /ws} and the HTTP long-poll.
+ * running server over {@code /ws}, the HTTP long-poll and Socket.IO.
  */
 @QuarkusTest
 @TestProfile(PostgresProfile.class)
@@ -131,6 +136,33 @@ class PostgresEventsIT {
       JsonPath polled = poll.get(15, TimeUnit.SECONDS);
       assertThat(polled.getList("messages.event", String.class)).containsExactly("delivered");
       assertThat(polled.getList("messages.seq", Long.class)).containsExactly(first.seq() + 1);
+    }
+  }
+
+  @Test
+  void aCommittedInsertIsDeliveredOnceToASocketIoSubscriber() throws Exception {
+    String channel = freshChannel();
+    BlockingQueue<Object> messages = new LinkedBlockingQueue<>();
+    try (SocketIoTestClients clients = new SocketIoTestClients(base)) {
+      Socket socket =
+          clients.connected(null, "websocket", s -> s.on("message", args -> messages.add(args[0])));
+      JSONObject subscribed =
+          SocketIoTestClients.call(socket, "subscribe", new JSONObject().put("channel", channel));
+      assertThat(subscribed.getString("channel")).isEqualTo(channel);
+      long position = subscribed.getJSONObject("position").getLong("seq");
+
+      insert(channel, "shipped", "sio-1");
+      JSONObject first = (JSONObject) SocketIoTestClients.take(messages);
+      // The next insert is the next message: the first row was not delivered twice in between.
+      insert(channel, "delivered", "sio-2");
+      JSONObject second = (JSONObject) SocketIoTestClients.take(messages);
+
+      assertThat(first.getString("channel")).isEqualTo(channel);
+      assertThat(first.getString("event")).isEqualTo("shipped");
+      assertThat(first.getLong("seq")).isEqualTo(position + 1);
+      assertThat(first.getJSONObject("data").getString("id")).isEqualTo("sio-1");
+      assertThat(second.getString("event")).isEqualTo("delivered");
+      assertThat(second.getLong("seq")).isEqualTo(position + 2);
     }
   }
 
