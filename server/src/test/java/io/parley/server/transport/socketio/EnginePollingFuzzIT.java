@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 import io.parley.protocol.testing.RandomInputs;
 import io.parley.server.testing.FuzzInputs;
 import io.parley.server.transport.engineio.EngineCodec;
+import io.parley.server.transport.engineio.EngineCodecFuzzTest;
 import io.parley.server.transport.engineio.EngineError;
 import io.parley.server.transport.socketio.binding.SocketIoRoutes;
 import io.quarkus.test.junit.QuarkusTest;

@@ -1,14 +1,10 @@
-package io.parley.server.transport.socketio;
+package io.parley.server.transport.engineio;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.code_intelligence.jazzer.api.FuzzedDataProvider;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import io.parley.protocol.testing.RandomInputs;
-import io.parley.server.transport.engineio.EngineCodec;
-import io.parley.server.transport.engineio.EnginePacket;
-import io.parley.server.transport.engineio.EnginePacketType;
-import io.parley.server.transport.engineio.MalformedPacketException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -28,7 +24,7 @@ import org.junit.jupiter.api.Test;
  * coverage-guided (docs/security.md, "Fuzzing"). The {@code @Test}s run the same checks over
  * generated values from fixed seeds.
  */
-class EngineCodecFuzzTest {
+public class EngineCodecFuzzTest {
   static final int SAMPLES = 500;
 
   static final List<String> VALID_PAYLOADS =
@@ -161,7 +157,7 @@ class EngineCodecFuzzTest {
   }
 
   /** Any packet texts joined by record separators, so that they split into several packets. */
-  static String payload(RandomInputs random) {
+  public static String payload(RandomInputs random) {
     List<String> texts = new ArrayList<>();
     for (int i = random.between(0, 6); i > 0; i--) {
       texts.add(packetText(random));
@@ -169,7 +165,7 @@ class EngineCodecFuzzTest {
     return String.join("\u001e", texts);
   }
 
-  static String mutatedPayload(RandomInputs random) {
+  public static String mutatedPayload(RandomInputs random) {
     return random.mutated(VALID_PAYLOADS, "0123456789b\u001e\u0000=+/-[]{}\",\n");
   }
 
