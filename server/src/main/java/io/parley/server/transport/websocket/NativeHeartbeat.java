@@ -35,6 +35,9 @@ final class NativeHeartbeat {
   private final LongAdder helloTimeouts = new LongAdder();
   private final ConcurrentHashMap<LoopExecutor, HeartbeatClock> clocks = new ConcurrentHashMap<>();
 
+  /** The last ping encoded; see {@link #pingText}. */
+  private volatile EncodedPing lastPing;
+
   NativeHeartbeat(
       Vertx vertx, FrameCodec codec, Duration interval, Duration timeout, Duration helloTimeout) {
     this.vertx = vertx;
@@ -92,10 +95,27 @@ final class NativeHeartbeat {
     }
     if (at - connection.lastPingNanos() >= intervalNanos) {
       connection.pinged(nowNanos);
-      connection.sendText(codec.encode(new ServerFrame.Ping(System.currentTimeMillis())));
+      connection.sendText(pingText());
     }
     connection.heartbeatDue(nextDeadline(connection));
   }
+
+  /**
+   * The {@code ping} frame stamped now. Connections pinged in the same millisecond (one clock
+   * firing, or several loops at once) share one encoding, as the node-wide sweep before the clock
+   * did; any thread.
+   */
+  private String pingText() {
+    long now = System.currentTimeMillis();
+    EncodedPing ping = lastPing;
+    if (ping == null || ping.millis() != now) {
+      ping = new EncodedPing(now, codec.encode(new ServerFrame.Ping(now)));
+      lastPing = ping;
+    }
+    return ping.text();
+  }
+
+  private record EncodedPing(long millis, String text) {}
 
   private long nextDeadline(NativeConnection connection) {
     long ping = connection.lastPingNanos() + intervalNanos;
