@@ -67,10 +67,27 @@ public interface RealtimeConfig {
 
   /**
    * Whether WebSockets (Socket.IO's and {@code /ws}) are compressed with permessage-deflate when a
-   * client asks for it. Off by default: deflate costs CPU and a compressor per connection.
+   * client asks for it. Messages of at least {@link #compressionThreshold} bytes go out deflated
+   * without context takeover, so a message fanned out to many subscribers is deflated once; smaller
+   * ones go out plain. Off by default: deflate costs CPU.
    */
   @WithDefault("false")
   boolean websocketCompression();
+
+  /**
+   * Whether HTTP answers (Engine.IO polling, {@code /realtime/poll}, problems) of at least {@link
+   * #compressionThreshold} bytes are gzip or deflate compressed when the request's {@code
+   * Accept-Encoding} allows it. On by default, as the reference Socket.IO server does.
+   */
+  @WithDefault("true")
+  boolean httpCompression();
+
+  /**
+   * The smallest body, in bytes, that is compressed, over HTTP and WebSocket alike; smaller ones
+   * cost more to deflate than they save. 1024 by default, as the reference server. At least 0.
+   */
+  @WithDefault("1024")
+  int compressionThreshold();
 
   /** How often unused channel state and expired idempotency keys are dropped. */
   @WithDefault("30s")

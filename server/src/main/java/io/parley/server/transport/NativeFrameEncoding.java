@@ -16,5 +16,12 @@ public final class NativeFrameEncoding {
   public static final Encoding<String> MESSAGE =
       Encoding.of("native", message -> WRITER.encode(message.frame()));
 
+  /**
+   * {@link #MESSAGE} for WebSockets that deflate: its deflated form is computed once, by the first
+   * connection that needs it.
+   */
+  public static final Encoding<SharedText> SHARED =
+      Encoding.of("native-shared", message -> new SharedText(message.encoded(MESSAGE)));
+
   private NativeFrameEncoding() {}
 }

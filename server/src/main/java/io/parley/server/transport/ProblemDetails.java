@@ -30,11 +30,12 @@ public final class ProblemDetails {
     if (refusal.hasRetryAfter()) {
       context.response().putHeader("Retry-After", Long.toString(refusal.retryAfterSeconds()));
     }
-    context
-        .response()
-        .setStatusCode(status)
-        .putHeader("Content-Type", "application/problem+json")
-        .end(json(status, refusal));
+    HttpCompression.end(
+        context
+            .response()
+            .setStatusCode(status)
+            .putHeader("Content-Type", "application/problem+json"),
+        json(status, refusal));
   }
 
   /** The problem body of {@code refusal} answered with {@code status}. */

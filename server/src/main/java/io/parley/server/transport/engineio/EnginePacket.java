@@ -1,5 +1,6 @@
 package io.parley.server.transport.engineio;
 
+import io.parley.server.transport.SharedText;
 import java.util.Objects;
 
 /**
@@ -10,9 +11,10 @@ import java.util.Objects;
  * @param type the packet type
  * @param text the text data, or {@code null}
  * @param binary the binary data of a binary message, or {@code null}
- * @param wire the whole encoded text packet including its type digit, or {@code null}
+ * @param shared the whole encoded text packet including its type digit, shared by the connections
+ *     it goes to (so that WebSockets deflate it once), or {@code null}
  */
-public record EnginePacket(EnginePacketType type, String text, byte[] binary, String wire) {
+public record EnginePacket(EnginePacketType type, String text, byte[] binary, SharedText shared) {
   static final EnginePacket NOOP = new EnginePacket(EnginePacketType.NOOP, null, null, null);
   static final EnginePacket CLOSE = new EnginePacket(EnginePacketType.CLOSE, null, null, null);
   static final EnginePacket PING = new EnginePacket(EnginePacketType.PING, null, null, null);
@@ -37,7 +39,12 @@ public record EnginePacket(EnginePacketType type, String text, byte[] binary, St
 
   /** A text message given as its complete wire text, {@code 4...}. */
   public static EnginePacket preEncoded(String wire) {
-    return new EnginePacket(EnginePacketType.MESSAGE, null, null, wire);
+    return new EnginePacket(EnginePacketType.MESSAGE, null, null, new SharedText(wire));
+  }
+
+  /** The whole encoded text packet of a {@link #preEncoded} packet, or {@code null}. */
+  public String wire() {
+    return shared == null ? null : shared.text();
   }
 
   public boolean isBinary() {
@@ -46,8 +53,8 @@ public record EnginePacket(EnginePacketType type, String text, byte[] binary, St
 
   /** The Socket.IO-level text of a text message packet ({@code ""} when it has none). */
   public String messageText() {
-    if (wire != null) {
-      return wire.substring(1);
+    if (shared != null) {
+      return shared.text().substring(1);
     }
     return text == null ? "" : text;
   }

@@ -3,7 +3,9 @@ package io.parley.server.transport.engineio;
 import io.parley.server.config.ServerWiring;
 import io.parley.server.transport.Cors;
 import io.parley.server.transport.HeartbeatClock;
+import io.parley.server.transport.HttpCompression;
 import io.parley.server.transport.LoopExecutor;
+import io.parley.server.transport.WebSocketDeflate;
 import io.parley.server.transport.WebSocketUpgrade;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
@@ -140,7 +142,8 @@ public final class EngineServer {
           .onSuccess(
               ws -> {
                 WebSocketUpgrade.trim(request, ws);
-                openWebSocket(ws);
+                openWebSocket(
+                    ws, WebSocketDeflate.forSocket(request, settings.compressionThreshold()));
               })
           .onFailure(
               failure ->
@@ -199,9 +202,9 @@ public final class EngineServer {
     return socket;
   }
 
-  private void openWebSocket(ServerWebSocket ws) {
+  private void openWebSocket(ServerWebSocket ws, WebSocketDeflate deflate) {
     EngineSocket socket = create(EngineTransport.WEBSOCKET);
-    socket.attachWebSocket(ws);
+    socket.attachWebSocket(ws, deflate);
     socket.open();
   }
 
@@ -211,7 +214,10 @@ public final class EngineServer {
         .onSuccess(
             ws -> {
               WebSocketUpgrade.trim(request, ws);
-              socket.acceptProbe(ws, toWebSocket);
+              socket.acceptProbe(
+                  ws,
+                  WebSocketDeflate.forSocket(request, settings.compressionThreshold()),
+                  toWebSocket);
             })
         .onFailure(
             failure ->
@@ -225,9 +231,8 @@ public final class EngineServer {
     if (response.ended() || response.closed()) {
       return;
     }
-    response
-        .setStatusCode(error.status())
-        .putHeader("Content-Type", "application/json")
-        .end(error.json());
+    HttpCompression.end(
+        response.setStatusCode(error.status()).putHeader("Content-Type", "application/json"),
+        error.json());
   }
 }

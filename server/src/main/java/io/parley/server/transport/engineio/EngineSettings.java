@@ -16,6 +16,8 @@ import java.util.Set;
  *     EngineSocket#offer} refuses
  * @param transports the transports offered: a request for another gets {@code Transport unknown},
  *     and a polling session lists {@code websocket} as its upgrade only when it is offered
+ * @param compressionThreshold bytes from which a WebSocket message goes out deflated, on sockets
+ *     that negotiated permessage-deflate
  */
 public record EngineSettings(
     Duration pingInterval,
@@ -23,7 +25,8 @@ public record EngineSettings(
     int maxPayload,
     Duration upgradeTimeout,
     int maxQueued,
-    Set<EngineTransport> transports) {
+    Set<EngineTransport> transports,
+    int compressionThreshold) {
   public EngineSettings {
     Objects.requireNonNull(pingInterval, "pingInterval");
     Objects.requireNonNull(pingTimeout, "pingTimeout");
@@ -31,7 +34,7 @@ public record EngineSettings(
     transports = Set.copyOf(transports);
   }
 
-  /** Settings offering both transports. */
+  /** Settings offering both transports, deflating from 1024 bytes (the reference's threshold). */
   public EngineSettings(
       Duration pingInterval,
       Duration pingTimeout,
@@ -44,7 +47,8 @@ public record EngineSettings(
         maxPayload,
         upgradeTimeout,
         maxQueued,
-        EnumSet.allOf(EngineTransport.class));
+        EnumSet.allOf(EngineTransport.class),
+        1024);
   }
 
   /** Whether {@code transport} is offered. */

@@ -1,7 +1,9 @@
 package io.parley.server.transport.engineio;
 
 import io.parley.server.transport.HeartbeatClock;
+import io.parley.server.transport.HttpCompression;
 import io.parley.server.transport.LoopExecutor;
+import io.parley.server.transport.WebSocketDeflate;
 import io.parley.server.transport.WebSocketMessages;
 import io.vertx.core.Context;
 import io.vertx.core.Handler;
@@ -69,8 +71,15 @@ public final class EngineSocket implements HeartbeatClock.Member {
   private State state = State.OPEN;
   private volatile EngineTransport transport;
   private volatile ServerWebSocket webSocket;
+
+  /** How {@link #webSocket} is written to (home context only). */
+  private WebSocketDeflate deflate = WebSocketDeflate.PLAIN;
+
   private volatile HttpServerResponse pendingGet;
   private ServerWebSocket probe;
+
+  /** How {@link #probe} is to be written to once it carries the session. */
+  private WebSocketDeflate probeDeflate = WebSocketDeflate.PLAIN;
 
   private boolean probed;
   private int clockIndex = -1;
@@ -310,15 +319,19 @@ public final class EngineSocket implements HeartbeatClock.Member {
     if (response.ended() || response.closed()) {
       return;
     }
-    response
-        .putHeader("Content-Type", "text/plain; charset=UTF-8")
-        .end(EngineCodec.encodePayload(packets));
+    HttpCompression.end(
+        response.putHeader("Content-Type", "text/plain; charset=UTF-8"),
+        EngineCodec.encodePayload(packets));
   }
 
   // ---------------------------------------------------------------- websocket
 
-  /** Attaches the socket of a websocket-only session (no upgrade); home context. */
-  void attachWebSocket(ServerWebSocket ws) {
+  /**
+   * Attaches the socket of a websocket-only session (no upgrade), written to as {@code deflate}
+   * says; home context.
+   */
+  void attachWebSocket(ServerWebSocket ws, WebSocketDeflate deflate) {
+    this.deflate = deflate;
     webSocket = ws;
     listen(ws);
   }
@@ -328,10 +341,11 @@ public final class EngineSocket implements HeartbeatClock.Member {
    * right after the handshake, so that no frame arrives before the handlers are set; the frames
    * then hop to the home context, after the upgrade has started there.
    *
+   * @param deflate how the socket is written to once the upgrade completes
    * @param toWebSocket whether the request named the websocket transport; other probes, late ones
    *     and second ones are closed at once, as the reference does
    */
-  void acceptProbe(ServerWebSocket ws, boolean toWebSocket) {
+  void acceptProbe(ServerWebSocket ws, WebSocketDeflate deflate, boolean toWebSocket) {
     listen(ws);
     execute(
         () -> {
@@ -341,13 +355,14 @@ public final class EngineSocket implements HeartbeatClock.Member {
               || transport != EngineTransport.POLLING) {
             closeWebSocket(ws);
           } else {
-            startUpgrade(ws);
+            startUpgrade(ws, deflate);
           }
         });
   }
 
-  private void startUpgrade(ServerWebSocket ws) {
+  private void startUpgrade(ServerWebSocket ws, WebSocketDeflate deflate) {
     probe = ws;
+    probeDeflate = deflate;
     probed = false;
     upgradeTimer =
         vertx.setTimer(
@@ -450,6 +465,7 @@ public final class EngineSocket implements HeartbeatClock.Member {
         pendingGet = null;
         EngineServer.abort(stale, EngineError.BAD_REQUEST);
       }
+      deflate = probeDeflate;
       webSocket = ws;
       transport = EngineTransport.WEBSOCKET;
       LOG.log(System.Logger.Level.DEBUG, () -> "Engine.IO session " + sid + " upgraded");
@@ -590,8 +606,10 @@ public final class EngineSocket implements HeartbeatClock.Member {
         EnginePacket packet = writeBuffer.poll();
         if (packet.isBinary()) {
           ws.writeBinaryMessage(Buffer.buffer(packet.binary()));
+        } else if (packet.shared() != null) {
+          deflate.write(ws, packet.shared());
         } else {
-          ws.writeTextMessage(EngineCodec.encode(packet));
+          deflate.write(ws, EngineCodec.encode(packet));
         }
       }
       QUEUED.addAndGet(this, -written);

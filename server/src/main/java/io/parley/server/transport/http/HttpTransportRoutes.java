@@ -18,6 +18,7 @@ import io.parley.server.hub.Refusal;
 import io.parley.server.hub.Replay;
 import io.parley.server.transport.Cors;
 import io.parley.server.transport.DisabledTransport;
+import io.parley.server.transport.HttpCompression;
 import io.parley.server.transport.NativeFrameEncoding;
 import io.parley.server.transport.TransportPaths;
 import io.vertx.core.Context;
@@ -186,11 +187,12 @@ public class HttpTransportRoutes {
     if (context.response().ended() || context.response().closed()) {
       return;
     }
-    context
-        .response()
-        .putHeader("Content-Type", "application/json")
-        .putHeader("Cache-Control", "no-store")
-        .end(result.toJson(codec));
+    HttpCompression.end(
+        context
+            .response()
+            .putHeader("Content-Type", "application/json")
+            .putHeader("Cache-Control", "no-store"),
+        result.toJson(codec));
   }
 
   private void publish(RoutingContext context) {
@@ -237,7 +239,8 @@ public class HttpTransportRoutes {
               } catch (IOException e) {
                 throw new UncheckedIOException(e);
               }
-              context.response().putHeader("Content-Type", "application/json").end(out.toString());
+              HttpCompression.end(
+                  context.response().putHeader("Content-Type", "application/json"), out.toString());
             });
   }
 

@@ -9,6 +9,9 @@ import io.parley.server.hub.Session;
 import io.parley.server.hub.SessionSink;
 import io.parley.server.transport.HeartbeatClock;
 import io.parley.server.transport.LoopExecutor;
+import io.parley.server.transport.NativeFrameEncoding;
+import io.parley.server.transport.SharedText;
+import io.parley.server.transport.WebSocketDeflate;
 import io.vertx.core.http.ServerWebSocket;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
@@ -36,6 +39,9 @@ final class NativeConnection implements SessionSink, HeartbeatClock.Member {
   private final Encoding<String> encoding;
   private final int maxQueued;
 
+  /** How frames go out: deflated from their shared form when the socket negotiated it. */
+  private final WebSocketDeflate deflate;
+
   /** Frames handed to the loop and not yet written to the socket; see {@link #QUEUED}. */
   private volatile int queued;
 
@@ -62,6 +68,7 @@ final class NativeConnection implements SessionSink, HeartbeatClock.Member {
       FrameCodec codec,
       Encoding<String> encoding,
       int maxQueued,
+      WebSocketDeflate deflate,
       NativeHeartbeat heartbeat,
       long nowNanos) {
     this.ws = ws;
@@ -70,6 +77,7 @@ final class NativeConnection implements SessionSink, HeartbeatClock.Member {
     this.codec = codec;
     this.encoding = encoding;
     this.maxQueued = maxQueued;
+    this.deflate = deflate;
     this.heartbeat = heartbeat;
     this.lastReceivedNanos = nowNanos;
     this.lastPingNanos = nowNanos;
@@ -147,6 +155,9 @@ final class NativeConnection implements SessionSink, HeartbeatClock.Member {
 
   @Override
   public boolean sendMessage(ChannelMessage message) {
+    if (deflate.deflates()) {
+      return enqueue(null, message.encoded(NativeFrameEncoding.SHARED));
+    }
     return enqueue(message.encoded(encoding));
   }
 
@@ -195,6 +206,14 @@ final class NativeConnection implements SessionSink, HeartbeatClock.Member {
    * peer that does not read); never blocks. Any thread.
    */
   private boolean enqueue(String text) {
+    return enqueue(text, null);
+  }
+
+  /**
+   * Queues {@code text}, or {@code shared} when it is null, as {@link #enqueue(String)}; a shared
+   * text is deflated once for every connection it goes to.
+   */
+  private boolean enqueue(String text, SharedText shared) {
     if (closing.get()) {
       return true; // closing anyway; dropping is not a slow-consumer event
     }
@@ -208,7 +227,11 @@ final class NativeConnection implements SessionSink, HeartbeatClock.Member {
     loop.execute(
         () -> {
           // A write to a closed socket fails quietly; its close handler ends the session.
-          ws.writeTextMessage(text);
+          if (shared != null) {
+            deflate.write(ws, shared);
+          } else {
+            deflate.write(ws, text);
+          }
           QUEUED.decrementAndGet(this);
         });
     return true;

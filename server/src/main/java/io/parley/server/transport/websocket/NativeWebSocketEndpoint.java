@@ -19,6 +19,7 @@ import io.parley.server.transport.LoopExecutor;
 import io.parley.server.transport.NativeFrameEncoding;
 import io.parley.server.transport.ProblemDetails;
 import io.parley.server.transport.TransportPaths;
+import io.parley.server.transport.WebSocketDeflate;
 import io.parley.server.transport.WebSocketMessages;
 import io.parley.server.transport.WebSocketUpgrade;
 import io.quarkus.runtime.StartupEvent;
@@ -126,6 +127,7 @@ public class NativeWebSocketEndpoint {
             codec,
             NativeFrameEncoding.MESSAGE,
             config.outboundQueueSize(),
+            WebSocketDeflate.forSocket(request, config.compressionThreshold()),
             heartbeat,
             System.nanoTime());
     heartbeat.start(state);

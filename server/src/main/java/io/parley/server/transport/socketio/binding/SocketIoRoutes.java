@@ -65,7 +65,8 @@ public class SocketIoRoutes {
             settings.maxHttpBufferSize(),
             settings.upgradeTimeout(),
             config.outboundQueueSize(),
-            transports);
+            transports,
+            config.compressionThreshold());
     Cors cors =
         Cors.of(
             settings.corsOrigins().orElse(List.of()),
