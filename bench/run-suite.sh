@@ -8,6 +8,8 @@
 #   bench/run-suite.sh                 # full sizes (takes a while; wants an otherwise idle machine)
 #   SIZE=small bench/run-suite.sh      # a few hundred connections, for a quick look
 #   PIN=0 bench/run-suite.sh           # without CPU pinning
+#   SUITE=compression RUNS=1 bench/run-suite.sh  # permessage-deflate off and on, 64 B and 16 KB
+#                                      # payloads, 300 subscribers (SUBSCRIBERS), 20 msg/s (RATE)
 #
 # On a machine with 2 or more CPUs (and taskset), each server runs on the second CPU the script may
 # use (CPU 1 here) and the load generator on the first (CPU 0): sharing both cores, they competed
@@ -26,6 +28,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 RUNS=${RUNS:-2}
 SIZE=${SIZE:-full}
+# main: every server, every scenario. compression: fan-out of 64 B and 16 KB payloads with
+# permessage-deflate off and on, Parley (both transports) against Node socket.io.
+SUITE=${SUITE:-main}
 PIN=${PIN:-1}
 # Parley's documented settings for many idle connections (docs/configuration.md), for both JVMs.
 lean_jvm="-XX:+UseSerialGC -Xms64m -Xmx256m -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=30"
@@ -55,7 +60,9 @@ stamp=$(date -u +%Y%m%dT%H%M%SZ)
 results=bench/results/$stamp.jsonl
 mkdir -p bench/results/$stamp
 
-if [ "$SIZE" = small ]; then
+if [ "$SUITE" = compression ]; then
+  fanout_subs=${SUBSCRIBERS:-300}; seconds=10; warmup=3
+elif [ "$SIZE" = small ]; then
   fanout_subs=200; idle_conns=2000; channel_subs=1000; seconds=10; warmup=3
 else
   fanout_subs=1000; idle_conns=10000; channel_subs=10000; seconds=30; warmup=10
@@ -64,7 +71,7 @@ fi
 echo "building Parley, the harness and the peers"
 ./mvnw -B -q -pl server,test-harness -am package -DskipTests \
   -Dspotless.check.skip=true -Dcheckstyle.skip=true
-./mvnw -B -q -f bench/peers/netty-socketio/pom.xml package
+[ "$SUITE" = main ] && ./mvnw -B -q -f bench/peers/netty-socketio/pom.xml package
 (cd bench/peers/node-socketio && npm ci --no-audit --no-fund --silent)
 harness=(java -Xmx2g -jar test-harness/target/parley-test-harness-0.1.0-SNAPSHOT-all.jar)
 echo "pinning: $pinning"
@@ -74,6 +81,7 @@ echo "MALLOC_ARENA_MAX: $MALLOC_ARENA_MAX"
 
 port=18600
 token_file=bench/results/$stamp/dev-token
+compression=off # the compression suite sets it per cell: on offers and accepts permessage-deflate
 start_server() { # label -> sets server_pid, protocol
   case "$1" in
     parley-native|parley-socketio)
@@ -83,10 +91,12 @@ start_server() { # label -> sets server_pid, protocol
         -Dquarkus.http.port=$port -Dquarkus.http.host=127.0.0.1 \
         -Dquarkus.profile=dev -Drealtime.auth.dev.token-file="$token_file" \
         -Drealtime.limits.max-connections-per-user=1000000 -Drealtime.limits.max-connections=1000000 \
+        -Drealtime.websocket-compression=$([ "$compression" = on ] && echo true || echo false) \
         -jar server/target/quarkus-app/quarkus-run.jar > bench/results/$stamp/$1.log 2>&1 &
       server_pid=$! ;;
     node-socketio)
-      ${server_cpu[@]+"${server_cpu[@]}"} node bench/peers/node-socketio/server.js $port \
+      COMPRESSION=$compression ${server_cpu[@]+"${server_cpu[@]}"} \
+        node bench/peers/node-socketio/server.js $port \
         > bench/results/$stamp/$1.log 2>&1 &
       server_pid=$! ;;
     netty-socketio)
@@ -107,15 +117,33 @@ start_server() { # label -> sets server_pid, protocol
   echo "$1 did not start"; exit 1
 }
 
-bench() { # label scenario connections rate
+bench() { # label scenario connections rate [more harness options]
   ${load_cpu[@]+"${load_cpu[@]}"} "${harness[@]}" bench --server http://127.0.0.1:$port \
     --protocol $protocol --scenario $2 --connections $3 --rate $4 --seconds $seconds \
-    --warmup $warmup \
+    --warmup $warmup "${@:5}" \
     --server-pid $server_pid ${token_args[@]+"${token_args[@]}"} \
     | head -n 1 | sed "s/^{/{\"label\":\"$1\",/" | tee -a "$results"
 }
 
+if [ "$SUITE" = compression ]; then
+  for run in $(seq 1 "$RUNS"); do
+    for payload in 64 16384; do
+      for compression in off on; do
+        for label in parley-native parley-socketio node-socketio; do
+          echo "run $run: $label, $payload B, compression $compression"
+          start_server $label
+          bench $label fanout $fanout_subs ${RATE:-20} --payload-bytes $payload \
+            --compression $compression
+          kill $server_pid; wait $server_pid 2>/dev/null || true
+        done
+      done
+    done
+  done
+  compression=off
+fi
+
 for run in $(seq 1 "$RUNS"); do
+  [ "$SUITE" = main ] || break
   for label in parley-native parley-socketio node-socketio netty-socketio; do
     echo "run $run: $label"
     for scenario in "fanout $fanout_subs 10" "fanout $fanout_subs 0" "channels $channel_subs 200" \

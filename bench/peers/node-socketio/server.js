@@ -3,7 +3,9 @@
 //   subscribe {channel}            -> join the room, ack {channel, position, recovered}
 //   publish {id, channel, event, data} -> emit "message" to the room, ack {seq, epoch}
 //   echo (...args)                 -> ack with the same args
-// Compression is off, as for every server in the comparison. Usage: node server.js PORT
+// Compression is off, as for every server in the main comparison; COMPRESSION=on turns on
+// permessage-deflate with the reference's 1 KB threshold (the compression comparison).
+// Usage: [COMPRESSION=on] node server.js PORT
 "use strict";
 const http = require("http");
 const { Server } = require("socket.io");
@@ -13,8 +15,9 @@ const epoch = "node-" + process.pid;
 const seqs = new Map();
 
 const httpServer = http.createServer();
+const compression = process.env.COMPRESSION === "on";
 const io = new Server(httpServer, {
-  perMessageDeflate: false,
+  perMessageDeflate: compression ? { threshold: 1024 } : false,
   httpCompression: false,
   pingInterval: 25000,
   pingTimeout: 20000,

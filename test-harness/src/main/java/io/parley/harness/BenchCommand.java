@@ -30,7 +30,9 @@ final class BenchCommand implements Command {
           "--server-pid",
           "--seed",
           "--token",
-          "--token-file");
+          "--token-file",
+          "--payload-bytes",
+          "--compression");
 
   @Override
   public String name() {
@@ -65,6 +67,11 @@ final class BenchCommand implements Command {
                               subscribe and publish on bench:* (the dev profile's token does)
           --token-file FILE   the same, read from FILE (bin/parley-server writes
                               server/target/dev-token); the benchmark peers need neither
+          --payload-bytes N   pad each published message's data with about N bytes of JSON
+                              (a string below 256, else an array of records); default 0
+          --compression on|off  offer permessage-deflate in every handshake; default off.
+                              Fan-out and channels report wireBytesPerDelivery: the bytes the
+                              connections read off their sockets while measuring, per delivery
 
         example:
           parley-harness bench --server http://127.0.0.1:8080 --scenario fanout \\
@@ -92,13 +99,24 @@ final class BenchCommand implements Command {
             sources(options.string("--sources", "127.0.0.1")),
             options.number("--server-pid", -1),
             options.number("--seed", 1),
-            TokenOption.of(options.string("--token", null), options.string("--token-file", null)));
+            TokenOption.of(options.string("--token", null), options.string("--token-file", null)),
+            (int) atLeast(options, "--payload-bytes", 0, 0),
+            onOff(options.string("--compression", "off")));
     try (LoadGenerator generator = new LoadGenerator(settings)) {
       BenchResult result = generator.run();
       out.println(result.toJsonLine());
       out.print(result.toTable());
     }
     return 0;
+  }
+
+  private static boolean onOff(String text) {
+    return switch (text) {
+      case "on" -> true;
+      case "off" -> false;
+      default ->
+          throw new UsageException("--compression", "expected on or off but was '" + text + "'");
+    };
   }
 
   private static long atLeast(Options options, String name, long fallback, long min) {

@@ -159,4 +159,28 @@ class HarnessCliTest {
         .hasMessageContaining("at least 0");
     assertThat(outBytes.toString(StandardCharsets.UTF_8)).isEmpty();
   }
+
+  @Test
+  void benchRejectsACompressionOtherThanOnOrOffNamingIt() {
+    assertThatThrownBy(
+            () ->
+                new BenchCommand()
+                    .run(List.of("--server", "http://127.0.0.1:1", "--compression", "yes"), out))
+        .isInstanceOf(UsageException.class)
+        .satisfies(e -> assertThat(((UsageException) e).option()).isEqualTo("--compression"))
+        .hasMessageContaining("expected on or off but was 'yes'");
+    assertThat(outBytes.toString(StandardCharsets.UTF_8)).isEmpty();
+  }
+
+  @Test
+  void benchRejectsANegativePayloadNamingIt() {
+    assertThatThrownBy(
+            () ->
+                new BenchCommand()
+                    .run(List.of("--server", "http://127.0.0.1:1", "--payload-bytes", "-5"), out))
+        .isInstanceOf(UsageException.class)
+        .satisfies(e -> assertThat(((UsageException) e).option()).isEqualTo("--payload-bytes"))
+        .hasMessageContaining("at least 0");
+    assertThat(outBytes.toString(StandardCharsets.UTF_8)).isEmpty();
+  }
 }

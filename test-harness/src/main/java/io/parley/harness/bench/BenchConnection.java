@@ -89,8 +89,11 @@ abstract class BenchConnection {
     return promise.future();
   }
 
-  /** Publishes {@code {"t": sentNanos, "i": index}}; completes with the seq when acknowledged. */
-  final Future<Long> publish(String channel, long sentNanos, long index) {
+  /**
+   * Publishes {@code {"t": sentNanos, "i": index}} followed by {@code padding} (a {@link
+   * BenchPayload} member, or {@code ""}); completes with the seq when acknowledged.
+   */
+  final Future<Long> publish(String channel, long sentNanos, long index, String padding) {
     Promise<Long> promise = Promise.promise();
     long id = expectAck(promise);
     String fields =
@@ -104,6 +107,7 @@ abstract class BenchConnection {
             + sentNanos
             + ",\"i\":"
             + index
+            + padding
             + "}";
     socket.writeTextMessage(publishText(id, fields));
     return promise.future();

@@ -40,6 +40,7 @@ public final class BenchReport {
               "latencyP50Ms",
               "latencyP99Ms",
               "latencyP999Ms",
+              "wireBytesPerDelivery",
               "lost",
               "duplicated"),
           "channels",
@@ -146,7 +147,11 @@ public final class BenchReport {
               + " · "
               + run.path("connections").asText()
               + " connections"
-              + (run.has("rate") ? " · " + run.path("rate").asText() + " msg/s" : "");
+              + (run.has("rate") ? " · " + run.path("rate").asText() + " msg/s" : "")
+              + (run.path("payloadBytes").asInt() > 0
+                  ? " · " + run.path("payloadBytes").asText() + " B payload"
+                  : "")
+              + (run.path("compression").asText().equals("on") ? " · compression on" : "");
       groups
           .computeIfAbsent(key, k -> new LinkedHashMap<>())
           .computeIfAbsent(run.path("label").asText("?"), k -> new ArrayList<>())

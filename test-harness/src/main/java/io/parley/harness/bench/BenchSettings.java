@@ -24,6 +24,9 @@ import java.util.Objects;
  * @param token the JWT every connection presents (the native hello's {@code token}, the Socket.IO
  *     CONNECT auth's {@code token}); it must allow subscribing and publishing on the benchmark's
  *     channels ({@code bench:*}). Null for none: the benchmark peers take no token.
+ * @param payloadBytes about how many bytes of padding each published message carries in its data
+ *     ({@link BenchPayload}); 0 for none (a message of about 150 bytes on the wire)
+ * @param compression whether the connections offer permessage-deflate in their handshake
  */
 public record BenchSettings(
     URI server,
@@ -36,7 +39,9 @@ public record BenchSettings(
     List<String> sourceAddresses,
     long serverPid,
     long seed,
-    String token) {
+    String token,
+    int payloadBytes,
+    boolean compression) {
 
   /** The scenarios the load generator runs. */
   public enum Scenario {
@@ -65,6 +70,9 @@ public record BenchSettings(
     }
     if (warmup.isNegative()) {
       throw new IllegalArgumentException("warmup must not be negative but was " + warmup);
+    }
+    if (payloadBytes < 0) {
+      throw new IllegalArgumentException("payloadBytes must be >= 0 but was " + payloadBytes);
     }
     if (sourceAddresses.isEmpty()) {
       throw new IllegalArgumentException("sourceAddresses must name at least one address");

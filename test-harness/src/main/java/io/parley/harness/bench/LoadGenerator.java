@@ -1,11 +1,16 @@
 package io.parley.harness.bench;
 
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
+import io.vertx.core.http.WebSocket;
 import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketClientOptions;
 import io.vertx.core.http.WebSocketConnectOptions;
+import io.vertx.core.http.impl.WebSocketInternal;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -47,6 +52,12 @@ public final class LoadGenerator implements AutoCloseable {
   private final AtomicLong connectFailures = new AtomicLong();
   private final AtomicLong connectionCount = new AtomicLong();
 
+  /** Bytes every connection has read off its socket (frames, headers and all), all connections. */
+  private final LongAdder wireBytesReceived = new LongAdder();
+
+  /** What each publish carries in its data besides the stamp and index ({@link BenchPayload}). */
+  private final String padding;
+
   /**
    * Prefixes this run's client ids: publish ids are idempotent per client id, so two runs against
    * one server must never share one.
@@ -56,6 +67,7 @@ public final class LoadGenerator implements AutoCloseable {
   public LoadGenerator(BenchSettings settings) {
     this.settings = settings;
     this.vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(2));
+    this.padding = BenchPayload.member(settings.payloadBytes(), settings.seed());
     for (String address : settings.sourceAddresses()) {
       clients.add(
           vertx.createWebSocketClient(
@@ -63,7 +75,7 @@ public final class LoadGenerator implements AutoCloseable {
                   .setLocalAddress(address)
                   .setMaxConnections(Integer.MAX_VALUE)
                   .setConnectTimeout(30_000)
-                  .setTryUsePerMessageCompression(false)));
+                  .setTryUsePerMessageCompression(settings.compression())));
     }
   }
 
@@ -130,7 +142,11 @@ public final class LoadGenerator implements AutoCloseable {
                           .setHost(settings.server().getHost())
                           .setPort(settings.server().getPort())
                           .setURI(settings.protocol().path()))
-                  .compose(connection::open)
+                  .compose(
+                      ws -> {
+                        countWireBytes(ws);
+                        return connection.open(ws);
+                      })
                   .onComplete(
                       done -> {
                         if (done.succeeded()) {
@@ -146,6 +162,29 @@ public final class LoadGenerator implements AutoCloseable {
                       }));
     }
     awaitQuietly(all, Duration.ofMinutes(10));
+  }
+
+  /**
+   * Counts what {@code ws} reads off its socket, before any decompression: a handler at the head of
+   * its Netty pipeline, reached through Vert.x's internal {@code WebSocketInternal}.
+   */
+  private void countWireBytes(WebSocket ws) {
+    if (ws instanceof WebSocketInternal internal) {
+      internal
+          .channelHandlerContext()
+          .pipeline()
+          .addFirst(
+              "bench-wire-bytes",
+              new ChannelInboundHandlerAdapter() {
+                @Override
+                public void channelRead(ChannelHandlerContext ctx, Object msg) {
+                  if (msg instanceof ByteBuf bytes) {
+                    wireBytesReceived.add(bytes.readableBytes());
+                  }
+                  ctx.fireChannelRead(msg);
+                }
+              });
+    }
   }
 
   private void idle(BenchResult result, long baselineRss, OptionalLong baselineLiveHeap)
@@ -225,6 +264,7 @@ public final class LoadGenerator implements AutoCloseable {
       ackLatencyMicros.reset();
     }
     long deliveredBefore = delivered.sum();
+    long wireBytesBefore = wireBytesReceived.sum();
     long pid = settings.serverPid();
     long serverCpuBefore = pid > 0 ? ProcessStats.cpuNanos(pid) : -1;
     long ownCpuBefore = ProcessStats.cpuNanos(ProcessHandle.current().pid());
@@ -235,6 +275,7 @@ public final class LoadGenerator implements AutoCloseable {
     double seconds = (System.nanoTime() - started) / 1e9;
     long deliveries = delivered.sum();
     long measured = Math.max(1, deliveries - deliveredBefore);
+    long wireBytes = wireBytesReceived.sum() - wireBytesBefore;
     Histogram latency = deliveryLatencyMicros.getIntervalHistogram();
     Histogram acks = ackLatencyMicros.getIntervalHistogram();
     result
@@ -250,7 +291,10 @@ public final class LoadGenerator implements AutoCloseable {
         .put("latencyP99Ms", latency.getValueAtPercentile(99) / 1000.0)
         .put("latencyP999Ms", latency.getValueAtPercentile(99.9) / 1000.0)
         .put("ackP50Ms", acks.getValueAtPercentile(50) / 1000.0)
-        .put("ackP99Ms", acks.getValueAtPercentile(99) / 1000.0);
+        .put("ackP99Ms", acks.getValueAtPercentile(99) / 1000.0)
+        .put("payloadBytes", settings.payloadBytes())
+        .put("compression", settings.compression() ? "on" : "off")
+        .put("wireBytesPerDelivery", (double) wireBytes / measured);
     long ownCpu = ProcessStats.cpuNanos(ProcessHandle.current().pid()) - ownCpuBefore;
     result.put("loadGeneratorCpuUsPerDelivery", ownCpu / 1e3 / measured);
     if (pid > 0) {
@@ -312,7 +356,7 @@ public final class LoadGenerator implements AutoCloseable {
             inFlight.incrementAndGet();
             long sentNanos = System.nanoTime();
             publisher
-                .publish(channel, sentNanos, index)
+                .publish(channel, sentNanos, index, padding)
                 .onComplete(
                     ack -> {
                       inFlight.decrementAndGet();

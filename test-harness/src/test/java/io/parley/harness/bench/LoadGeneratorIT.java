@@ -78,7 +78,9 @@ class LoadGeneratorIT {
             List.of("127.0.0.1"),
             server.pid(),
             7,
-            token);
+            token,
+            0,
+            false);
     try (LoadGenerator generator = new LoadGenerator(settings)) {
       return generator.run();
     }
