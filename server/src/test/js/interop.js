@@ -4,40 +4,14 @@
 // The server must have an "echo" handler (or the event named by a second argument) on namespace "/" that acks with its arguments.
 "use strict";
 const { io } = require("socket.io-client");
+const kit = require("./scenarios");
+const { TIMEOUT_MS, ack, expect, nextMessage } = kit;
 
 const url = process.argv[2];
 const ECHO = process.argv[3] || "echo";
-const TIMEOUT_MS = 10000;
 
 function connect(options) {
-  return new Promise((resolve, reject) => {
-    const socket = io(url, { forceNew: true, reconnection: false, ...options });
-    const timer = setTimeout(() => reject(new Error("connect timed out")), TIMEOUT_MS);
-    socket.on("connect", () => { clearTimeout(timer); resolve(socket); });
-    socket.on("connect_error", (err) => { clearTimeout(timer); reject(err); });
-  });
-}
-
-function ack(socket, event, payload) {
-  return socket.timeout(TIMEOUT_MS).emitWithAck(event, payload);
-}
-
-function expect(condition, message) {
-  if (!condition) throw new Error(message);
-}
-
-function nextMessage(socket, channel) {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error("no message on " + channel)), TIMEOUT_MS);
-    const listener = (message) => {
-      if (message.channel === channel) {
-        clearTimeout(timer);
-        socket.off("message", listener);
-        resolve(message);
-      }
-    };
-    socket.on("message", listener);
-  });
+  return kit.connect(url, options);
 }
 
 async function channelRoundTrip(socket, channel) {
@@ -71,12 +45,7 @@ const scenarios = {
   async upgrade() {
     const socket = await connect({});
     try {
-      if (socket.io.engine.transport.name !== "websocket") {
-        await new Promise((resolve, reject) => {
-          const timer = setTimeout(() => reject(new Error("no upgrade")), TIMEOUT_MS);
-          socket.io.engine.once("upgrade", () => { clearTimeout(timer); resolve(); });
-        });
-      }
+      await kit.upgraded(socket);
       expect(socket.io.engine.transport.name === "websocket", "not upgraded");
       await channelRoundTrip(socket, "js-upgrade");
     } finally { socket.disconnect(); }
@@ -190,16 +159,4 @@ const scenarios = {
   },
 };
 
-(async () => {
-  let failed = 0;
-  for (const [name, run] of Object.entries(scenarios)) {
-    try {
-      await run();
-      console.log("PASS " + name);
-    } catch (err) {
-      failed++;
-      console.log("FAIL " + name + ": " + (err && err.message ? err.message : err));
-    }
-  }
-  process.exit(failed === 0 ? 0 : 1);
-})();
+kit.runScenarios(scenarios);

@@ -17,6 +17,8 @@ import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 class HarnessCliTest {
 
@@ -148,39 +150,20 @@ class HarnessCliTest {
     assertThat(outBytes.toString(StandardCharsets.UTF_8)).contains("--upstream HOST:PORT");
   }
 
-  @Test
-  void benchRejectsANegativeWarmupNamingIt() {
+  @ParameterizedTest
+  @CsvSource({
+    "--warmup, -1, at least 0",
+    "--payload-bytes, -5, at least 0",
+    "--compression, yes, expected on or off but was 'yes'"
+  })
+  void benchRejectsABadOptionNamingIt(String option, String value, String expected) {
     assertThatThrownBy(
             () ->
                 new BenchCommand()
-                    .run(List.of("--server", "http://127.0.0.1:1", "--warmup", "-1"), out))
+                    .run(List.of("--server", "http://127.0.0.1:1", option, value), out))
         .isInstanceOf(UsageException.class)
-        .satisfies(e -> assertThat(((UsageException) e).option()).isEqualTo("--warmup"))
-        .hasMessageContaining("at least 0");
-    assertThat(outBytes.toString(StandardCharsets.UTF_8)).isEmpty();
-  }
-
-  @Test
-  void benchRejectsACompressionOtherThanOnOrOffNamingIt() {
-    assertThatThrownBy(
-            () ->
-                new BenchCommand()
-                    .run(List.of("--server", "http://127.0.0.1:1", "--compression", "yes"), out))
-        .isInstanceOf(UsageException.class)
-        .satisfies(e -> assertThat(((UsageException) e).option()).isEqualTo("--compression"))
-        .hasMessageContaining("expected on or off but was 'yes'");
-    assertThat(outBytes.toString(StandardCharsets.UTF_8)).isEmpty();
-  }
-
-  @Test
-  void benchRejectsANegativePayloadNamingIt() {
-    assertThatThrownBy(
-            () ->
-                new BenchCommand()
-                    .run(List.of("--server", "http://127.0.0.1:1", "--payload-bytes", "-5"), out))
-        .isInstanceOf(UsageException.class)
-        .satisfies(e -> assertThat(((UsageException) e).option()).isEqualTo("--payload-bytes"))
-        .hasMessageContaining("at least 0");
+        .satisfies(e -> assertThat(((UsageException) e).option()).isEqualTo(option))
+        .hasMessageContaining(expected);
     assertThat(outBytes.toString(StandardCharsets.UTF_8)).isEmpty();
   }
 }

@@ -1,7 +1,6 @@
 package io.parley.server.transport;
 
 import io.parley.server.config.RealtimeConfig;
-import io.quarkus.vertx.http.HttpServerOptionsCustomizer;
 import io.quarkus.vertx.http.runtime.filters.Filters;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerOptions;
@@ -17,7 +16,7 @@ import java.util.concurrent.TimeUnit;
 /**
  * The request-header timeout and the idle timeout of HTTP connections ({@code
  * realtime.connections.header-timeout} and {@code idle-timeout}). Thread-safe: the options are set
- * once at startup, and the filter runs on each request's event loop.
+ * once at startup ({@link HttpServerSettings}), and the filter runs on each request's event loop.
  *
  * <p>Vert.x has no header timeout of its own and Quarkus gives no hook on a new connection, so the
  * header timeout is the server's idle timeout: every connection starts with Vert.x's idle handler
@@ -29,7 +28,7 @@ import java.util.concurrent.TimeUnit;
  * quarkus.http.limits.max-header-size}).
  */
 @Singleton
-public class ConnectionTimeouts implements HttpServerOptionsCustomizer {
+public class ConnectionTimeouts {
   /** Before every other filter: the swap must happen even when a later one answers. */
   private static final int PRIORITY = 1_000;
 
@@ -38,21 +37,12 @@ public class ConnectionTimeouts implements HttpServerOptionsCustomizer {
 
   @Inject RealtimeConfig config;
 
-  @Override
-  public void customizeHttpServer(HttpServerOptions options) {
-    apply(options);
-  }
-
-  @Override
-  public void customizeHttpsServer(HttpServerOptions options) {
-    apply(options);
-  }
-
   void register(@Observes Filters filters) {
     filters.register(this::filter, PRIORITY);
   }
 
-  private void apply(HttpServerOptions options) {
+  /** Sets the server's options; called once, at startup, by {@link HttpServerSettings}. */
+  static void apply(HttpServerOptions options, RealtimeConfig config) {
     checkIdleTimeout(config);
     options.setIdleTimeout((int) config.connections().headerTimeout().toMillis());
     options.setIdleTimeoutUnit(TimeUnit.MILLISECONDS);

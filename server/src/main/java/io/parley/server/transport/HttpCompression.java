@@ -1,8 +1,6 @@
 package io.parley.server.transport;
 
 import io.parley.server.config.RealtimeConfig;
-import io.quarkus.arc.Unremovable;
-import io.quarkus.vertx.http.HttpServerOptionsCustomizer;
 import io.quarkus.vertx.http.runtime.filters.Filters;
 import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
@@ -17,8 +15,8 @@ import jakarta.inject.Singleton;
 /**
  * Gzip or deflate compression of HTTP answers of at least {@code realtime.compression-threshold}
  * bytes, when {@code realtime.http-compression} is on and the request's {@code Accept-Encoding}
- * allows it. Thread-safe: the options are set once at startup, and the filter runs on each
- * request's event loop.
+ * allows it. Thread-safe: the options are set once at startup ({@link HttpServerSettings}), and the
+ * filter runs on each request's event loop.
  *
  * <p>Vert.x compresses every answer when compression is on and has no size threshold, but leaves
  * alone an answer that already has a {@code Content-Encoding} (and drops an {@code identity} one
@@ -28,24 +26,13 @@ import jakarta.inject.Singleton;
  * or other routes') go out uncompressed.
  */
 @Singleton
-@Unremovable // looked up by Quarkus with listAll, which keeps no bean alive by itself
-public class HttpCompression implements HttpServerOptionsCustomizer {
+public class HttpCompression {
   /** Ahead of the routes, after the connection filters: any route's answer must be marked. */
   private static final int PRIORITY = 900;
 
   private static final String IDENTITY = "identity";
 
   @Inject RealtimeConfig config;
-
-  @Override
-  public void customizeHttpServer(HttpServerOptions options) {
-    apply(options);
-  }
-
-  @Override
-  public void customizeHttpsServer(HttpServerOptions options) {
-    apply(options);
-  }
 
   void register(@Observes Filters filters) {
     if (config.httpCompression()) {
@@ -62,7 +49,8 @@ public class HttpCompression implements HttpServerOptionsCustomizer {
     response.putHeader(HttpHeaders.CONTENT_LENGTH, Integer.toString(bytes.length())).end(bytes);
   }
 
-  private void apply(HttpServerOptions options) {
+  /** Sets the server's options; called once, at startup, by {@link HttpServerSettings}. */
+  static void apply(HttpServerOptions options, RealtimeConfig config) {
     checkThreshold(config.compressionThreshold());
     options.setCompressionSupported(config.httpCompression());
   }

@@ -1,38 +1,22 @@
 package io.parley.server.transport;
 
 import io.parley.server.config.RealtimeConfig;
-import io.quarkus.arc.Unremovable;
-import io.quarkus.vertx.http.HttpServerOptionsCustomizer;
 import io.vertx.core.http.HttpServerOptions;
-import jakarta.inject.Inject;
-import jakarta.inject.Singleton;
 
 /**
  * Turns permessage-deflate on or off for the whole HTTP server, as {@code
  * realtime.websocket-compression} says (Vert.x offers it by default). A client that asks for {@code
  * server_no_context_takeover} is accepted, since {@link WebSocketDeflate} never keeps context. The
  * older per-frame deflate ({@code x-webkit-deflate-frame}, a draft no current browser or {@code ws}
- * offers) is never offered. Thread-safe (applied once, at startup).
+ * offers) is never offered. Applied once, at startup, by {@link HttpServerSettings}.
  */
-@Singleton
-@Unremovable // looked up by Quarkus with listAll, which keeps no bean alive by itself
-public class WebSocketCompression implements HttpServerOptionsCustomizer {
+public final class WebSocketCompression {
   /** Vert.x's switch that, when true, skips WebSocket extension negotiation on every connection. */
   private static final String DISABLE_WEBSOCKETS = "vertx.disableWebsockets";
 
-  @Inject RealtimeConfig config;
+  private WebSocketCompression() {}
 
-  @Override
-  public void customizeHttpServer(HttpServerOptions options) {
-    apply(options);
-  }
-
-  @Override
-  public void customizeHttpsServer(HttpServerOptions options) {
-    apply(options);
-  }
-
-  private void apply(HttpServerOptions options) {
+  static void apply(HttpServerOptions options, RealtimeConfig config) {
     // Quarkus sets vertx.disableWebsockets=true unless a WebSocket extension is installed; Parley
     // upgrades on its own routes, so it has none, and with the flag Vert.x never adds the handler
     // that negotiates extensions. The flag is read once, when Vert.x's HttpServerImpl is first
