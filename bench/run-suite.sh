@@ -81,6 +81,9 @@ echo "MALLOC_ARENA_MAX: $MALLOC_ARENA_MAX"
 
 port=18600
 token_file=bench/results/$stamp/dev-token
+server_pid=
+# A failed step (set -e) must not leave its server running on the port for the next suite.
+trap '[ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null; true' EXIT
 compression=off # the compression suite sets it per cell: on offers and accepts permessage-deflate
 start_server() { # label -> sets server_pid, protocol
   case "$1" in
@@ -110,7 +113,10 @@ start_server() { # label -> sets server_pid, protocol
   token_args=()
   case "$1" in parley-*) token_args=(--token-file "$token_file") ;; esac
   for _ in $(seq 1 120); do
-    grep -qi "listening" bench/results/$stamp/$1.log && return 0
+    # Parley writes its dev token after it listens: wait for both, or the harness cannot read it.
+    ready=1
+    case "$1" in parley-*) [ -s "$token_file" ] || ready=0 ;; esac
+    [ $ready = 1 ] && grep -qi "listening" bench/results/$stamp/$1.log && return 0
     kill -0 $server_pid 2>/dev/null || { cat bench/results/$stamp/$1.log; exit 1; }
     sleep 0.5
   done
