@@ -122,4 +122,50 @@ class HttpCompressionIT {
     assertThat(response.headers().firstValue("Content-Encoding")).isEmpty();
     assertThat(text(response.body())).contains("\"status\":400");
   }
+
+  private HttpResponse<byte[]> engine(String method, String sid, String body, String encoding)
+      throws Exception {
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(
+            URI.create(
+                base + "socket.io/?EIO=4&transport=polling" + (sid == null ? "" : "&sid=" + sid)));
+    request.method(
+        method,
+        body == null
+            ? HttpRequest.BodyPublishers.noBody()
+            : HttpRequest.BodyPublishers.ofString(body));
+    if (encoding != null) {
+      request.header("Accept-Encoding", encoding);
+    }
+    HttpResponse<byte[]> response =
+        HTTP.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+    assertThat(response.statusCode()).as(text(response.body())).isEqualTo(200);
+    return response;
+  }
+
+  @Test
+  void anEngineIoPollAnswerIsGzippedWhenLargeOnly() throws Exception {
+    HttpResponse<byte[]> open = engine("GET", null, null, "gzip");
+    assertThat(open.headers().firstValue("Content-Encoding")).isEmpty();
+    String sid = text(open.body()).replaceAll(".*\"sid\":\"([^\"]+)\".*", "$1");
+    engine("POST", sid, "40", null);
+    assertThat(text(engine("GET", sid, null, "gzip").body())).startsWith("40");
+    String channel = "compression-it:" + CHANNELS.incrementAndGet();
+    engine("POST", sid, "421[\"subscribe\",{\"channel\":\"" + channel + "\"}]", null);
+    HttpResponse<byte[]> ack = engine("GET", sid, null, "gzip");
+    assertThat(ack.headers().firstValue("Content-Encoding")).isEmpty();
+    assertThat(text(ack.body())).startsWith("431[");
+    given()
+        .contentType("application/json")
+        .body(Map.of("channel", channel, "event", "e", "data", "z".repeat(4000)))
+        .post("/realtime/publish")
+        .then()
+        .statusCode(200);
+
+    HttpResponse<byte[]> message = engine("GET", sid, null, "gzip");
+
+    assertThat(message.headers().firstValue("Content-Encoding")).contains("gzip");
+    byte[] decoded = read(new GZIPInputStream(new ByteArrayInputStream(message.body())));
+    assertThat(text(decoded)).startsWith("42[\"message\",").contains("z".repeat(4000));
+  }
 }
