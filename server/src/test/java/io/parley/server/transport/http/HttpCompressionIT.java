@@ -14,6 +14,8 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.zip.GZIPInputStream;
@@ -167,5 +169,40 @@ class HttpCompressionIT {
     assertThat(message.headers().firstValue("Content-Encoding")).contains("gzip");
     byte[] decoded = read(new GZIPInputStream(new ByteArrayInputStream(message.body())));
     assertThat(text(decoded)).startsWith("42[\"message\",").contains("z".repeat(4000));
+  }
+
+  @Test
+  void overHttp2ALargeAnswerIsGzippedAndASmallOneIsNot() throws Exception {
+    HttpClient http2 = HttpClient.newBuilder().version(HttpClient.Version.HTTP_2).build();
+    List<String> versions = new ArrayList<>();
+    for (String data : List.of("w".repeat(4000), "small")) {
+      String subscription = channelWith(data);
+      HttpResponse<byte[]> response = null;
+      // The first request on a connection asks for the h2c upgrade; the next ones are HTTP/2.
+      for (int i = 0; i < 2; i++) {
+        response =
+            http2.send(
+                HttpRequest.newBuilder(URI.create(base + "realtime/poll"))
+                    .header("Content-Type", "application/json")
+                    .header("Accept-Encoding", "gzip")
+                    .POST(
+                        HttpRequest.BodyPublishers.ofString(
+                            "{\"clientId\":\"c\",\"subscriptions\":{" + subscription + "}}"))
+                    .build(),
+                HttpResponse.BodyHandlers.ofByteArray());
+      }
+      versions.add(response.version().name());
+      if (data.equals("small")) {
+        // HTTP/2 sends the marker Vert.x leaves alone: identity, or nothing.
+        assertThat(response.headers().firstValue("Content-Encoding").orElse("identity"))
+            .isEqualTo("identity");
+        assertThat(text(response.body())).contains("\"small\"");
+      } else {
+        assertThat(response.headers().firstValue("Content-Encoding")).contains("gzip");
+        byte[] decoded = read(new GZIPInputStream(new ByteArrayInputStream(response.body())));
+        assertThat(text(decoded)).contains(data);
+      }
+    }
+    assertThat(versions).containsOnly("HTTP_2");
   }
 }
