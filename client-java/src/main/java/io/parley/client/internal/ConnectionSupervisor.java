@@ -413,6 +413,12 @@ final class ConnectionSupervisor implements Link.Events {
       return;
     }
     link.retire();
+    if (link != candidate && ReconnectRounds.forbidsReturn(cause)) {
+      // An operator disconnected this client and asked it not to come back: no retry, on any
+      // transport. stopAll (in giveUp) retires what is left.
+      giveUp(cause);
+      return;
+    }
     if (link == pending) {
       pending = null;
       attemptFailed(link, cause);

@@ -15,7 +15,7 @@ class ChannelRulesTest {
   private static final Identity BACKEND = new Identity("b", ALL, ALL, true, false, Long.MAX_VALUE);
 
   private static Session session(Identity identity) {
-    return new Session("s1", "c1", identity, new RecordingSink());
+    return new Session("s1", "c1", identity, new RecordingSink(), null, null, 0);
   }
 
   @Test

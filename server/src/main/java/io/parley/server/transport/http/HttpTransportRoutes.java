@@ -16,6 +16,7 @@ import io.parley.server.hub.Hub;
 import io.parley.server.hub.Reads;
 import io.parley.server.hub.Refusal;
 import io.parley.server.hub.Replay;
+import io.parley.server.transport.ClientAddress;
 import io.parley.server.transport.Cors;
 import io.parley.server.transport.DisabledTransport;
 import io.parley.server.transport.NativeFrameEncoding;
@@ -207,10 +208,7 @@ public class HttpTransportRoutes {
     }
     String publisher = request.clientId() == null ? ANONYMOUS_PUBLISHER : request.clientId();
     String publishId = request.id() == null ? ServerWiring.randomId(12) : request.id();
-    String address =
-        context.request().remoteAddress() == null
-            ? "unknown"
-            : context.request().remoteAddress().hostAddress();
+    String address = ClientAddress.of(context.request().remoteAddress());
     hub.publishStateless(
             identity,
             address,
