@@ -12,12 +12,12 @@ import jakarta.inject.Singleton;
 import java.time.Duration;
 
 /**
- * Admission when the node is full ({@code realtime.limits.max-connections}), for every transport: a
- * new {@code /ws} upgrade, a new Engine.IO handshake on {@code /socket.io/} (polling or WebSocket;
- * requests of existing sessions, which name their {@code sid}, pass) and an HTTP poll are answered
- * 503 {@code SERVER_UNAVAILABLE} with {@code Retry-After} before any session or long-poll is made.
- * The check is one atomic read in the hub; runs on the event loop as a Vert.x filter ahead of every
- * route. Thread-safe.
+ * Admission when the node is full ({@code realtime.limits.max-connections}) or draining, for every
+ * transport: a new {@code /ws} upgrade, a new Engine.IO handshake on {@code /socket.io/} (polling
+ * or WebSocket; requests of existing sessions, which name their {@code sid}, pass) and an HTTP poll
+ * are answered 503 {@code SERVER_UNAVAILABLE} with {@code Retry-After} before any session or
+ * long-poll is made. The check is one atomic read in the hub; runs on the event loop as a Vert.x
+ * filter ahead of every route. Thread-safe.
  */
 @Singleton
 public class AdmissionFilter {
@@ -34,6 +34,11 @@ public class AdmissionFilter {
   private void filter(RoutingContext context) {
     if (hub.admitsConnections() || !opensConnection(context)) {
       context.next();
+      return;
+    }
+    Refusal draining = hub.admissionRefusal();
+    if (draining != null) {
+      ProblemDetails.send(context, 503, draining);
       return;
     }
     Duration retryAfter = config.limits().overloadRetryAfter();

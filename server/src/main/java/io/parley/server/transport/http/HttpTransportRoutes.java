@@ -246,14 +246,7 @@ public class HttpTransportRoutes {
   private Identity identify(RoutingContext context, String bodyToken) {
     String authorization = context.request().getHeader(HttpHeaders.AUTHORIZATION);
     try {
-      String token = bodyToken;
-      if (authorization != null) {
-        if (!authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
-          throw new TokenRejectedException(
-              ErrorCode.TOKEN_MALFORMED, "the Authorization header must be \"Bearer <token>\"");
-        }
-        token = authorization.substring(7).trim();
-      }
+      String token = authorization != null ? BearerToken.of(context.request()) : bodyToken;
       return tokens.verify(token);
     } catch (TokenRejectedException e) {
       Refusal refused = Refusal.ofRejectedToken(e);
