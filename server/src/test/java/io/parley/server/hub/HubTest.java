@@ -4,6 +4,7 @@ import static io.parley.server.hub.RefusalAssertions.refusalOf;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.node.IntNode;
+import io.parley.protocol.ChannelName;
 import io.parley.protocol.ErrorCode;
 import io.parley.protocol.Position;
 import io.parley.protocol.ServerFrame;
@@ -248,15 +249,19 @@ class HubTest {
   }
 
   @Test
-  void everySessionIsInItsOwnChannelAndItsUsersChannel() {
+  void everySessionIsInItsOwnChannelItsUsersChannelAndTheBroadcastChannel() {
     RecordingSink sink = new RecordingSink();
     Session session = hub.open(sink, "c1", alice());
     hub.publish(EVERYTHING, "backend", "1", "session:" + session.id(), "e", IntNode.valueOf(1));
     hub.publish(EVERYTHING, "backend", "2", "user:alice", "e", IntNode.valueOf(2));
 
-    assertThat(session.channels()).containsExactlyInAnyOrder("session:s1", "user:alice");
+    hub.broadcast("notice", IntNode.valueOf(3));
+
+    assertThat(session.channels())
+        .containsExactlyInAnyOrder("session:s1", "user:alice", ChannelName.BROADCAST);
     assertThat(sink.seqs("session:s1")).containsExactly(1L);
     assertThat(sink.seqs("user:alice")).containsExactly(1L);
+    assertThat(sink.seqs(ChannelName.BROADCAST)).containsExactly(1L);
     assertThat(sink.framesOf(ServerFrame.Subscribed.class)).isEmpty();
   }
 
@@ -264,13 +269,14 @@ class HubTest {
   void sessionChannelIsJoinedOnItsFirstMessageAndGetsEveryMessage() {
     RecordingSink sink = new RecordingSink();
     Session session = hub.open(sink, "c1", alice());
-    assertThat(session.channels()).containsExactly("user:alice");
+    assertThat(session.channels()).containsExactlyInAnyOrder("user:alice", ChannelName.BROADCAST);
 
     for (int i = 1; i <= 3; i++) {
       hub.publish(EVERYTHING, "backend", "p" + i, "session:s1", "e", IntNode.valueOf(i));
     }
 
-    assertThat(session.channels()).containsExactlyInAnyOrder("session:s1", "user:alice");
+    assertThat(session.channels())
+        .containsExactlyInAnyOrder("session:s1", "user:alice", ChannelName.BROADCAST);
     assertThat(sink.seqs("session:s1")).containsExactly(1L, 2L, 3L);
     assertThat(sink.framesOf(ServerFrame.Subscribed.class)).isEmpty();
     assertThat(sink.framesOf(ServerFrame.Gap.class)).isEmpty();
