@@ -19,6 +19,7 @@ import io.parley.server.hub.Refusal;
 import io.parley.server.hub.Session;
 import io.parley.server.transport.http.Problem;
 import io.parley.server.transport.http.RequestBody;
+import io.parley.server.transport.http.RouteFailures;
 import io.vertx.core.Handler;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -71,7 +72,9 @@ public class AdminRoutes {
     router.post(BASE + "disconnect").handler(body).handler(guarded(this::disconnect));
     router.post(BASE + "broadcast").handler(body).handler(guarded(this::broadcast));
     router.post(BASE + "drain").handler(body).handler(guarded(this::drain));
-    router.route(BASE + "*").failureHandler(this::failed);
+    router
+        .route(BASE + "*")
+        .failureHandler(context -> RouteFailures.failed(context, config.maxFrameBytes()));
   }
 
   /** Runs {@code handler}; a request it could not read is answered 400 (413 when too large). */
@@ -314,12 +317,7 @@ public class AdminRoutes {
     stage.whenComplete(
         (value, failure) -> {
           if (failure != null) {
-            Refusal refusal = Refusal.of(failure);
-            if (refusal == null) {
-              internal(context, failure);
-            } else {
-              Problem.of(refusal).send(context);
-            }
+            RouteFailures.refused(context, failure, "");
           } else {
             respond(context, 200, render.apply(value));
           }
@@ -336,26 +334,5 @@ public class AdminRoutes {
         .putHeader("Content-Type", "application/json")
         .putHeader("Cache-Control", "no-store")
         .end(json.toString());
-  }
-
-  private void failed(RoutingContext context) {
-    if (context.statusCode() == 413) {
-      Problem.of(
-              Refusal.of(
-                  ErrorCode.FRAME_TOO_LARGE,
-                  "the request body is larger than the limit of "
-                      + config.maxFrameBytes()
-                      + " bytes",
-                  null))
-          .send(context);
-    } else {
-      internal(context, context.failure());
-    }
-  }
-
-  private static void internal(RoutingContext context, Throwable failure) {
-    LOG.log(System.Logger.Level.ERROR, "admin " + context.normalizedPath() + " failed", failure);
-    Problem.of(Refusal.of(ErrorCode.INTERNAL, "the server failed; retry the request", null))
-        .send(context);
   }
 }
