@@ -416,6 +416,11 @@ final class ConnectionSupervisor implements Link.Events {
     if (link != candidate && ReconnectRounds.forbidsReturn(cause)) {
       // An operator disconnected this client and asked it not to come back: no retry, on any
       // transport. stopAll (in giveUp) retires what is left.
+      if (link == current) {
+        stats.connectionLost(cause);
+      } else {
+        stats.attemptFailed(cause);
+      }
       giveUp(cause);
       return;
     }

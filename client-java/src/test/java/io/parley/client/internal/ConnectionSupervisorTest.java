@@ -486,6 +486,36 @@ class ConnectionSupervisorTest {
   }
 
   @Test
+  void anOperatorsDisconnectWithoutReturnEndsTheClientFailedWithoutARetry() {
+    fixture.transport(SOCKET_IO).script(Script.ACCEPT);
+    RealParleyClient client = fixture.start();
+    client.connect();
+    fixture.run();
+
+    fixture.transports.last().error(null, ErrorCode.DISCONNECTED_NO_RECONNECT);
+    fixture.run();
+    fixture.advance(Duration.ofMinutes(5));
+
+    assertThat(fixture.transports.last().isClosed()).isTrue();
+    assertThat(fixture.transports.opened()).hasSize(1);
+    assertThat(client.status()).isEqualTo(FAILED);
+    assertThat(client.metrics().lastFailureReason()).startsWith("DISCONNECTED_NO_RECONNECT");
+  }
+
+  @Test
+  void anOperatorsDisconnectAllowingReturnIsALostConnection() {
+    fixture.transport(SOCKET_IO).script(Script.ACCEPT);
+    RealParleyClient client = fixture.start();
+    client.connect();
+    fixture.run();
+
+    fixture.transports.last().error(null, ErrorCode.DISCONNECTED_BY_ADMIN);
+    fixture.run();
+
+    assertThat(client.status()).isEqualTo(RECONNECTING);
+  }
+
+  @Test
   void measuresRoundTripTimeFromPingAndPong() {
     fixture.builder.pingInterval(Duration.ofSeconds(10));
     RealParleyClient client = fixture.start();
