@@ -495,6 +495,71 @@ class HubTest {
     return new Identity(subject, ALL, ALL, true, false, Long.MAX_VALUE);
   }
 
+  @Test
+  void disconnectingASubjectClosesEachOfItsSessionsWithTheReasonAndRefusesItsNextRead() {
+    RecordingSink first = new RecordingSink();
+    RecordingSink second = new RecordingSink();
+    RecordingSink other = new RecordingSink();
+    hub.open(first, "c1", alice());
+    hub.open(second, "c2", alice());
+    hub.open(other, "c3", subject("bob"));
+    Refusal reason = Refusal.of(ErrorCode.DISCONNECTED_NO_RECONNECT, "banned", null);
+
+    assertThat(hub.disconnectSubject("alice", reason, 2_000L)).isEqualTo(2);
+
+    assertThat(first.closeReason()).isEqualTo(reason);
+    assertThat(second.closeReason()).isEqualTo(reason);
+    assertThat(other.closeReason()).isNull();
+    Map<String, Position> live = new HashMap<>();
+    live.put(CHANNEL, null);
+    // Told not to come back: refused on every read until the window (2,000 ms; the clock says
+    // 1,000) ends.
+    for (int i = 0; i < 2; i++) {
+      assertThat(RefusalAssertions.refusalOf(hub.read(alice(), live, 10))).isEqualTo(reason);
+    }
+    assertThat(hub.read(subject("bob"), live, 10).toCompletableFuture().join()).isNotNull();
+  }
+
+  @Test
+  void aDisconnectThatLetsTheSubjectBackRefusesOnlyItsNextRead() {
+    Refusal reason = Refusal.of(ErrorCode.DISCONNECTED_BY_ADMIN, "rebalancing", null);
+    hub.disconnectSubject("alice", reason, 2_000L);
+    Map<String, Position> live = new HashMap<>();
+    live.put(CHANNEL, null);
+
+    assertThat(RefusalAssertions.refusalOf(hub.read(alice(), live, 10))).isEqualTo(reason);
+    assertThat(hub.read(alice(), live, 10).toCompletableFuture().join()).isNotNull();
+  }
+
+  @Test
+  void aHubThatStoppedAdmittingRefusesNewSessionsAndKeepsTheOpenOnes() {
+    RecordingSink open = new RecordingSink();
+    Session kept = hub.open(open, "c1", alice());
+    Refusal draining = Refusal.of(ErrorCode.SERVER_UNAVAILABLE, "draining", null);
+
+    hub.stopAdmitting(draining);
+
+    assertThat(hub.admitsConnections()).isFalse();
+    assertThat(hub.admissionRefusal()).isEqualTo(draining);
+    assertThat(RefusalAssertions.refusalOf(() -> hub.open(new RecordingSink(), "c2", alice())))
+        .isEqualTo(draining);
+    assertThat(hub.sessions()).containsExactly(kept);
+    assertThat(hub.hint(kept, new ServerFrame.Reconnect("draining", 1_234))).isTrue();
+    assertThat(open.framesOf(ServerFrame.Reconnect.class))
+        .containsExactly(new ServerFrame.Reconnect("draining", 1_234));
+  }
+
+  @Test
+  void releasingWaitersAnswersEveryWaitingPollAtOnce() {
+    AtomicInteger woken = new AtomicInteger();
+    hub.awaitMessage(List.of(CHANNEL), woken::incrementAndGet);
+    hub.awaitMessage(List.of("jobs:2", "jobs:3"), woken::incrementAndGet);
+
+    hub.releaseWaiters();
+
+    assertThat(woken.get()).isEqualTo(2);
+  }
+
   private static Identity alice() {
     return subject("alice");
   }

@@ -90,6 +90,10 @@ class DrainRollingIT {
                       .build(),
                   HttpResponse.BodyHandlers.ofString());
       assertThat(drained.statusCode()).as(drained.body()).isEqualTo(202);
+      // Every client moves on its hint (spread over 3 s), before the deadline closes anything.
+      await()
+          .atMost(DEADLINE.minusSeconds(2))
+          .untilAsserted(() -> assertThat(admin(issuer, a, "connections")).contains("\"total\":0"));
       long stopping = System.nanoTime();
       a.stop(); // SIGTERM: waits for the drain, at most its deadline
       Duration exit = Duration.ofNanos(System.nanoTime() - stopping);
@@ -125,6 +129,19 @@ class DrainRollingIT {
         assertThat(afterN).as("%s on B", transports.get(i)).containsExactly(6L, 7L, 8L, 9L, 10L);
       }
     }
+  }
+
+  private static String admin(TestIssuer issuer, ServerProcess node, String path) throws Exception {
+    return HttpClient.newHttpClient()
+        .send(
+            HttpRequest.newBuilder(URI.create(node.baseUrl() + "/realtime/admin/" + path))
+                .header(
+                    "Authorization",
+                    "Bearer "
+                        + issuer.token("ops", List.of(), List.of(), Set.of(TestIssuer.ADMIN_ROLE)))
+                .build(),
+            HttpResponse.BodyHandlers.ofString())
+        .body();
   }
 
   private static ServerProcess node(TestIssuer issuer, Map<String, String> properties) {
