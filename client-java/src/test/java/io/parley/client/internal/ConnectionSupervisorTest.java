@@ -563,6 +563,36 @@ class ConnectionSupervisorTest {
   }
 
   @Test
+  void triesTheMigrationAgainAfterTheRetryAfterWhenEveryCandidateIsRefusedBusy() {
+    fixture.builder.transports(SOCKET_IO);
+    fixture.transport(SOCKET_IO).script(Script.ACCEPT);
+    RealParleyClient client = fixture.start();
+    client.connect();
+    fixture.run();
+    FakeConnection draining = fixture.transports.last();
+    fixture.transport(SOCKET_IO).script(Script.MANUAL);
+    draining.frame(new ServerFrame.Reconnect("draining", 1_000));
+    fixture.run();
+
+    fixture.advance(Duration.ofMillis(1_000));
+    FakeConnection refused = fixture.transports.last();
+    assertThat(refused).isNotSameAs(draining);
+    refused.busy(Duration.ofSeconds(2)); // the draining node again, through the balancer
+    fixture.run();
+    fixture.advance(Duration.ofMillis(1_999));
+    assertThat(fixture.transports.last()).isSameAs(refused);
+
+    fixture.advance(Duration.ofMillis(1));
+    FakeConnection moved = fixture.transports.last();
+    assertThat(moved).isNotSameAs(refused);
+    moved.welcome();
+    fixture.run();
+
+    assertThat(draining.isClosed()).isTrue();
+    assertThat(client.status()).isEqualTo(CONNECTED);
+  }
+
+  @Test
   void refreshesAnExpiringTokenInBandWithoutReconnecting() {
     List<String> tokens = new ArrayList<>(List.of("old", "new"));
     fixture.builder.tokenSupplier(() -> tokens.size() > 1 ? tokens.remove(0) : tokens.get(0));
