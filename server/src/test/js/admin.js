@@ -6,7 +6,8 @@
 //   ERROR <code> <message>          the error event the server sent before disconnecting
 //   DISCONNECT <reason> active=<b>  the disconnect, and whether the client will reconnect by itself
 //   RECONNECTED                     connected again (mode "again" only)
-// Usage: node admin.js http://127.0.0.1:PORT <token> final|again
+//   HINT <afterMs>                  a draining node's reconnect hint (mode "drain"; then exits)
+// Usage: node admin.js http://127.0.0.1:PORT <token> final|again|drain
 // Exits 0 after the last expected line, 1 on a timeout.
 "use strict";
 const { io } = require("socket.io-client");
@@ -44,10 +45,17 @@ socket.on("message", (message) => {
     console.log("READY");
   }
 });
+socket.on("reconnect", (hint) => {
+  console.log("HINT " + hint.afterMs);
+  if (mode === "drain") {
+    clearTimeout(timer);
+    socket.close();
+  }
+});
 socket.on("error", (error) => console.log("ERROR " + error.code + " " + error.message));
 socket.on("disconnect", (reason) => {
-  if (connects > 1) {
-    return; // our own close after RECONNECTED
+  if (reason === "io client disconnect") {
+    return; // our own close, at the end
   }
   console.log("DISCONNECT " + reason + " active=" + socket.active);
   if (mode === "final") {
