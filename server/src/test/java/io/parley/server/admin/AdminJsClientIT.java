@@ -11,7 +11,10 @@ import java.net.URL;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.junit.jupiter.api.Test;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * The official JS client {@code socket.io-client} 4.x, unmodified, under Node ({@code
@@ -26,26 +29,31 @@ class AdminJsClientIT {
   @TestHTTPResource("/")
   URL base;
 
-  @Test
-  void officialJsClientGetsTheBroadcastTheReasonAndStaysAwayWhenToldTo() throws Exception {
-    NodeScript.Run run = runScript("js-final", false);
-    assertThat(run.lines())
-        .containsExactly(
-            "BROADCAST notice {\"text\":\"maintenance at 22:00\"}",
-            "ERROR DISCONNECTED_NO_RECONNECT account closed",
-            "DISCONNECT io server disconnect active=false");
-    assertThat(run.exitValue()).isZero();
+  /** What the script prints after CONNECTED, told not to come back or allowed back. */
+  static Stream<Arguments> outcomes() {
+    String broadcast = "BROADCAST notice {\"text\":\"maintenance at 22:00\"}";
+    return Stream.of(
+        Arguments.of(
+            false,
+            List.of(
+                broadcast,
+                "ERROR DISCONNECTED_NO_RECONNECT account closed",
+                "DISCONNECT io server disconnect active=false")),
+        Arguments.of(
+            true,
+            List.of(
+                broadcast,
+                "ERROR DISCONNECTED_BY_ADMIN account closed",
+                "DISCONNECT transport close active=true",
+                "RECONNECTED")));
   }
 
-  @Test
-  void officialJsClientAllowedBackReconnectsByItself() throws Exception {
-    NodeScript.Run run = runScript("js-again", true);
-    assertThat(run.lines())
-        .containsExactly(
-            "BROADCAST notice {\"text\":\"maintenance at 22:00\"}",
-            "ERROR DISCONNECTED_BY_ADMIN account closed",
-            "DISCONNECT transport close active=true",
-            "RECONNECTED");
+  @ParameterizedTest(name = "mayReconnect={0}")
+  @MethodSource("outcomes")
+  void officialJsClientGetsTheBroadcastAndTheReasonThenStaysAwayOrComesBack(
+      boolean mayReconnect, List<String> expected) throws Exception {
+    NodeScript.Run run = runScript(mayReconnect ? "js-again" : "js-final", mayReconnect);
+    assertThat(run.lines()).containsExactlyElementsOf(expected);
     assertThat(run.exitValue()).isZero();
   }
 
