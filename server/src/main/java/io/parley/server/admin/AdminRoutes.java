@@ -35,6 +35,7 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletionStage;
+import java.util.function.Function;
 
 /**
  * The admin API under {@code /realtime/admin/}: {@code GET stats}, {@code GET connections}, {@code
@@ -311,9 +312,7 @@ public class AdminRoutes {
   }
 
   private <T> void answer(
-      RoutingContext context,
-      CompletionStage<T> stage,
-      java.util.function.Function<T, ObjectNode> render) {
+      RoutingContext context, CompletionStage<T> stage, Function<T, ObjectNode> render) {
     stage.whenComplete(
         (value, failure) -> {
           if (failure != null) {

@@ -25,6 +25,7 @@ import io.parley.server.testing.WsTestClient;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.ValidatableResponse;
+import io.restassured.specification.RequestSpecification;
 import java.net.URL;
 import java.time.Duration;
 import java.util.List;
@@ -54,7 +55,7 @@ class AdminApiIT {
   @TestHTTPResource("/")
   URL base;
 
-  private static io.restassured.specification.RequestSpecification admin() {
+  private static RequestSpecification admin() {
     return given().header("Authorization", "Bearer " + ADMIN).contentType("application/json");
   }
 
