@@ -386,7 +386,8 @@ class AdminApiIT {
 
   @Test
   void theJavaClientToldNotToComeBackEndsFailedWithTheReasonOnEveryTransport() {
-    for (Transport transport : List.of(Transport.WEBSOCKET, Transport.SOCKET_IO)) {
+    for (Transport transport :
+        List.of(Transport.WEBSOCKET, Transport.SOCKET_IO, Transport.HTTP_LONG_POLL)) {
       String user = freshUser();
       List<StatusChanged> changes = new CopyOnWriteArrayList<>();
       ParleyClient client = javaClient(user, transport);
@@ -398,8 +399,11 @@ class AdminApiIT {
                 changes.add(event);
               }
             });
+        client.subscribe("admin-it:" + user, message -> {});
         client.connect().toCompletableFuture().join();
-        disconnectUser(user, "banned for spam", false, 1);
+        // A poller holds no session: nothing to close, its next poll is refused instead.
+        disconnectUser(
+            user, "banned for spam", false, transport == Transport.HTTP_LONG_POLL ? 0 : 1);
         await()
             .atMost(Duration.ofSeconds(10))
             .until(() -> client.status() == ConnectionStatus.FAILED);
