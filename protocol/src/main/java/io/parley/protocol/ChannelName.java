@@ -15,6 +15,12 @@ public final class ChannelName {
   /** Prefix of the per-user channel every authenticated connection is in. */
   public static final String USER_PREFIX = "user:";
 
+  /**
+   * The channel every session is in, where operators' notices arrive (admin broadcast). Clients may
+   * subscribe to it (they are in it already) and poll it; nobody publishes to it but the server.
+   */
+  public static final String BROADCAST = "parley:broadcast";
+
   private static final String CHARACTERS = "[A-Za-z0-9:_\\-.]";
   private static final Pattern VALID = Pattern.compile(CHARACTERS + "{1," + MAX_LENGTH + "}");
   private static final Pattern ALLOWED = Pattern.compile(CHARACTERS);

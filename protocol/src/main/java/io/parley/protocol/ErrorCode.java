@@ -70,6 +70,16 @@ public enum ErrorCode {
    * use another one rather than retry this one.
    */
   TRANSPORT_DISABLED(ErrorCategory.CONNECTION, false),
+  /**
+   * An operator disconnected the connection (admin API) and lets the client come back: it
+   * reconnects after its usual backoff. The message is the operator's reason.
+   */
+  DISCONNECTED_BY_ADMIN(ErrorCategory.CONNECTION, true),
+  /**
+   * An operator disconnected the connection (admin API) and asked the client not to come back: the
+   * client stops for good ({@code FAILED}) with the operator's reason, which is the message.
+   */
+  DISCONNECTED_NO_RECONNECT(ErrorCategory.CONNECTION, false),
   /** The server failed unexpectedly; the request may be retried. */
   INTERNAL(ErrorCategory.CONNECTION, true);
 

@@ -97,6 +97,18 @@ final class ConnectionSupervisor implements Link.Events {
   /** A connection opened beside {@link #current} by the {@link Handover}. */
   private Link candidate;
 
+  /**
+   * The connection a server-asked migration (drain hint) is moving away from; {@code null} when
+   * none is under way.
+   */
+  private Link migrating;
+
+  /**
+   * The {@code Retry-After} a candidate of the migration was refused with: when every transport was
+   * refused so, the migration is tried again after it.
+   */
+  private Duration migrationRetryAfter;
+
   private Cancellable stableTimer;
   private Cancellable pingTimer;
   private boolean started;
@@ -413,6 +425,17 @@ final class ConnectionSupervisor implements Link.Events {
       return;
     }
     link.retire();
+    if (link != candidate && ReconnectRounds.forbidsReturn(cause)) {
+      // An operator disconnected this client and asked it not to come back: no retry, on any
+      // transport. stopAll (in giveUp) retires what is left.
+      if (link == current) {
+        stats.connectionLost(cause);
+      } else {
+        stats.attemptFailed(cause);
+      }
+      giveUp(cause);
+      return;
+    }
     if (link == pending) {
       pending = null;
       attemptFailed(link, cause);
@@ -548,14 +571,20 @@ final class ConnectionSupervisor implements Link.Events {
         "server asked to reconnect in {0} ms ({1}); migrating",
         hint.afterMs(),
         hint.reason());
+    migrationRetryAfter = null;
+    scheduleMigration(link, Duration.ofMillis(hint.afterMs()));
+  }
+
+  private void scheduleMigration(Link link, Duration delay) {
     handover.scheduleMigration(
-        Duration.ofMillis(hint.afterMs()),
+        delay,
         () -> {
           if (current != link) {
             return;
           }
           abandonCandidate();
           handover.startMigration();
+          migrating = link;
           tryNextCandidate();
         });
   }
@@ -572,11 +601,20 @@ final class ConnectionSupervisor implements Link.Events {
     candidate = null;
     if (handover.isProbing()) {
       scheduleProbe();
+    } else if (migrating == current && migrationRetryAfter != null) {
+      // Every transport was refused with a Retry-After (the draining node itself, reached again):
+      // try to move again after it, until the server closes the connection.
+      Duration delay = migrationRetryAfter;
+      migrationRetryAfter = null;
+      scheduleMigration(current, delay);
     }
   }
 
   private void candidateFailed(Link link, ParleyException cause) {
     stats.attemptFailed(cause);
+    if (migrating == current && ReconnectRounds.retryAfter(cause) != null) {
+      migrationRetryAfter = ReconnectRounds.retryAfter(cause);
+    }
     ladder.recordFailure(link.kind);
     LOG.log(Level.DEBUG, "candidate {0} failed: {1}", link.kind, cause.getMessage());
     tryNextCandidate();

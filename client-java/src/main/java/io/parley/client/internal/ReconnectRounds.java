@@ -4,6 +4,7 @@ import io.parley.client.ClientOptions;
 import io.parley.client.ConnectionException;
 import io.parley.client.ParleyException;
 import io.parley.client.ReconnectScheduled;
+import io.parley.protocol.ErrorCode;
 import io.parley.protocol.Transport;
 import io.parley.protocol.backoff.Backoff;
 import io.parley.protocol.backoff.BackoffPolicy;
@@ -143,6 +144,15 @@ final class ReconnectRounds {
       timer.cancel();
       timer = null;
     }
+  }
+
+  /**
+   * Whether {@code cause} tells the client not to reconnect at all: an operator's disconnect
+   * without return ({@link ErrorCode#DISCONNECTED_NO_RECONNECT}).
+   */
+  static boolean forbidsReturn(ParleyException cause) {
+    return cause instanceof ConnectionException connection
+        && connection.code() == ErrorCode.DISCONNECTED_NO_RECONNECT;
   }
 
   /** The server's {@code Retry-After} carried by {@code cause}, capped, or {@code null}. */

@@ -486,6 +486,36 @@ class ConnectionSupervisorTest {
   }
 
   @Test
+  void anOperatorsDisconnectWithoutReturnEndsTheClientFailedWithoutARetry() {
+    fixture.transport(SOCKET_IO).script(Script.ACCEPT);
+    RealParleyClient client = fixture.start();
+    client.connect();
+    fixture.run();
+
+    fixture.transports.last().error(null, ErrorCode.DISCONNECTED_NO_RECONNECT);
+    fixture.run();
+    fixture.advance(Duration.ofMinutes(5));
+
+    assertThat(fixture.transports.last().isClosed()).isTrue();
+    assertThat(fixture.transports.opened()).hasSize(1);
+    assertThat(client.status()).isEqualTo(FAILED);
+    assertThat(client.metrics().lastFailureReason()).startsWith("DISCONNECTED_NO_RECONNECT");
+  }
+
+  @Test
+  void anOperatorsDisconnectAllowingReturnIsALostConnection() {
+    fixture.transport(SOCKET_IO).script(Script.ACCEPT);
+    RealParleyClient client = fixture.start();
+    client.connect();
+    fixture.run();
+
+    fixture.transports.last().error(null, ErrorCode.DISCONNECTED_BY_ADMIN);
+    fixture.run();
+
+    assertThat(client.status()).isEqualTo(RECONNECTING);
+  }
+
+  @Test
   void measuresRoundTripTimeFromPingAndPong() {
     fixture.builder.pingInterval(Duration.ofSeconds(10));
     RealParleyClient client = fixture.start();
@@ -530,6 +560,36 @@ class ConnectionSupervisorTest {
     assertThat(draining.isClosed()).isTrue();
     assertThat(client.status()).isEqualTo(CONNECTED);
     assertThat(handler.takeSeqs()).containsExactly(1L);
+  }
+
+  @Test
+  void triesTheMigrationAgainAfterTheRetryAfterWhenEveryCandidateIsRefusedBusy() {
+    fixture.builder.transports(SOCKET_IO);
+    fixture.transport(SOCKET_IO).script(Script.ACCEPT);
+    RealParleyClient client = fixture.start();
+    client.connect();
+    fixture.run();
+    FakeConnection draining = fixture.transports.last();
+    fixture.transport(SOCKET_IO).script(Script.MANUAL);
+    draining.frame(new ServerFrame.Reconnect("draining", 1_000));
+    fixture.run();
+
+    fixture.advance(Duration.ofMillis(1_000));
+    FakeConnection refused = fixture.transports.last();
+    assertThat(refused).isNotSameAs(draining);
+    refused.busy(Duration.ofSeconds(2)); // the draining node again, through the balancer
+    fixture.run();
+    fixture.advance(Duration.ofMillis(1_999));
+    assertThat(fixture.transports.last()).isSameAs(refused);
+
+    fixture.advance(Duration.ofMillis(1));
+    FakeConnection moved = fixture.transports.last();
+    assertThat(moved).isNotSameAs(refused);
+    moved.welcome();
+    fixture.run();
+
+    assertThat(draining.isClosed()).isTrue();
+    assertThat(client.status()).isEqualTo(CONNECTED);
   }
 
   @Test

@@ -88,6 +88,18 @@ public final class FieldReader {
     return node.textValue();
   }
 
+  /** A required boolean: JSON {@code true} or {@code false}. */
+  public boolean requiredBoolean(String name) {
+    JsonNode node = object.get(name);
+    if (node == null || node.isNull()) {
+      throw missing(name, "true or false");
+    }
+    if (!node.isBoolean()) {
+      throw invalid(name, "true or false but got " + describe(node));
+    }
+    return node.booleanValue();
+  }
+
   /** A required integer in {@code [min, max]}. */
   public long requiredLong(String name, long min, long max) {
     JsonNode node = object.get(name);

@@ -53,6 +53,12 @@ public interface RealtimeConfig {
   /** Who may open a WebSocket ({@code /ws} and Socket.IO's). */
   Websocket websocket();
 
+  /** Graceful drain ({@code POST /realtime/admin/drain}, SIGTERM); {@code docs/operations.md}. */
+  Drain drain();
+
+  /** The admin API under {@code /realtime/admin/} ({@code docs/operations.md}). */
+  Admin admin();
+
   /** Largest native frame or HTTP body accepted, in bytes. */
   @WithDefault("65536")
   int maxFrameBytes();
@@ -493,5 +499,40 @@ public interface RealtimeConfig {
         MARK
       }
     }
+  }
+
+  /** Graceful drain: how connected clients are sent elsewhere before the node stops. */
+  interface Drain {
+    /**
+     * Over how long the {@code reconnect} hints' delays are spread, so that clients do not all come
+     * back at once; each session gets its own delay in {@code [0, spread)} (capped by the
+     * deadline).
+     */
+    @WithDefault("10s")
+    Duration spread();
+
+    /**
+     * How long after a drain starts the node closes the connections still open; {@code POST
+     * /realtime/admin/drain} may name another. On SIGTERM the node waits this long at most.
+     */
+    @WithDefault("30s")
+    Duration deadline();
+
+    /**
+     * Seed of the per-session delays; the same seed and session id give the same delay. Random per
+     * start when unset.
+     */
+    Optional<Long> seed();
+  }
+
+  /** The admin API. */
+  interface Admin {
+    /**
+     * After an operator disconnects a user with {@code mayReconnect=false}, how long that user's
+     * HTTP polls are refused with {@code DISCONNECTED_NO_RECONNECT} (a poll has no connection to
+     * close). The refusal is told once when {@code mayReconnect=true}.
+     */
+    @WithDefault("10m")
+    Duration noReconnectWindow();
   }
 }

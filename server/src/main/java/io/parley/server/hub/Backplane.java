@@ -2,6 +2,7 @@ package io.parley.server.hub;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.parley.protocol.Position;
+import java.util.List;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Predicate;
 
@@ -48,6 +49,29 @@ public interface Backplane {
    * empty and which {@code inUse} does not claim. Called periodically by the hub.
    */
   void expire(Predicate<String> inUse);
+
+  /**
+   * What is held of {@code channel}: its position, history and recent publish count; a stage
+   * completed with {@code null} when the backplane holds nothing of it.
+   */
+  CompletionStage<Held> held(String channel);
+
+  /**
+   * What is held of the channels whose names start with {@code prefix}, in name order, at most
+   * {@code limit}.
+   */
+  CompletionStage<List<Held>> held(String prefix, int limit);
+
+  /**
+   * What the backplane holds of one channel, for operators. Immutable.
+   *
+   * @param channel the channel
+   * @param position its current position (the last message's)
+   * @param historyMessages messages held in its history
+   * @param lastMinute messages published in the last minute that are still in history (capped by
+   *     the history's size and age)
+   */
+  record Held(String channel, Position position, int historyMessages, int lastMinute) {}
 
   /**
    * The result of an append.

@@ -36,7 +36,9 @@ public final class ChannelRules {
     if (reserved != null) {
       return reserved;
     }
-    return reader.maySubscribe(channel) ? null : forbidden("subscribe", channel);
+    return isBroadcast(channel) || reader.maySubscribe(channel)
+        ? null
+        : forbidden("subscribe", channel);
   }
 
   /** Why {@code session} may not subscribe to {@code channel}, or {@code null}. */
@@ -45,7 +47,10 @@ public final class ChannelRules {
       return reserved(
           "channel " + channel + " is reserved: each connection is in its own session channel");
     }
-    return session.identity().maySubscribe(channel) ? null : forbidden("subscribe", channel);
+    // Every session is in the broadcast channel already: subscribing answers ALREADY_SUBSCRIBED.
+    return isBroadcast(channel) || session.identity().maySubscribe(channel)
+        ? null
+        : forbidden("subscribe", channel);
   }
 
   /** Why a session may not leave {@code channel}, or {@code null}. */
@@ -53,6 +58,10 @@ public final class ChannelRules {
     if (isSessionChannel(channel)) {
       return reserved(
           "channel " + channel + " is reserved: each connection stays in its own session channel");
+    }
+    if (isBroadcast(channel)) {
+      return reserved(
+          "channel " + channel + " is reserved: every connection stays in the broadcast channel");
     }
     return null;
   }
@@ -66,11 +75,15 @@ public final class ChannelRules {
     if (isSessionChannel(channel)) {
       return reserved("clients cannot publish to session channels; backends can, over HTTP");
     }
-    return null;
+    return refuseBroadcastPublish(channel);
   }
 
   /** Why {@code publisher}'s token does not let it publish to {@code channel}, or {@code null}. */
   static Refusal refusePublish(Identity publisher, String channel) {
+    Refusal broadcast = refuseBroadcastPublish(channel);
+    if (broadcast != null) {
+      return broadcast;
+    }
     if (publisher.mayPublish(channel)) {
       return null;
     }
@@ -100,6 +113,7 @@ public final class ChannelRules {
   /** Whether {@code channel} is one of the session's automatic channels (its own, its user's). */
   static boolean isAutomatic(Session session, String channel) {
     return channel.equals(ChannelName.ofSession(session.id()))
+        || isBroadcast(channel)
         || (session.subject() != null && channel.equals(ChannelName.ofUser(session.subject())));
   }
 
@@ -108,6 +122,24 @@ public final class ChannelRules {
     return isSessionChannel(channel)
         ? channel.substring(ChannelName.SESSION_PREFIX.length())
         : null;
+  }
+
+  /**
+   * Nobody publishes to the broadcast channel, whatever their role: operators use the admin API.
+   */
+  private static Refusal refuseBroadcastPublish(String channel) {
+    if (isBroadcast(channel)) {
+      return reserved(
+          "channel "
+              + channel
+              + " is reserved for operators' notices; they are sent with POST"
+              + " /realtime/admin/broadcast");
+    }
+    return null;
+  }
+
+  private static boolean isBroadcast(String channel) {
+    return ChannelName.BROADCAST.equals(channel);
   }
 
   private static boolean isSessionChannel(String channel) {

@@ -5,6 +5,7 @@ import io.parley.protocol.ChannelName;
 import io.parley.protocol.ErrorCode;
 import io.parley.protocol.Position;
 import io.parley.protocol.ServerFrame;
+import io.parley.protocol.Transport;
 import io.parley.protocol.time.Ticker;
 import io.parley.server.auth.Identity;
 import java.time.Duration;
@@ -13,6 +14,8 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.SortedMap;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
@@ -49,6 +52,15 @@ public final class Hub {
 
   /** Open sessions, counted at open and at the close that removes them: the admission check. */
   private final AtomicInteger openSessions = new AtomicInteger();
+
+  /**
+   * Why the node admits no new session whatever its load (it is draining), or {@code null}: set
+   * once by {@link #stopAdmitting}.
+   */
+  private volatile Refusal notAdmitting;
+
+  /** Subjects an operator disconnected, for their stateless reads. */
+  private final DisconnectedSubjects disconnectedSubjects = new DisconnectedSubjects();
 
   /** Open sessions per token subject; an entry is removed when its count drops to 0. */
   private final ConcurrentHashMap<String, Integer> perSubject = new ConcurrentHashMap<>();
@@ -137,10 +149,10 @@ public final class Hub {
   }
 
   /**
-   * Opens a session and joins its automatic channels: {@code session:<id>} and, with a subject,
-   * {@code user:<subject>}. Nothing is sent to the sink for these. The session channel is joined
-   * when the first message for it arrives (see {@link #joinOwnChannel}), since most sessions never
-   * get one.
+   * Opens a session and joins its automatic channels: {@code session:<id>}, the broadcast channel
+   * ({@link ChannelName#BROADCAST}) and, with a subject, {@code user:<subject>}. Nothing is sent to
+   * the sink for these. The session channel is joined when the first message for it arrives (see
+   * {@link #joinOwnChannel}), since most sessions never get one.
    *
    * @param clientId the client's stable id, scoping its publish ids
    * @param identity whom the connection's token speaks for (verified by the transport)
@@ -149,6 +161,24 @@ public final class Hub {
    *     opened then
    */
   public Session open(SessionSink sink, String clientId, Identity identity) {
+    return open(sink, clientId, identity, null, null);
+  }
+
+  /**
+   * Opens a session as {@link #open(SessionSink, String, Identity)} does, recording what the
+   * transport knows of the connection, for the admin API.
+   *
+   * @param transport the transport the connection came over, or {@code null}
+   * @param address the client's network address, or {@code null}
+   * @throws RefusedException as {@link #open(SessionSink, String, Identity)}, and {@code
+   *     SERVER_UNAVAILABLE} when the node is draining
+   */
+  public Session open(
+      SessionSink sink, String clientId, Identity identity, Transport transport, String address) {
+    Refusal draining = notAdmitting;
+    if (draining != null) {
+      throw draining.toException();
+    }
     if (openSessions.incrementAndGet() > limits.maxConnections()) {
       openSessions.decrementAndGet();
       throw Refusal.of(
@@ -172,8 +202,17 @@ public final class Hub {
               null)
           .toException();
     }
-    Session session = new Session(sessionIds.get(), clientId, identity, sink);
+    Session session =
+        new Session(
+            sessionIds.get(),
+            clientId,
+            identity,
+            sink,
+            transport,
+            address,
+            wallClockMillis.getAsLong());
     sessions.put(session.id(), session);
+    join(session, null, ChannelName.BROADCAST, null, new CompletableFuture<>());
     if (identity.subject() != null) {
       join(session, null, ChannelName.ofUser(identity.subject()), null, new CompletableFuture<>());
     }
@@ -328,7 +367,25 @@ public final class Hub {
    * upgrade, an Engine.IO handshake or an HTTP poll. Never blocks.
    */
   public boolean admitsConnections() {
-    return openSessions.get() < limits.maxConnections();
+    return notAdmitting == null && openSessions.get() < limits.maxConnections();
+  }
+
+  /**
+   * Why the node admits no new session whatever its load, or {@code null} when it admits them (up
+   * to its limit): the refusal given to {@link #stopAdmitting}.
+   */
+  public Refusal admissionRefusal() {
+    return notAdmitting;
+  }
+
+  /**
+   * From now on every {@link #open} is refused with {@code why} (a draining node). Sessions already
+   * open stay. Idempotent: the first refusal stays.
+   */
+  public synchronized void stopAdmitting(Refusal why) {
+    if (notAdmitting == null) {
+      notAdmitting = Objects.requireNonNull(why, "why");
+    }
   }
 
   /**
@@ -445,9 +502,14 @@ public final class Hub {
    * @return what was read; or a stage failed with {@link RefusedException}: {@code
    *     CHANNEL_RESERVED} or {@code FORBIDDEN} for the first channel the reader may not read, and
    *     {@code POSITION_AHEAD} for the first position beyond its channel. Their field is a path in
-   *     {@code since}: the channel name, or {@code <channel>.seq} for a position ahead.
+   *     {@code since}: the channel name, or {@code <channel>.seq} for a position ahead. A reader
+   *     whose subject an operator disconnected ({@link #disconnectSubject}) gets that refusal.
    */
   public CompletionStage<Reads> read(Identity reader, Map<String, Position> since, int limit) {
+    Refusal disconnected = disconnectedSubjects.take(reader.subject(), wallClockMillis.getAsLong());
+    if (disconnected != null) {
+      return failed(disconnected);
+    }
     for (String channel : since.keySet()) {
       Refusal refused = ChannelRules.refuseRead(reader, channel);
       if (refused != null) {
@@ -518,6 +580,116 @@ public final class Hub {
   /** The open sessions, for metrics and admin. */
   public int sessionCount() {
     return sessions.size();
+  }
+
+  /** A snapshot of the open sessions, in no particular order. */
+  public List<Session> sessions() {
+    return List.copyOf(sessions.values());
+  }
+
+  /** The open session with {@code id}, or {@code null}. */
+  public Session session(String id) {
+    return sessions.get(id);
+  }
+
+  /**
+   * Closes {@code session} for {@code reason}: the transport sends the reason and closes the
+   * connection, then calls {@link #close(Session)}. Never blocks.
+   *
+   * @return whether this call closed it ({@code false} when it was already closing)
+   */
+  public boolean disconnect(Session session, Refusal reason) {
+    if (!session.markClosed()) {
+      return false;
+    }
+    session.sink().close(reason);
+    return true;
+  }
+
+  /**
+   * Closes every session of {@code subject} for {@code reason} ({@link #disconnect}) and refuses
+   * the subject's stateless reads with it: the next one only when the reason is retryable, every
+   * one until {@code statelessUntilMillis} otherwise. Waiting long-polls are answered at once, so
+   * that the subject's next poll learns it.
+   *
+   * @return how many sessions this call closed
+   */
+  public int disconnectSubject(String subject, Refusal reason, long statelessUntilMillis) {
+    disconnectedSubjects.add(subject, reason, statelessUntilMillis);
+    int closed = 0;
+    for (Session session : sessions.values()) {
+      if (subject.equals(session.subject()) && disconnect(session, reason)) {
+        closed++;
+      }
+    }
+    releaseWaiters();
+    return closed;
+  }
+
+  /**
+   * Queues the {@code reconnect} hint for {@code session} (a draining node's).
+   *
+   * @return {@code false} when the session's outbound queue is full or it is closed
+   */
+  public boolean hint(Session session, ServerFrame.Reconnect hint) {
+    return !session.isClosed() && session.sink().send(hint);
+  }
+
+  /**
+   * Publishes an operator's notice on the broadcast channel, which every session is in. Only the
+   * admin API calls this: no client or backend may publish there.
+   */
+  public CompletionStage<Backplane.Appended> broadcast(String event, JsonNode data) {
+    return backplane.append(
+        ChannelName.BROADCAST, "admin", sessionIds.get(), event, data, wallClockMillis.getAsLong());
+  }
+
+  /**
+   * Answers every waiting stateless long-poll now ({@link #awaitMessage} callbacks run as if a
+   * message had come), as a draining node does. Callbacks run on this thread and must not block.
+   */
+  public void releaseWaiters() {
+    for (LocalChannel local : channels.values()) {
+      List<Runnable> waiters;
+      synchronized (local) {
+        waiters = List.copyOf(local.waiters);
+      }
+      waiters.forEach(Runnable::run);
+    }
+  }
+
+  /**
+   * Channels with subscribers on this node whose names start with {@code prefix}, with their
+   * subscriber counts, in name order, at most {@code limit}.
+   */
+  public SortedMap<String, Integer> subscribedChannels(String prefix, int limit) {
+    TreeMap<String, Integer> found = new TreeMap<>();
+    for (LocalChannel local : channels.values()) {
+      if (!local.name.startsWith(prefix)) {
+        continue;
+      }
+      int subscribers;
+      synchronized (local) {
+        subscribers = local.subscribers.size();
+      }
+      if (subscribers > 0) {
+        found.put(local.name, subscribers);
+        if (found.size() > limit) {
+          found.pollLastEntry();
+        }
+      }
+    }
+    return found;
+  }
+
+  /** What the backplane holds of {@code channel}; see {@link Backplane#held(String)}. */
+  public CompletionStage<Backplane.Held> held(String channel) {
+    return backplane.held(channel);
+  }
+
+  /** What the backplane holds of channels by prefix; see {@link Backplane#held(String, int)}. */
+  public CompletionStage<List<Backplane.Held>> held(String prefix, int limit) {
+    return backplane.held(prefix, limit);
   }
 
   /** How many sessions are subscribed to {@code channel} on this node. */

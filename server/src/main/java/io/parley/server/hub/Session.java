@@ -1,5 +1,6 @@
 package io.parley.server.hub;
 
+import io.parley.protocol.Transport;
 import io.parley.server.auth.Identity;
 import java.util.Collections;
 import java.util.Objects;
@@ -15,6 +16,9 @@ public final class Session {
   private final String id;
   private final String clientId;
   private final SessionSink sink;
+  private final Transport transport;
+  private final String address;
+  private final long openedAtMillis;
   private volatile Identity identity;
 
   /** When the in-band refresh asked for at token expiry runs out (epoch millis); 0: not asked. */
@@ -28,11 +32,36 @@ public final class Session {
 
   private volatile boolean closed;
 
-  Session(String id, String clientId, Identity identity, SessionSink sink) {
+  Session(
+      String id,
+      String clientId,
+      Identity identity,
+      SessionSink sink,
+      Transport transport,
+      String address,
+      long openedAtMillis) {
     this.id = Objects.requireNonNull(id, "id");
     this.clientId = Objects.requireNonNull(clientId, "clientId");
     this.identity = Objects.requireNonNull(identity, "identity");
     this.sink = Objects.requireNonNull(sink, "sink");
+    this.transport = transport;
+    this.address = address;
+    this.openedAtMillis = openedAtMillis;
+  }
+
+  /** The transport the connection came over, as it reported itself; {@code null} if it did not. */
+  public Transport transport() {
+    return transport;
+  }
+
+  /** The client's network address as the transport saw it; {@code null} if it did not say. */
+  public String address() {
+    return address;
+  }
+
+  /** When the session was opened, epoch millis. */
+  public long openedAtMillis() {
+    return openedAtMillis;
   }
 
   /** The unguessable session id; the session's own channel is {@code session:<id>}. */

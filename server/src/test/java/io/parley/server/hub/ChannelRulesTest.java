@@ -2,6 +2,7 @@ package io.parley.server.hub;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.parley.protocol.ChannelName;
 import io.parley.protocol.ErrorCode;
 import io.parley.server.auth.ChannelPatterns;
 import io.parley.server.auth.Identity;
@@ -15,7 +16,7 @@ class ChannelRulesTest {
   private static final Identity BACKEND = new Identity("b", ALL, ALL, true, false, Long.MAX_VALUE);
 
   private static Session session(Identity identity) {
-    return new Session("s1", "c1", identity, new RecordingSink());
+    return new Session("s1", "c1", identity, new RecordingSink(), null, null, 0);
   }
 
   @Test
@@ -30,6 +31,21 @@ class ChannelRulesTest {
     assertThat(ChannelRules.refuseRead("session:x").code()).isEqualTo(ErrorCode.CHANNEL_RESERVED);
     assertThat(ChannelRules.refuseRead(BACKEND, "session:x").code())
         .isEqualTo(ErrorCode.CHANNEL_RESERVED);
+  }
+
+  @Test
+  void theBroadcastChannelIsEveryonesToReadAndNobodysToPublishOrLeave() {
+    // USER's token grants only jobs:*, yet the broadcast channel is its too.
+    assertThat(ChannelRules.refuseSubscribe(session(USER), ChannelName.BROADCAST)).isNull();
+    assertThat(ChannelRules.refuseRead(USER, ChannelName.BROADCAST)).isNull();
+    assertThat(ChannelRules.isAutomatic(session(USER), ChannelName.BROADCAST)).isTrue();
+    assertThat(ChannelRules.refuseUnsubscribe(ChannelName.BROADCAST).code())
+        .isEqualTo(ErrorCode.CHANNEL_RESERVED);
+    assertThat(ChannelRules.refuseSessionPublish(ChannelName.BROADCAST).code())
+        .isEqualTo(ErrorCode.CHANNEL_RESERVED);
+    Refusal backend = ChannelRules.refusePublish(BACKEND, ChannelName.BROADCAST);
+    assertThat(backend.code()).isEqualTo(ErrorCode.CHANNEL_RESERVED);
+    assertThat(backend.message()).contains("/realtime/admin/broadcast");
   }
 
   @Test

@@ -4,6 +4,7 @@ import static io.parley.server.hub.RefusalAssertions.refusalOf;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.node.IntNode;
+import io.parley.protocol.ChannelName;
 import io.parley.protocol.ErrorCode;
 import io.parley.protocol.Position;
 import io.parley.protocol.ServerFrame;
@@ -248,15 +249,19 @@ class HubTest {
   }
 
   @Test
-  void everySessionIsInItsOwnChannelAndItsUsersChannel() {
+  void everySessionIsInItsOwnChannelItsUsersChannelAndTheBroadcastChannel() {
     RecordingSink sink = new RecordingSink();
     Session session = hub.open(sink, "c1", alice());
     hub.publish(EVERYTHING, "backend", "1", "session:" + session.id(), "e", IntNode.valueOf(1));
     hub.publish(EVERYTHING, "backend", "2", "user:alice", "e", IntNode.valueOf(2));
 
-    assertThat(session.channels()).containsExactlyInAnyOrder("session:s1", "user:alice");
+    hub.broadcast("notice", IntNode.valueOf(3));
+
+    assertThat(session.channels())
+        .containsExactlyInAnyOrder("session:s1", "user:alice", ChannelName.BROADCAST);
     assertThat(sink.seqs("session:s1")).containsExactly(1L);
     assertThat(sink.seqs("user:alice")).containsExactly(1L);
+    assertThat(sink.seqs(ChannelName.BROADCAST)).containsExactly(1L);
     assertThat(sink.framesOf(ServerFrame.Subscribed.class)).isEmpty();
   }
 
@@ -264,13 +269,14 @@ class HubTest {
   void sessionChannelIsJoinedOnItsFirstMessageAndGetsEveryMessage() {
     RecordingSink sink = new RecordingSink();
     Session session = hub.open(sink, "c1", alice());
-    assertThat(session.channels()).containsExactly("user:alice");
+    assertThat(session.channels()).containsExactlyInAnyOrder("user:alice", ChannelName.BROADCAST);
 
     for (int i = 1; i <= 3; i++) {
       hub.publish(EVERYTHING, "backend", "p" + i, "session:s1", "e", IntNode.valueOf(i));
     }
 
-    assertThat(session.channels()).containsExactlyInAnyOrder("session:s1", "user:alice");
+    assertThat(session.channels())
+        .containsExactlyInAnyOrder("session:s1", "user:alice", ChannelName.BROADCAST);
     assertThat(sink.seqs("session:s1")).containsExactly(1L, 2L, 3L);
     assertThat(sink.framesOf(ServerFrame.Subscribed.class)).isEmpty();
     assertThat(sink.framesOf(ServerFrame.Gap.class)).isEmpty();
@@ -487,6 +493,71 @@ class HubTest {
 
   private static Identity subject(String subject) {
     return new Identity(subject, ALL, ALL, true, false, Long.MAX_VALUE);
+  }
+
+  @Test
+  void disconnectingASubjectClosesEachOfItsSessionsWithTheReasonAndRefusesItsNextRead() {
+    RecordingSink first = new RecordingSink();
+    RecordingSink second = new RecordingSink();
+    RecordingSink other = new RecordingSink();
+    hub.open(first, "c1", alice());
+    hub.open(second, "c2", alice());
+    hub.open(other, "c3", subject("bob"));
+    Refusal reason = Refusal.of(ErrorCode.DISCONNECTED_NO_RECONNECT, "banned", null);
+
+    assertThat(hub.disconnectSubject("alice", reason, 2_000L)).isEqualTo(2);
+
+    assertThat(first.closeReason()).isEqualTo(reason);
+    assertThat(second.closeReason()).isEqualTo(reason);
+    assertThat(other.closeReason()).isNull();
+    Map<String, Position> live = new HashMap<>();
+    live.put(CHANNEL, null);
+    // Told not to come back: refused on every read until the window (2,000 ms; the clock says
+    // 1,000) ends.
+    for (int i = 0; i < 2; i++) {
+      assertThat(RefusalAssertions.refusalOf(hub.read(alice(), live, 10))).isEqualTo(reason);
+    }
+    assertThat(hub.read(subject("bob"), live, 10).toCompletableFuture().join()).isNotNull();
+  }
+
+  @Test
+  void aDisconnectThatLetsTheSubjectBackRefusesOnlyItsNextRead() {
+    Refusal reason = Refusal.of(ErrorCode.DISCONNECTED_BY_ADMIN, "rebalancing", null);
+    hub.disconnectSubject("alice", reason, 2_000L);
+    Map<String, Position> live = new HashMap<>();
+    live.put(CHANNEL, null);
+
+    assertThat(RefusalAssertions.refusalOf(hub.read(alice(), live, 10))).isEqualTo(reason);
+    assertThat(hub.read(alice(), live, 10).toCompletableFuture().join()).isNotNull();
+  }
+
+  @Test
+  void aHubThatStoppedAdmittingRefusesNewSessionsAndKeepsTheOpenOnes() {
+    RecordingSink open = new RecordingSink();
+    Session kept = hub.open(open, "c1", alice());
+    Refusal draining = Refusal.of(ErrorCode.SERVER_UNAVAILABLE, "draining", null);
+
+    hub.stopAdmitting(draining);
+
+    assertThat(hub.admitsConnections()).isFalse();
+    assertThat(hub.admissionRefusal()).isEqualTo(draining);
+    assertThat(RefusalAssertions.refusalOf(() -> hub.open(new RecordingSink(), "c2", alice())))
+        .isEqualTo(draining);
+    assertThat(hub.sessions()).containsExactly(kept);
+    assertThat(hub.hint(kept, new ServerFrame.Reconnect("draining", 1_234))).isTrue();
+    assertThat(open.framesOf(ServerFrame.Reconnect.class))
+        .containsExactly(new ServerFrame.Reconnect("draining", 1_234));
+  }
+
+  @Test
+  void releasingWaitersAnswersEveryWaitingPollAtOnce() {
+    AtomicInteger woken = new AtomicInteger();
+    hub.awaitMessage(List.of(CHANNEL), woken::incrementAndGet);
+    hub.awaitMessage(List.of("jobs:2", "jobs:3"), woken::incrementAndGet);
+
+    hub.releaseWaiters();
+
+    assertThat(woken.get()).isEqualTo(2);
   }
 
   private static Identity alice() {

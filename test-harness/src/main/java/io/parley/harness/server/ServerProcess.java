@@ -202,7 +202,10 @@ public final class ServerProcess implements AutoCloseable {
   public static final class Builder {
     private Path jar;
     private TestIssuer issuer;
-    private final Map<String, String> properties = new LinkedHashMap<>();
+    // A SIGTERM drains the node first (docs/operations.md); scenarios restart servers with clients
+    // connected, so the drain's deadline is short here, not the production 30 s.
+    private final Map<String, String> properties =
+        new LinkedHashMap<>(Map.of("realtime.drain.deadline", "1s"));
     private final List<String> jvmOptions = new ArrayList<>(List.of("-Xmx256m"));
 
     private Builder() {}

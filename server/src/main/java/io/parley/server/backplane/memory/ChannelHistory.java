@@ -31,6 +31,10 @@ final class ChannelHistory {
     this.maxAgeNanos = maxAgeNanos;
   }
 
+  String channel() {
+    return channel;
+  }
+
   String epoch() {
     return epoch;
   }
@@ -45,6 +49,18 @@ final class ChannelHistory {
 
   int size() {
     return entries.size();
+  }
+
+  /** How many held messages were appended at or after {@code sinceNanos}. */
+  int appendedSince(long sinceNanos) {
+    int count = 0;
+    for (Iterator<Entry> it = entries.descendingIterator(); it.hasNext(); ) {
+      if (it.next().appendedAtNanos() < sinceNanos) {
+        break;
+      }
+      count++;
+    }
+    return count;
   }
 
   /** Assigns the next seq and keeps the message, evicting by count and age. */

@@ -7,13 +7,17 @@ import io.parley.server.hub.Backplane;
 import io.parley.server.hub.ChannelMessage;
 import io.parley.server.hub.Replay;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
 
@@ -108,6 +112,42 @@ public final class MemoryBackplane implements Backplane {
           channels.remove(entry.getKey(), history);
         }
       }
+    }
+  }
+
+  @Override
+  public CompletionStage<Held> held(String channel) {
+    ChannelHistory history = channels.get(channel);
+    return CompletableFuture.completedFuture(history == null ? null : held(history));
+  }
+
+  @Override
+  public CompletionStage<List<Held>> held(String prefix, int limit) {
+    TreeMap<String, ChannelHistory> named = new TreeMap<>();
+    for (Map.Entry<String, ChannelHistory> entry : channels.entrySet()) {
+      if (entry.getKey().startsWith(prefix)) {
+        named.put(entry.getKey(), entry.getValue());
+        if (named.size() > limit) {
+          named.pollLastEntry();
+        }
+      }
+    }
+    List<Held> held = new ArrayList<>(named.size());
+    for (ChannelHistory history : named.values()) {
+      held.add(held(history));
+    }
+    return CompletableFuture.completedFuture(held);
+  }
+
+  private Held held(ChannelHistory history) {
+    long now = ticker.nanoTime();
+    synchronized (history) {
+      history.evictOlderThan(now);
+      return new Held(
+          history.channel(),
+          history.position(),
+          history.size(),
+          history.appendedSince(now - TimeUnit.MINUTES.toNanos(1)));
     }
   }
 

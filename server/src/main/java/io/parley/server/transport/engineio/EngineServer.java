@@ -1,6 +1,7 @@
 package io.parley.server.transport.engineio;
 
 import io.parley.server.config.ServerWiring;
+import io.parley.server.transport.ClientAddress;
 import io.parley.server.transport.Cors;
 import io.parley.server.transport.HeartbeatClock;
 import io.parley.server.transport.HttpCompression;
@@ -151,7 +152,8 @@ public final class EngineServer {
                       System.Logger.Level.DEBUG,
                       () -> "websocket handshake on " + request.path() + " failed: " + failure));
     } else {
-      EngineSocket socket = create(EngineTransport.POLLING);
+      EngineSocket socket =
+          create(EngineTransport.POLLING, ClientAddress.of(request.remoteAddress()));
       socket.open();
       socket.onPollRequest(response);
     }
@@ -190,20 +192,27 @@ public final class EngineServer {
     return null;
   }
 
-  private EngineSocket create(EngineTransport transport) {
+  private EngineSocket create(EngineTransport transport, String address) {
     Context context = vertx.getOrCreateContext();
     HeartbeatClock clock =
         heartbeats.computeIfAbsent(LoopExecutor.of(context), loop -> new HeartbeatClock(vertx));
     EngineSocket socket =
         new EngineSocket(
-            ServerWiring.randomId(SID_BYTES), vertx, context, settings, clock, transport, forget);
+            ServerWiring.randomId(SID_BYTES),
+            address,
+            vertx,
+            context,
+            settings,
+            clock,
+            transport,
+            forget);
     clients.put(socket.sid(), socket);
     onConnection.accept(socket);
     return socket;
   }
 
   private void openWebSocket(ServerWebSocket ws, WebSocketDeflate deflate) {
-    EngineSocket socket = create(EngineTransport.WEBSOCKET);
+    EngineSocket socket = create(EngineTransport.WEBSOCKET, ClientAddress.of(ws.remoteAddress()));
     socket.attachWebSocket(ws, deflate);
     socket.open();
   }

@@ -54,6 +54,7 @@ public final class EngineSocket implements HeartbeatClock.Member {
   }
 
   private final String sid;
+  private final String address;
   private final Vertx vertx;
   private final LoopExecutor loop;
   private final EngineSettings settings;
@@ -99,6 +100,7 @@ public final class EngineSocket implements HeartbeatClock.Member {
 
   EngineSocket(
       String sid,
+      String address,
       Vertx vertx,
       Context context,
       EngineSettings settings,
@@ -106,6 +108,7 @@ public final class EngineSocket implements HeartbeatClock.Member {
       EngineTransport transport,
       Consumer<EngineSocket> onEnded) {
     this.sid = sid;
+    this.address = address;
     this.vertx = vertx;
     this.loop = LoopExecutor.of(context);
     this.settings = settings;
@@ -116,6 +119,11 @@ public final class EngineSocket implements HeartbeatClock.Member {
 
   public String sid() {
     return sid;
+  }
+
+  /** The client's address as the handshake came from, or {@code null} when unknown. */
+  public String address() {
+    return address;
   }
 
   public EngineTransport transport() {

@@ -2,7 +2,6 @@ package io.parley.server.transport.http;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
-import io.parley.protocol.ErrorCode;
 import io.parley.protocol.Position;
 import io.parley.protocol.codec.FrameCodec;
 import io.parley.protocol.codec.FrameDecodeException;
@@ -16,6 +15,7 @@ import io.parley.server.hub.Hub;
 import io.parley.server.hub.Reads;
 import io.parley.server.hub.Refusal;
 import io.parley.server.hub.Replay;
+import io.parley.server.transport.ClientAddress;
 import io.parley.server.transport.Cors;
 import io.parley.server.transport.DisabledTransport;
 import io.parley.server.transport.HttpCompression;
@@ -48,7 +48,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 @Singleton
 public class HttpTransportRoutes {
-  private static final System.Logger LOG = System.getLogger(HttpTransportRoutes.class.getName());
 
   /** Where a poll body holds the channels and positions the hub reads (its refusals' fields). */
   private static final String POLL_FIELDS = "subscriptions.";
@@ -86,7 +85,7 @@ public class HttpTransportRoutes {
           .post(TransportPaths.POLL)
           .handler(body)
           .handler(this::poll)
-          .failureHandler(this::failed);
+          .failureHandler(context -> RouteFailures.failed(context, config.maxFrameBytes()));
     } else {
       router
           .route(TransportPaths.POLL)
@@ -96,7 +95,7 @@ public class HttpTransportRoutes {
         .post(TransportPaths.PUBLISH)
         .handler(body)
         .handler(this::publish)
-        .failureHandler(this::failed);
+        .failureHandler(context -> RouteFailures.failed(context, config.maxFrameBytes()));
   }
 
   private void poll(RoutingContext context) {
@@ -118,7 +117,7 @@ public class HttpTransportRoutes {
         .whenComplete(
             (result, failure) -> {
               if (failure != null) {
-                refused(context, failure, POLL_FIELDS);
+                RouteFailures.refused(context, failure, POLL_FIELDS);
               } else if (!result.isEmpty() || request.waitMs() == 0) {
                 respond(context, result);
               } else {
@@ -146,7 +145,7 @@ public class HttpTransportRoutes {
               .whenComplete(
                   (result, failure) -> {
                     if (failure != null) {
-                      refused(context, failure, POLL_FIELDS);
+                      RouteFailures.refused(context, failure, POLL_FIELDS);
                     } else {
                       respond(context, result);
                     }
@@ -209,10 +208,7 @@ public class HttpTransportRoutes {
     }
     String publisher = request.clientId() == null ? ANONYMOUS_PUBLISHER : request.clientId();
     String publishId = request.id() == null ? ServerWiring.randomId(12) : request.id();
-    String address =
-        context.request().remoteAddress() == null
-            ? "unknown"
-            : context.request().remoteAddress().hostAddress();
+    String address = ClientAddress.of(context.request().remoteAddress());
     hub.publishStateless(
             identity,
             address,
@@ -224,7 +220,7 @@ public class HttpTransportRoutes {
         .whenComplete(
             (appended, failure) -> {
               if (failure != null) {
-                refused(context, failure, "");
+                RouteFailures.refused(context, failure, "");
                 return;
               }
               StringWriter out = new StringWriter();
@@ -251,14 +247,7 @@ public class HttpTransportRoutes {
   private Identity identify(RoutingContext context, String bodyToken) {
     String authorization = context.request().getHeader(HttpHeaders.AUTHORIZATION);
     try {
-      String token = bodyToken;
-      if (authorization != null) {
-        if (!authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
-          throw new TokenRejectedException(
-              ErrorCode.TOKEN_MALFORMED, "the Authorization header must be \"Bearer <token>\"");
-        }
-        token = authorization.substring(7).trim();
-      }
+      String token = authorization != null ? BearerToken.of(context.request()) : bodyToken;
       return tokens.verify(token);
     } catch (TokenRejectedException e) {
       Refusal refused = Refusal.ofRejectedToken(e);
@@ -269,43 +258,6 @@ public class HttpTransportRoutes {
 
   private JsonNode parse(RoutingContext context) {
     return RequestBody.parse(codec, context.body() == null ? null : context.body().asString());
-  }
-
-  private void failed(RoutingContext context) {
-    if (context.statusCode() == 413) {
-      Problem.of(
-              Refusal.of(
-                  ErrorCode.FRAME_TOO_LARGE,
-                  "the request body is larger than the limit of "
-                      + config.maxFrameBytes()
-                      + " bytes",
-                  null))
-          .send(context);
-    } else {
-      internal(context, context.failure());
-    }
-  }
-
-  /**
-   * Answers with the refusal {@code failure} carries, its field prefixed with {@code fieldPrefix},
-   * where the body holds what the hub was given; any other failure is a fault: 500.
-   */
-  private static void refused(RoutingContext context, Throwable failure, String fieldPrefix) {
-    Refusal refusal = Refusal.of(failure);
-    if (refusal == null) {
-      internal(context, failure);
-      return;
-    }
-    if (refusal.field() != null) {
-      refusal = refusal.atField(fieldPrefix + refusal.field());
-    }
-    Problem.of(refusal).send(context);
-  }
-
-  private static void internal(RoutingContext context, Throwable failure) {
-    LOG.log(System.Logger.Level.ERROR, "HTTP " + context.normalizedPath() + " failed", failure);
-    Problem.of(Refusal.of(ErrorCode.INTERNAL, "the server failed; retry the request", null))
-        .send(context);
   }
 
   private record ChannelGap(String channel, Replay.Gap gap) {}

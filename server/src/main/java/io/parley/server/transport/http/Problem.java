@@ -21,13 +21,13 @@ public record Problem(int status, Refusal refusal) {
    * The answer to a request whose body was rejected: 413 when too large, otherwise 400 whatever the
    * code (a {@code CHANNEL_RESERVED} in a poll body too: it is refused before the token is read).
    */
-  static Problem of(FrameDecodeException rejection) {
+  public static Problem of(FrameDecodeException rejection) {
     int status = rejection.code() == ErrorCode.FRAME_TOO_LARGE ? 413 : 400;
     return new Problem(status, Refusal.ofUnreadable(rejection));
   }
 
   /** The answer to a refused request, with the status of its code. */
-  static Problem of(Refusal refusal) {
+  public static Problem of(Refusal refusal) {
     return new Problem(statusOf(refusal.code()), refusal);
   }
 
@@ -56,7 +56,8 @@ public record Problem(int status, Refusal refusal) {
           TOKEN_REFRESH_REQUIRED ->
           401;
       case RATE_LIMITED, TOO_MANY_SUBSCRIPTIONS, TOO_MANY_CONNECTIONS -> 429;
-      case SLOW_CONSUMER, HEARTBEAT_TIMEOUT, SERVER_UNAVAILABLE -> 503;
+      case SLOW_CONSUMER, HEARTBEAT_TIMEOUT, SERVER_UNAVAILABLE, DISCONNECTED_BY_ADMIN -> 503;
+      case DISCONNECTED_NO_RECONNECT -> 403;
       case TRANSPORT_DISABLED -> 404;
       case INTERNAL -> 500;
     };

@@ -6,7 +6,7 @@ import io.parley.protocol.codec.FrameCodec;
 import io.parley.protocol.codec.FrameDecodeException;
 
 /** Reads the JSON object body of an HTTP transport request. Stateless and thread-safe. */
-final class RequestBody {
+public final class RequestBody {
   private RequestBody() {}
 
   /**
@@ -16,7 +16,7 @@ final class RequestBody {
    * @throws FrameDecodeException {@link ErrorCode#BAD_JSON} for an empty or malformed body, {@link
    *     ErrorCode#FRAME_TOO_LARGE} for one over the limit
    */
-  static JsonNode parse(FrameCodec codec, String text) {
+  public static JsonNode parse(FrameCodec codec, String text) {
     if (text == null || text.isBlank()) {
       throw new FrameDecodeException(
           ErrorCode.BAD_JSON, null, null, "the request body must be a JSON object; it was empty");

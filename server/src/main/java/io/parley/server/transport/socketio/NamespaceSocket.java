@@ -63,6 +63,11 @@ public final class NamespaceSocket {
     return connection.engine().sid();
   }
 
+  /** The client's network address, from the Engine.IO handshake; {@code null} when unknown. */
+  public String address() {
+    return connection.engine().address();
+  }
+
   /** The current transport of the connection: {@code polling} or {@code websocket}. */
   public String transport() {
     return connection.engine().transport().wireName();

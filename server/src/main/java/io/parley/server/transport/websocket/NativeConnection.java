@@ -7,6 +7,7 @@ import io.parley.server.hub.Encoding;
 import io.parley.server.hub.Refusal;
 import io.parley.server.hub.Session;
 import io.parley.server.hub.SessionSink;
+import io.parley.server.transport.ClientAddress;
 import io.parley.server.transport.HeartbeatClock;
 import io.parley.server.transport.LoopExecutor;
 import io.parley.server.transport.NativeFrameEncoding;
@@ -96,6 +97,11 @@ final class NativeConnection implements SessionSink, HeartbeatClock.Member {
   }
 
   /** The hub session, or {@code null} before {@code hello}. */
+  /** The client's network address. */
+  String address() {
+    return ClientAddress.of(ws.remoteAddress());
+  }
+
   Session session() {
     return session;
   }

@@ -3,6 +3,7 @@ package io.parley.server.transport.websocket;
 import io.parley.protocol.ClientFrame;
 import io.parley.protocol.ErrorCode;
 import io.parley.protocol.ServerFrame;
+import io.parley.protocol.Transport;
 import io.parley.protocol.codec.FrameCodec;
 import io.parley.protocol.codec.FrameDecodeException;
 import io.parley.server.auth.Identity;
@@ -239,7 +240,7 @@ public class NativeWebSocketEndpoint {
     try {
       String upgradeToken = state.takeUpgradeToken();
       Identity identity = tokens.verify(hello.token() != null ? hello.token() : upgradeToken);
-      session = hub.open(state, hello.clientId(), identity);
+      session = hub.open(state, hello.clientId(), identity, Transport.WEBSOCKET, state.address());
     } catch (TokenRejectedException e) {
       state.close(Refusal.ofRejectedToken(e));
       return;

@@ -16,11 +16,11 @@ import java.util.function.Predicate;
  * Runs a script of {@code src/test/js} under Node, where the build's {@code npm ci} installed the
  * official JS client. Not thread-safe; one run per call.
  */
-final class NodeScript {
+public final class NodeScript {
   private static final Path SCRIPT_DIR = Path.of("src", "test", "js");
 
   /** A finished run: the lines the script printed (less those consumed) and its exit code. */
-  record Run(List<String> lines, int exitValue) {}
+  public record Run(List<String> lines, int exitValue) {}
 
   private NodeScript() {}
 
@@ -32,7 +32,7 @@ final class NodeScript {
    * @throws AssertionError when the client is not installed or the script does not end within 30
    *     seconds (every step of our scripts has its own, shorter timeout)
    */
-  static Run run(String script, Predicate<String> consumed, String... args)
+  public static Run run(String script, Predicate<String> consumed, String... args)
       throws IOException, InterruptedException {
     assertThat(SCRIPT_DIR.resolve("node_modules/socket.io-client"))
         .as("run the build's npm ci (generate-resources) first")

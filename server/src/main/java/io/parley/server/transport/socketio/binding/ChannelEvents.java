@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.parley.protocol.Limits;
 import io.parley.protocol.Position;
+import io.parley.protocol.Transport;
 import io.parley.protocol.codec.FieldReader;
 import io.parley.protocol.codec.FrameDecodeException;
 import io.parley.server.auth.Identity;
@@ -64,7 +65,13 @@ final class ChannelEvents {
     Session session;
     try {
       Identity identity = tokens.verify(token);
-      session = hub.open(sink, clientId == null ? socket.id() : clientId, identity);
+      session =
+          hub.open(
+              sink,
+              clientId == null ? socket.id() : clientId,
+              identity,
+              Transport.SOCKET_IO,
+              socket.address());
     } catch (TokenRejectedException e) {
       // The CONNECT payload's token, named by its path in that payload.
       return SocketIoRefusal.connectError(

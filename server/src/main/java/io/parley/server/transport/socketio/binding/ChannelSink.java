@@ -1,6 +1,7 @@
 package io.parley.server.transport.socketio.binding;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.parley.protocol.ErrorCode;
 import io.parley.protocol.Position;
 import io.parley.protocol.ServerFrame;
 import io.parley.server.hub.ChannelMessage;
@@ -145,13 +146,18 @@ final class ChannelSink implements SessionSink {
   public void close(Refusal reason) {
     // Best effort: the error event is dropped when the queue is full (the usual reason to be
     // here). Closing the Engine.IO connection (not a namespace DISCONNECT) makes official
-    // clients reconnect by themselves.
+    // clients reconnect by themselves, unless an operator said not to come back.
     socket.send(
         new SocketPacket(
             SocketPacketType.EVENT,
             socket.namespace(),
             null,
             SocketJson.NODES.arrayNode().add("error").add(SocketIoRefusal.event(reason))));
+    if (reason.code() == ErrorCode.DISCONNECTED_NO_RECONNECT) {
+      // As the reference server's socket.disconnect(true): a DISCONNECT packet ("io server
+      // disconnect"), after which official clients do not reconnect, then the connection closes.
+      socket.disconnect();
+    }
     socket.closeConnection(reason.code().name());
   }
 

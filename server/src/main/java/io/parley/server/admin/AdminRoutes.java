@@ -1,0 +1,337 @@
+package io.parley.server.admin;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.parley.protocol.ChannelName;
+import io.parley.protocol.ErrorCode;
+import io.parley.protocol.Position;
+import io.parley.protocol.Transport;
+import io.parley.protocol.codec.FrameCodec;
+import io.parley.protocol.codec.FrameDecodeException;
+import io.parley.server.auth.TokenVerifier;
+import io.parley.server.config.RealtimeConfig;
+import io.parley.server.config.ServerWiring.NodeIdentity;
+import io.parley.server.drain.Drain;
+import io.parley.server.hub.Backplane;
+import io.parley.server.hub.Hub;
+import io.parley.server.hub.Refusal;
+import io.parley.server.hub.Session;
+import io.parley.server.transport.http.Problem;
+import io.parley.server.transport.http.RequestBody;
+import io.parley.server.transport.http.RouteFailures;
+import io.vertx.core.Handler;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
+import java.lang.management.ManagementFactory;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Function;
+
+/**
+ * The admin API under {@code /realtime/admin/}: {@code GET stats}, {@code GET connections}, {@code
+ * GET channels}, {@code GET channels/{name}}, {@code POST disconnect}, {@code POST broadcast} and
+ * {@code POST drain}, every one behind {@link AdminAccess}. Answers are JSON; refusals are {@code
+ * application/problem+json}. Listings walk every session or channel, so they run on a worker
+ * thread; the rest run on the event loop and never block. Thread-safe. See {@code
+ * docs/operations.md}, "Admin API".
+ */
+@Singleton
+public class AdminRoutes {
+  private static final System.Logger LOG = System.getLogger(AdminRoutes.class.getName());
+
+  /** Where the admin API lives. */
+  public static final String BASE = "/realtime/admin/";
+
+  /** How many channels each "top" list of {@code stats} shows. */
+  static final int TOP = 10;
+
+  @Inject Hub hub;
+  @Inject Drain drain;
+  @Inject FrameCodec codec;
+  @Inject RealtimeConfig config;
+  @Inject TokenVerifier tokens;
+  @Inject NodeIdentity node;
+
+  void routes(@Observes Router router) {
+    AdminAccess access = new AdminAccess(tokens, config.auth().adminRole());
+    BodyHandler body = BodyHandler.create(false).setBodyLimit(config.maxFrameBytes());
+    router.route(BASE + "*").handler(access::check);
+    router.get(BASE + "stats").blockingHandler(guarded(this::stats), false);
+    router.get(BASE + "connections").blockingHandler(guarded(this::connections), false);
+    router.get(BASE + "channels").blockingHandler(guarded(this::channels), false);
+    router.get(BASE + "channels/:name").handler(guarded(this::channel));
+    router.post(BASE + "disconnect").handler(body).handler(guarded(this::disconnect));
+    router.post(BASE + "broadcast").handler(body).handler(guarded(this::broadcast));
+    router.post(BASE + "drain").handler(body).handler(guarded(this::drain));
+    router
+        .route(BASE + "*")
+        .failureHandler(context -> RouteFailures.failed(context, config.maxFrameBytes()));
+  }
+
+  /** Runs {@code handler}; a request it could not read is answered 400 (413 when too large). */
+  private static Handler<RoutingContext> guarded(Handler<RoutingContext> handler) {
+    return context -> {
+      try {
+        handler.handle(context);
+      } catch (FrameDecodeException e) {
+        Problem.of(e).send(context);
+      }
+    };
+  }
+
+  // ---------------------------------------------------------------- reads
+
+  private void stats(RoutingContext context) {
+    List<Session> sessions = hub.sessions();
+    Map<Transport, Integer> byTransport = new EnumMap<>(Transport.class);
+    for (Transport transport : Transport.values()) {
+      byTransport.put(transport, 0);
+    }
+    int unknown = 0;
+    for (Session session : sessions) {
+      if (session.transport() == null) {
+        unknown++;
+      } else {
+        byTransport.merge(session.transport(), 1, Integer::sum);
+      }
+    }
+    Map<String, Integer> subscribed = hub.subscribedChannels("", Integer.MAX_VALUE);
+    List<Backplane.Held> held = hub.held("", Integer.MAX_VALUE).toCompletableFuture().join();
+    ObjectNode json = codec.mapper().createObjectNode();
+    json.put("node", node.id());
+    json.put("uptimeMs", ManagementFactory.getRuntimeMXBean().getUptime());
+    json.put("draining", drain.draining());
+    json.put("sessions", sessions.size());
+    ObjectNode connections = json.putObject("connections");
+    byTransport.forEach((transport, count) -> connections.put(transport.name(), count));
+    if (unknown > 0) {
+      connections.put("OTHER", unknown);
+    }
+    json.put("channels", held.size());
+    json.put("subscribedChannels", subscribed.size());
+    ArrayNode bySubscribers = json.putArray("topBySubscribers");
+    subscribed.entrySet().stream()
+        .sorted(
+            Map.Entry.<String, Integer>comparingByValue()
+                .reversed()
+                .thenComparing(Map.Entry.comparingByKey()))
+        .limit(TOP)
+        .forEach(
+            entry ->
+                bySubscribers
+                    .addObject()
+                    .put("channel", entry.getKey())
+                    .put("subscribers", entry.getValue()));
+    ArrayNode byRate = json.putArray("topByPublishRate");
+    held.stream()
+        .filter(channel -> channel.lastMinute() > 0)
+        .sorted(
+            Comparator.comparingInt(Backplane.Held::lastMinute)
+                .reversed()
+                .thenComparing(Backplane.Held::channel))
+        .limit(TOP)
+        .forEach(
+            channel ->
+                byRate
+                    .addObject()
+                    .put("channel", channel.channel())
+                    .put("lastMinute", channel.lastMinute()));
+    long historyMessages = 0;
+    int largest = 0;
+    for (Backplane.Held channel : held) {
+      historyMessages += channel.historyMessages();
+      largest = Math.max(largest, channel.historyMessages());
+    }
+    json.putObject("history")
+        .put("messages", historyMessages)
+        .put("largestChannel", largest)
+        .put("maxPerChannel", config.history().size());
+    respond(context, 200, json);
+  }
+
+  private void connections(RoutingContext context) {
+    AdminRequests.Connections query =
+        AdminRequests.Connections.read(
+            context.request().getParam("user"), context.request().getParam("limit"));
+    List<Session> sessions = hub.sessions();
+    List<Session> matching = new ArrayList<>();
+    for (Session session : sessions) {
+      if (query.user() == null || query.user().equals(session.subject())) {
+        matching.add(session);
+      }
+    }
+    matching.sort(Comparator.comparingLong(Session::openedAtMillis).thenComparing(Session::id));
+    ObjectNode json = codec.mapper().createObjectNode();
+    json.put("total", matching.size());
+    ArrayNode rows = json.putArray("connections");
+    for (Session session : matching.subList(0, Math.min(query.limit(), matching.size()))) {
+      ObjectNode row = rows.addObject();
+      row.put("session", session.id());
+      row.put("user", session.subject());
+      row.put("clientId", session.clientId());
+      row.put("transport", session.transport() == null ? null : session.transport().name());
+      row.put("address", session.address());
+      row.put("since", Instant.ofEpochMilli(session.openedAtMillis()).toString());
+      row.put("channels", session.channels().size());
+    }
+    respond(context, 200, json);
+  }
+
+  private void channels(RoutingContext context) {
+    AdminRequests.Channels query =
+        AdminRequests.Channels.read(
+            context.request().getParam("prefix"), context.request().getParam("limit"));
+    List<Backplane.Held> held =
+        hub.held(query.prefix(), query.limit()).toCompletableFuture().join();
+    ObjectNode json = codec.mapper().createObjectNode();
+    ArrayNode rows = json.putArray("channels");
+    for (Backplane.Held channel : held) {
+      writeChannel(rows.addObject(), channel);
+    }
+    respond(context, 200, json);
+  }
+
+  private void channel(RoutingContext context) {
+    String name = context.pathParam("name");
+    String problem = ChannelName.problem(name).orElse(null);
+    if (problem != null) {
+      Problem.of(
+              Refusal.of(
+                  ErrorCode.INVALID_CHANNEL,
+                  "the channel name must be " + ChannelName.rule() + " but " + problem,
+                  "name"))
+          .send(context);
+      return;
+    }
+    answer(
+        context,
+        hub.held(name),
+        held -> {
+          ObjectNode json = codec.mapper().createObjectNode();
+          if (held == null) {
+            // Nothing held: never published to, or aged out and nobody subscribed.
+            json.put("channel", name).putNull("position");
+            json.put("subscribers", hub.subscriberCount(name)).put("history", 0);
+          } else {
+            writeChannel(json, held);
+          }
+          return json;
+        });
+  }
+
+  private void writeChannel(ObjectNode json, Backplane.Held held) {
+    json.put("channel", held.channel());
+    Position position = held.position();
+    json.putObject("position").put("epoch", position.epoch()).put("seq", position.seq());
+    json.put("subscribers", hub.subscriberCount(held.channel()));
+    json.put("history", held.historyMessages());
+    json.put("lastMinute", held.lastMinute());
+  }
+
+  // ---------------------------------------------------------------- actions
+
+  private void disconnect(RoutingContext context) {
+    AdminRequests.Disconnect request = AdminRequests.Disconnect.read(parse(context));
+    Refusal reason =
+        Refusal.of(
+            request.mayReconnect()
+                ? ErrorCode.DISCONNECTED_BY_ADMIN
+                : ErrorCode.DISCONNECTED_NO_RECONNECT,
+            request.reason(),
+            null);
+    int closed;
+    if (request.user() != null) {
+      long window =
+          request.mayReconnect()
+              ? config.poll().maxWait().toMillis() * 2
+              : config.admin().noReconnectWindow().toMillis();
+      closed = hub.disconnectSubject(request.user(), reason, System.currentTimeMillis() + window);
+    } else {
+      Session session = hub.session(request.session());
+      closed = session != null && hub.disconnect(session, reason) ? 1 : 0;
+    }
+    LOG.log(
+        System.Logger.Level.INFO,
+        "admin disconnected "
+            + closed
+            + " sessions of "
+            + (request.user() != null ? "user " + request.user() : "session " + request.session())
+            + " (mayReconnect="
+            + request.mayReconnect()
+            + "): "
+            + request.reason());
+    ObjectNode json = codec.mapper().createObjectNode();
+    json.put("disconnected", closed);
+    respond(context, 200, json);
+  }
+
+  private void broadcast(RoutingContext context) {
+    AdminRequests.Broadcast request = AdminRequests.Broadcast.read(parse(context));
+    answer(
+        context,
+        hub.broadcast(request.event(), request.data()),
+        appended -> {
+          ObjectNode json = codec.mapper().createObjectNode();
+          json.put("channel", appended.channel());
+          json.put("epoch", appended.position().epoch());
+          json.put("seq", appended.position().seq());
+          json.put("sessions", hub.sessionCount());
+          return json;
+        });
+  }
+
+  private void drain(RoutingContext context) {
+    String text = context.body() == null ? null : context.body().asString();
+    JsonNode body = text == null || text.isBlank() ? null : codec.parseObject(text);
+    AdminRequests.Drain request = AdminRequests.Drain.read(body);
+    Drain.Started started = drain.start(request.deadline());
+    ObjectNode json = codec.mapper().createObjectNode();
+    json.put("draining", true);
+    json.put("startedAt", Instant.ofEpochMilli(started.startedAtMillis()).toString());
+    json.put("sessions", started.sessions());
+    json.put("hinted", started.hinted());
+    json.put("spreadMs", started.spread().toMillis());
+    json.put("deadlineMs", started.deadline().toMillis());
+    respond(context, 202, json);
+  }
+
+  // ---------------------------------------------------------------- plumbing
+
+  private JsonNode parse(RoutingContext context) {
+    return RequestBody.parse(codec, context.body() == null ? null : context.body().asString());
+  }
+
+  private <T> void answer(
+      RoutingContext context, CompletionStage<T> stage, Function<T, ObjectNode> render) {
+    stage.whenComplete(
+        (value, failure) -> {
+          if (failure != null) {
+            RouteFailures.refused(context, failure, "");
+          } else {
+            respond(context, 200, render.apply(value));
+          }
+        });
+  }
+
+  private void respond(RoutingContext context, int status, ObjectNode json) {
+    if (context.response().ended() || context.response().closed()) {
+      return;
+    }
+    context
+        .response()
+        .setStatusCode(status)
+        .putHeader("Content-Type", "application/json")
+        .putHeader("Cache-Control", "no-store")
+        .end(json.toString());
+  }
+}
