@@ -4,6 +4,7 @@ import io.parley.server.config.ServerWiring;
 import io.parley.server.transport.Cors;
 import io.parley.server.transport.HeartbeatClock;
 import io.parley.server.transport.LoopExecutor;
+import io.parley.server.transport.PeerAddress;
 import io.parley.server.transport.WebSocketUpgrade;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
@@ -140,7 +141,7 @@ public final class EngineServer {
           .onSuccess(
               ws -> {
                 WebSocketUpgrade.trim(request, ws);
-                openWebSocket(ws);
+                openWebSocket(ws, PeerAddress.of(request.remoteAddress()));
               })
           .onFailure(
               failure ->
@@ -148,7 +149,8 @@ public final class EngineServer {
                       System.Logger.Level.DEBUG,
                       () -> "websocket handshake on " + request.path() + " failed: " + failure));
     } else {
-      EngineSocket socket = create(EngineTransport.POLLING);
+      EngineSocket socket =
+          create(EngineTransport.POLLING, PeerAddress.of(request.remoteAddress()));
       socket.open();
       socket.onPollRequest(response);
     }
@@ -187,20 +189,27 @@ public final class EngineServer {
     return null;
   }
 
-  private EngineSocket create(EngineTransport transport) {
+  private EngineSocket create(EngineTransport transport, String address) {
     Context context = vertx.getOrCreateContext();
     HeartbeatClock clock =
         heartbeats.computeIfAbsent(LoopExecutor.of(context), loop -> new HeartbeatClock(vertx));
     EngineSocket socket =
         new EngineSocket(
-            ServerWiring.randomId(SID_BYTES), vertx, context, settings, clock, transport, forget);
+            ServerWiring.randomId(SID_BYTES),
+            address,
+            vertx,
+            context,
+            settings,
+            clock,
+            transport,
+            forget);
     clients.put(socket.sid(), socket);
     onConnection.accept(socket);
     return socket;
   }
 
-  private void openWebSocket(ServerWebSocket ws) {
-    EngineSocket socket = create(EngineTransport.WEBSOCKET);
+  private void openWebSocket(ServerWebSocket ws, String address) {
+    EngineSocket socket = create(EngineTransport.WEBSOCKET, address);
     socket.attachWebSocket(ws);
     socket.open();
   }

@@ -43,6 +43,9 @@ public final class EngineSocket implements HeartbeatClock.Member {
 
     /** The connection ended; nothing is delivered after this. */
     void onClose(String reason);
+
+    /** The connection moved from polling to WebSocket. */
+    default void onUpgraded() {}
   }
 
   private enum State {
@@ -52,6 +55,10 @@ public final class EngineSocket implements HeartbeatClock.Member {
   }
 
   private final String sid;
+
+  /** The peer's IP address at the handshake, or {@code "unknown"}. */
+  private final String remoteAddress;
+
   private final Vertx vertx;
   private final LoopExecutor loop;
   private final EngineSettings settings;
@@ -90,6 +97,7 @@ public final class EngineSocket implements HeartbeatClock.Member {
 
   EngineSocket(
       String sid,
+      String remoteAddress,
       Vertx vertx,
       Context context,
       EngineSettings settings,
@@ -97,6 +105,7 @@ public final class EngineSocket implements HeartbeatClock.Member {
       EngineTransport transport,
       Consumer<EngineSocket> onEnded) {
     this.sid = sid;
+    this.remoteAddress = remoteAddress;
     this.vertx = vertx;
     this.loop = LoopExecutor.of(context);
     this.settings = settings;
@@ -107,6 +116,16 @@ public final class EngineSocket implements HeartbeatClock.Member {
 
   public String sid() {
     return sid;
+  }
+
+  /** The peer's IP address at the handshake (a proxy's, behind one), or {@code "unknown"}. */
+  public String remoteAddress() {
+    return remoteAddress;
+  }
+
+  /** Packets queued and not yet written; any thread, a racy read. */
+  public int queued() {
+    return queued;
   }
 
   public EngineTransport transport() {
@@ -453,6 +472,9 @@ public final class EngineSocket implements HeartbeatClock.Member {
       webSocket = ws;
       transport = EngineTransport.WEBSOCKET;
       LOG.log(System.Logger.Level.DEBUG, () -> "Engine.IO session " + sid + " upgraded");
+      if (listener != null) {
+        listener.onUpgraded();
+      }
       flush();
     } else {
       cancelUpgrade();

@@ -11,14 +11,20 @@ import io.parley.server.auth.TokenRejectedException;
 import io.parley.server.auth.TokenVerifier;
 import io.parley.server.config.RealtimeConfig;
 import io.parley.server.config.ServerWiring;
+import io.parley.server.events.ConnectionEvent;
+import io.parley.server.events.ConnectionEvents;
+import io.parley.server.events.TransportKind;
 import io.parley.server.hub.ChannelMessage;
 import io.parley.server.hub.Hub;
 import io.parley.server.hub.Reads;
 import io.parley.server.hub.Refusal;
 import io.parley.server.hub.Replay;
+import io.parley.server.metrics.DeliveryCounters;
+import io.parley.server.metrics.PollsWaiting;
 import io.parley.server.transport.Cors;
 import io.parley.server.transport.DisabledTransport;
 import io.parley.server.transport.NativeFrameEncoding;
+import io.parley.server.transport.PeerAddress;
 import io.parley.server.transport.TransportPaths;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
@@ -60,6 +66,9 @@ public class HttpTransportRoutes {
   @Inject RealtimeConfig config;
   @Inject Vertx vertx;
   @Inject TokenVerifier tokens;
+  @Inject ConnectionEvents events;
+  @Inject DeliveryCounters deliveries;
+  @Inject PollsWaiting pollsWaiting;
 
   void routes(@Observes Router router) {
     Cors cors =
@@ -134,11 +143,13 @@ public class HttpTransportRoutes {
     AtomicBoolean done = new AtomicBoolean();
     Runnable[] cancel = new Runnable[1];
     long[] timer = new long[1];
+    pollsWaiting.started();
     Runnable finish =
         () -> {
           if (!done.compareAndSet(false, true)) {
             return;
           }
+          pollsWaiting.finished();
           cancel[0].run();
           vertx.cancelTimer(timer[0]);
           read(identity, request)
@@ -161,6 +172,7 @@ public class HttpTransportRoutes {
         .closeHandler(
             v -> {
               if (done.compareAndSet(false, true)) {
+                pollsWaiting.finished();
                 cancel[0].run();
                 vertx.cancelTimer(timer[0]);
               }
@@ -186,6 +198,7 @@ public class HttpTransportRoutes {
     if (context.response().ended() || context.response().closed()) {
       return;
     }
+    deliveries.polled(result.messages.size());
     context
         .response()
         .putHeader("Content-Type", "application/json")
@@ -207,10 +220,7 @@ public class HttpTransportRoutes {
     }
     String publisher = request.clientId() == null ? ANONYMOUS_PUBLISHER : request.clientId();
     String publishId = request.id() == null ? ServerWiring.randomId(12) : request.id();
-    String address =
-        context.request().remoteAddress() == null
-            ? "unknown"
-            : context.request().remoteAddress().hostAddress();
+    String address = PeerAddress.of(context.request().remoteAddress());
     hub.publishStateless(
             identity,
             address,
@@ -258,6 +268,13 @@ public class HttpTransportRoutes {
       }
       return tokens.verify(token);
     } catch (TokenRejectedException e) {
+      events.fire(
+          new ConnectionEvent.Refused(
+              TransportKind.HTTP,
+              PeerAddress.of(context.request().remoteAddress()),
+              null,
+              e.code(),
+              ConnectionEvent.Stage.REQUEST));
       Refusal refused = Refusal.ofRejectedToken(e);
       Problem.of(authorization != null ? refused.atField("Authorization") : refused).send(context);
       return null;

@@ -1,14 +1,20 @@
 package io.parley.server.transport.websocket;
 
+import io.parley.protocol.ErrorCode;
 import io.parley.protocol.ServerFrame;
 import io.parley.protocol.codec.FrameCodec;
+import io.parley.server.events.Connection;
+import io.parley.server.events.DisconnectReason;
+import io.parley.server.events.TransportKind;
 import io.parley.server.hub.ChannelMessage;
 import io.parley.server.hub.Encoding;
 import io.parley.server.hub.Refusal;
 import io.parley.server.hub.Session;
 import io.parley.server.hub.SessionSink;
+import io.parley.server.metrics.DeliveryCounters;
 import io.parley.server.transport.HeartbeatClock;
 import io.parley.server.transport.LoopExecutor;
+import io.parley.server.transport.PeerAddress;
 import io.vertx.core.http.ServerWebSocket;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
@@ -35,12 +41,20 @@ final class NativeConnection implements SessionSink, HeartbeatClock.Member {
   private final FrameCodec codec;
   private final Encoding<String> encoding;
   private final int maxQueued;
+  private final DeliveryCounters deliveries;
 
   /** Frames handed to the loop and not yet written to the socket; see {@link #QUEUED}. */
   private volatile int queued;
 
   private final AtomicBoolean closing = new AtomicBoolean();
   private volatile Session session;
+
+  /** The connection as events describe it, set with the session. */
+  private volatile Connection connection;
+
+  /** The refusal the server closed with, or {@code null} when the peer ended it. */
+  private volatile ErrorCode closedWith;
+
   private volatile long lastReceivedNanos;
   private volatile long lastPingNanos;
 
@@ -62,6 +76,7 @@ final class NativeConnection implements SessionSink, HeartbeatClock.Member {
       FrameCodec codec,
       Encoding<String> encoding,
       int maxQueued,
+      DeliveryCounters deliveries,
       NativeHeartbeat heartbeat,
       long nowNanos) {
     this.ws = ws;
@@ -70,6 +85,7 @@ final class NativeConnection implements SessionSink, HeartbeatClock.Member {
     this.codec = codec;
     this.encoding = encoding;
     this.maxQueued = maxQueued;
+    this.deliveries = deliveries;
     this.heartbeat = heartbeat;
     this.lastReceivedNanos = nowNanos;
     this.lastPingNanos = nowNanos;
@@ -92,8 +108,33 @@ final class NativeConnection implements SessionSink, HeartbeatClock.Member {
     return session;
   }
 
-  void greeted(Session session) {
+  /** The connection as events describe it, or {@code null} before {@code hello}. */
+  Connection connection() {
+    return connection;
+  }
+
+  void greeted(Session session, Connection connection) {
+    this.connection = connection;
     this.session = session;
+  }
+
+  /** The peer's IP address, or {@code "unknown"}. */
+  String remoteAddress() {
+    return PeerAddress.of(ws.remoteAddress());
+  }
+
+  /**
+   * Why the connection ended: the refusal the server closed it with, else a close frame from the
+   * client, else a connection lost. Call from the close handler.
+   */
+  DisconnectReason endReason() {
+    ErrorCode code = closedWith;
+    if (code != null) {
+      return DisconnectReason.of(code);
+    }
+    return ws.closeStatusCode() != null
+        ? DisconnectReason.CLIENT_CLOSE
+        : DisconnectReason.TRANSPORT_CLOSE;
   }
 
   long openedNanos() {
@@ -147,7 +188,16 @@ final class NativeConnection implements SessionSink, HeartbeatClock.Member {
 
   @Override
   public boolean sendMessage(ChannelMessage message) {
-    return enqueue(message.encoded(encoding));
+    boolean queued = enqueue(message.encoded(encoding));
+    if (queued) {
+      deliveries.delivered(TransportKind.WEBSOCKET, message);
+    }
+    return queued;
+  }
+
+  @Override
+  public int queued() {
+    return queued;
   }
 
   @Override
@@ -177,6 +227,7 @@ final class NativeConnection implements SessionSink, HeartbeatClock.Member {
     if (!closing.compareAndSet(false, true)) {
       return;
     }
+    closedWith = reason.code();
     int code = NativeRefusal.closeCode(reason);
     // The error frame goes past the queue limit on purpose: it is the last one, after all queued.
     String last = codec.encode(NativeRefusal.frame(null, reason));

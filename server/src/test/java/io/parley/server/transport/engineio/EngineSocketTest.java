@@ -27,6 +27,7 @@ class EngineSocketTest {
     EngineSocket socket =
         new EngineSocket(
             "sid",
+            "127.0.0.1",
             vertx,
             context,
             settings,

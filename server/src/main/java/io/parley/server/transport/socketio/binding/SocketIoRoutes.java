@@ -2,7 +2,9 @@ package io.parley.server.transport.socketio.binding;
 
 import io.parley.server.auth.TokenVerifier;
 import io.parley.server.config.RealtimeConfig;
+import io.parley.server.events.ConnectionEvents;
 import io.parley.server.hub.Hub;
+import io.parley.server.metrics.DeliveryCounters;
 import io.parley.server.transport.Cors;
 import io.parley.server.transport.DisabledTransport;
 import io.parley.server.transport.TransportPaths;
@@ -42,6 +44,8 @@ public class SocketIoRoutes {
   @Inject Vertx vertx;
   @Inject Hub hub;
   @Inject TokenVerifier tokens;
+  @Inject ConnectionEvents events;
+  @Inject DeliveryCounters deliveries;
   @Inject RealtimeConfig config;
   @Inject SocketIoNamespaces namespaces;
 
@@ -74,7 +78,7 @@ public class SocketIoRoutes {
             "realtime.socketio.cors-credentials");
     if (!settings.conformance()) {
       // The conformance suites expect plain echo handlers on "/", with any auth payload.
-      new ChannelEvents(hub, tokens).install(namespaces.of("/"));
+      new ChannelEvents(hub, tokens, events, deliveries).install(namespaces.of("/"));
     }
     if (!offered.socketioOffered()) {
       String setting =
