@@ -11,6 +11,7 @@ import io.parley.server.hub.Encoding;
 import io.parley.server.hub.Refusal;
 import io.parley.server.hub.Session;
 import io.parley.server.hub.SessionSink;
+import io.parley.server.logging.FrameTrace;
 import io.parley.server.metrics.DeliveryCounters;
 import io.parley.server.transport.HeartbeatClock;
 import io.parley.server.transport.LoopExecutor;
@@ -51,6 +52,9 @@ final class NativeConnection implements SessionSink, HeartbeatClock.Member {
 
   /** The connection as events describe it, set with the session. */
   private volatile Connection connection;
+
+  /** Where this connection's frames are traced, or {@code null} (nearly always): not traced. */
+  private volatile FrameTrace trace;
 
   /** The refusal the server closed with, or {@code null} when the peer ended it. */
   private volatile ErrorCode closedWith;
@@ -113,9 +117,18 @@ final class NativeConnection implements SessionSink, HeartbeatClock.Member {
     return connection;
   }
 
-  void greeted(Session session, Connection connection) {
+  void greeted(Session session, Connection connection, FrameTrace frames) {
     this.connection = connection;
+    this.trace = frames.traces(connection) ? frames : null;
     this.session = session;
+  }
+
+  /** Traces a received frame if this connection is traced; event loop. */
+  void received(String text) {
+    FrameTrace frames = trace;
+    if (frames != null) {
+      frames.received(connection, text);
+    }
   }
 
   /** The peer's IP address, or {@code "unknown"}. */
@@ -255,6 +268,10 @@ final class NativeConnection implements SessionSink, HeartbeatClock.Member {
     if (QUEUED.incrementAndGet(this) > maxQueued) {
       QUEUED.decrementAndGet(this);
       return false;
+    }
+    FrameTrace frames = trace;
+    if (frames != null) {
+      frames.sent(connection, text);
     }
     loop.execute(
         () -> {

@@ -18,6 +18,7 @@ import io.parley.server.hub.Hub;
 import io.parley.server.hub.Refusal;
 import io.parley.server.hub.RefusedException;
 import io.parley.server.hub.Session;
+import io.parley.server.logging.FrameTrace;
 import io.parley.server.metrics.DeliveryCounters;
 import io.parley.server.transport.DisabledTransport;
 import io.parley.server.transport.LoopExecutor;
@@ -66,6 +67,7 @@ public class NativeWebSocketEndpoint {
   @Inject TokenVerifier tokens;
   @Inject ConnectionEvents events;
   @Inject DeliveryCounters deliveries;
+  @Inject FrameTrace frames;
 
   /** The hard ceiling for one message: above it the socket is closed with 1009. */
   @ConfigProperty(name = "quarkus.http.websocket-server.max-message-size", defaultValue = "1048576")
@@ -197,6 +199,7 @@ public class NativeWebSocketEndpoint {
       return;
     }
     state.received(System.nanoTime());
+    state.received(text);
     ClientFrame frame;
     try {
       frame = codec.decodeClient(text);
@@ -259,7 +262,7 @@ public class NativeWebSocketEndpoint {
     }
     Connection connection =
         Connection.opened(session.id(), identity, TransportKind.WEBSOCKET, state.remoteAddress());
-    state.greeted(session, connection);
+    state.greeted(session, connection, frames);
     events.fire(new ConnectionEvent.Connected(connection));
     state.send(
         new ServerFrame.Welcome(

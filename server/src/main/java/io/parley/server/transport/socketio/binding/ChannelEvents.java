@@ -19,8 +19,10 @@ import io.parley.server.hub.Hub;
 import io.parley.server.hub.Refusal;
 import io.parley.server.hub.RefusedException;
 import io.parley.server.hub.Session;
+import io.parley.server.logging.FrameTrace;
 import io.parley.server.metrics.DeliveryCounters;
 import io.parley.server.transport.socketio.Ack;
+import io.parley.server.transport.socketio.EventHandler;
 import io.parley.server.transport.socketio.NamespaceSocket;
 import io.parley.server.transport.socketio.SocketCodec;
 import io.parley.server.transport.socketio.SocketJson;
@@ -43,23 +45,40 @@ final class ChannelEvents {
   private final TokenVerifier tokens;
   private final ConnectionEvents events;
   private final DeliveryCounters deliveries;
+  private final FrameTrace frames;
 
   ChannelEvents(
-      Hub hub, TokenVerifier tokens, ConnectionEvents events, DeliveryCounters deliveries) {
+      Hub hub,
+      TokenVerifier tokens,
+      ConnectionEvents events,
+      DeliveryCounters deliveries,
+      FrameTrace frames) {
     this.hub = hub;
     this.tokens = tokens;
     this.events = events;
     this.deliveries = deliveries;
+    this.frames = frames;
   }
 
   /** Registers the connect check and the channel events on {@code root}. */
   void install(SocketNamespace root) {
     root.onConnect(this::open)
         .onUpgraded(this::upgraded)
-        .on("subscribe", this::subscribe)
-        .on("unsubscribe", this::unsubscribe)
-        .on("publish", this::publish)
-        .on("auth", this::refresh);
+        .on("subscribe", traced("subscribe", this::subscribe))
+        .on("unsubscribe", traced("unsubscribe", this::unsubscribe))
+        .on("publish", traced("publish", this::publish))
+        .on("auth", traced("auth", this::refresh));
+  }
+
+  /** {@code handler}, tracing the event first when its connection is traced. */
+  private static EventHandler traced(String event, EventHandler handler) {
+    return (socket, args, ack) -> {
+      ChannelSink sink = socket.binding(ChannelSink.class);
+      if (sink != null) {
+        sink.received(event, "auth".equals(event) ? "[token]" : args);
+      }
+      handler.onEvent(socket, args, ack);
+    };
   }
 
   private ObjectNode open(NamespaceSocket socket, JsonNode auth) {
@@ -94,6 +113,9 @@ final class ChannelEvents {
             TransportKind.ofEngine(socket.transport()),
             socket.remoteAddress());
     sink.connection(connection);
+    if (frames.traces(connection)) {
+      sink.trace(frames);
+    }
     sink.session(session);
     socket.bind(sink);
     events.fire(new ConnectionEvent.Connected(connection));

@@ -10,6 +10,7 @@ import io.parley.server.hub.ChannelMessage;
 import io.parley.server.hub.Refusal;
 import io.parley.server.hub.Session;
 import io.parley.server.hub.SessionSink;
+import io.parley.server.logging.FrameTrace;
 import io.parley.server.metrics.DeliveryCounters;
 import io.parley.server.transport.socketio.Ack;
 import io.parley.server.transport.socketio.NamespaceSocket;
@@ -31,6 +32,9 @@ final class ChannelSink implements SessionSink {
 
   /** The connection as events describe it; replaced when it upgrades to WebSocket. */
   private volatile Connection connection;
+
+  /** Where this connection's frames are traced, or {@code null} (nearly always): not traced. */
+  private volatile FrameTrace trace;
 
   /** The refusal the server closed with, or {@code null} when the peer ended it. */
   private volatile ErrorCode closedWith;
@@ -59,6 +63,26 @@ final class ChannelSink implements SessionSink {
 
   void connection(Connection connection) {
     this.connection = connection;
+  }
+
+  /** Traces this connection's frames with {@code frames} from now on. */
+  void trace(FrameTrace frames) {
+    this.trace = frames;
+  }
+
+  /** Traces a received event if this connection is traced; home event loop. */
+  void received(String event, Object args) {
+    FrameTrace frames = trace;
+    if (frames != null) {
+      frames.received(connection, event + " " + args);
+    }
+  }
+
+  private void sent(Object frame) {
+    FrameTrace frames = trace;
+    if (frames != null) {
+      frames.sent(connection, frame);
+    }
   }
 
   /**
@@ -121,6 +145,7 @@ final class ChannelSink implements SessionSink {
     Connection described = connection;
     if (queued && described != null) {
       deliveries.delivered(described.transport(), message);
+      sent(message.frame());
     }
     return queued;
   }
@@ -135,6 +160,7 @@ final class ChannelSink implements SessionSink {
     if (!socket.isConnected()) {
       return true;
     }
+    sent(frame);
     if (frame instanceof ServerFrame.Subscribed f) {
       return answer(
           f.id(),

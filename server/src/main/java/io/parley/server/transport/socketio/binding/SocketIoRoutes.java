@@ -4,6 +4,7 @@ import io.parley.server.auth.TokenVerifier;
 import io.parley.server.config.RealtimeConfig;
 import io.parley.server.events.ConnectionEvents;
 import io.parley.server.hub.Hub;
+import io.parley.server.logging.FrameTrace;
 import io.parley.server.metrics.DeliveryCounters;
 import io.parley.server.transport.Cors;
 import io.parley.server.transport.DisabledTransport;
@@ -46,6 +47,7 @@ public class SocketIoRoutes {
   @Inject TokenVerifier tokens;
   @Inject ConnectionEvents events;
   @Inject DeliveryCounters deliveries;
+  @Inject FrameTrace frames;
   @Inject RealtimeConfig config;
   @Inject SocketIoNamespaces namespaces;
 
@@ -78,7 +80,7 @@ public class SocketIoRoutes {
             "realtime.socketio.cors-credentials");
     if (!settings.conformance()) {
       // The conformance suites expect plain echo handlers on "/", with any auth payload.
-      new ChannelEvents(hub, tokens, events, deliveries).install(namespaces.of("/"));
+      new ChannelEvents(hub, tokens, events, deliveries, frames).install(namespaces.of("/"));
     }
     if (!offered.socketioOffered()) {
       String setting =
