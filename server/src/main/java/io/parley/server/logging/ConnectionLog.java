@@ -4,16 +4,18 @@ import io.parley.server.events.Connection;
 import io.parley.server.events.ConnectionEvent;
 import io.parley.server.events.ConnectionObserver;
 import jakarta.inject.Singleton;
-import org.jboss.logging.Logger;
-import org.jboss.logging.MDC;
+import java.util.Locale;
+import org.jboss.logmanager.ExtLogRecord;
+import org.jboss.logmanager.Level;
+import org.jboss.logmanager.Logger;
 
 /**
  * One log line per connect, disconnect (with reason and duration), transport change and
  * authentication failure, in category {@value #CATEGORY}: {@code INFO} for a user's connection,
  * {@code DEBUG} for a health self-test's and for refusals that are not about a token, {@code WARN}
  * (rate limited per code and address by {@link Warnings}) for authentication failures. Each line
- * carries session, user, transport and address in its text and as MDC fields ({@code
- * parley.session}, ...), which the JSON format writes as fields. Thread-safe; runs on the thread
+ * carries session, user, transport and address in its text and as fields of the record's MDC
+ * ({@code parley.session}, ...), which the JSON format writes out. Thread-safe; runs on the thread
  * that fired the event and only formats.
  */
 @Singleton
@@ -33,49 +35,52 @@ public class ConnectionLog implements ConnectionObserver {
   public void on(ConnectionEvent event) {
     if (event instanceof ConnectionEvent.Connected connected) {
       Connection c = connected.connection();
-      log(c, null, null, "connected " + describe(c));
+      write(level(c), "connected " + describe(c), c, null, null);
     } else if (event instanceof ConnectionEvent.Disconnected disconnected) {
       Connection c = disconnected.connection();
       long millis = disconnected.duration().toMillis();
-      log(
+      String reason = disconnected.reason().tag();
+      write(
+          level(c),
+          "disconnected " + describe(c) + " reason=" + reason + " duration=" + millis + "ms",
           c,
-          disconnected.reason().tag(),
-          millis,
-          "disconnected "
-              + describe(c)
-              + " reason="
-              + disconnected.reason().tag()
-              + " duration="
-              + millis
-              + "ms");
+          "parley.reason",
+          reason,
+          "parley.durationMs",
+          Long.toString(millis));
     } else if (event instanceof ConnectionEvent.TransportChanged changed) {
       Connection c = changed.connection();
-      log(c, null, null, "transport changed " + describe(c) + " from=" + changed.from().tag());
+      write(
+          level(c),
+          "transport changed " + describe(c) + " from=" + changed.from().tag(),
+          c,
+          "parley.from",
+          changed.from().tag());
     } else if (event instanceof ConnectionEvent.Refused refused) {
       refused(refused);
     }
   }
 
-  private static void log(Connection c, String reason, Long durationMs, String message) {
-    Logger.Level level = c.probe() ? Logger.Level.DEBUG : Logger.Level.INFO;
-    if (!LOG.isEnabled(level)) {
-      return;
-    }
-    Fields fields = Fields.put(c.session(), c.user(), c.transport().tag(), c.address());
-    try {
-      fields.put("parley.reason", reason);
-      fields.put("parley.durationMs", durationMs == null ? null : durationMs.toString());
-      LOG.log(level, message + (c.probe() ? " probe=true" : ""));
-    } finally {
-      fields.clear();
-    }
+  private static Level level(Connection c) {
+    return c.probe() ? Level.DEBUG : Level.INFO;
   }
 
   private void refused(ConnectionEvent.Refused refused) {
+    Level level = Level.DEBUG;
+    String prefix = "refused ";
+    long suppressed = 0;
+    if (refused.authentication()) {
+      suppressed = warnings.admit(refused.code() + "@" + refused.address());
+      if (suppressed < 0) {
+        return;
+      }
+      level = Level.WARN;
+      prefix = "authentication failed ";
+    }
     String message =
-        (refused.authentication() ? "authentication failed " : "refused ")
+        prefix
             + "stage="
-            + refused.stage().name().toLowerCase(java.util.Locale.ROOT)
+            + refused.stage().name().toLowerCase(Locale.ROOT)
             + " code="
             + refused.code().name()
             + " user="
@@ -83,17 +88,54 @@ public class ConnectionLog implements ConnectionObserver {
             + " transport="
             + refused.transport().tag()
             + " address="
-            + refused.address();
-    Fields fields = Fields.put(null, refused.user(), refused.transport().tag(), refused.address());
-    try {
-      fields.put("parley.code", refused.code().name());
-      if (refused.authentication()) {
-        warnings.warn(LOG, refused.code() + "@" + refused.address(), message);
-      } else {
-        LOG.debug(message);
-      }
-    } finally {
-      fields.clear();
+            + refused.address()
+            + (suppressed > 0 ? " (suppressed " + suppressed + ")" : "");
+    ExtLogRecord record = record(level, message);
+    if (record == null) {
+      return;
+    }
+    put(record, "parley.user", refused.user());
+    put(record, "parley.transport", refused.transport().tag());
+    put(record, "parley.address", refused.address());
+    put(record, "parley.code", refused.code().name());
+    LOG.logRaw(record);
+  }
+
+  /**
+   * Writes {@code message} at {@code level} with the connection's fields and {@code extra} ones
+   * (key, value, key, value...) as the record's MDC, which the JSON format writes as fields.
+   */
+  private static void write(Level level, String message, Connection c, String... extra) {
+    ExtLogRecord record = record(level, message);
+    if (record == null) {
+      return;
+    }
+    put(record, "parley.session", c.session());
+    put(record, "parley.user", c.user());
+    put(record, "parley.transport", c.transport().tag());
+    put(record, "parley.address", c.address());
+    if (c.probe()) {
+      put(record, "parley.probe", "true");
+    }
+    for (int i = 0; i + 1 < extra.length; i += 2) {
+      put(record, extra[i], extra[i + 1]);
+    }
+    LOG.logRaw(record);
+  }
+
+  /** A record of {@code message}, or {@code null} when {@code level} is off for the category. */
+  private static ExtLogRecord record(Level level, String message) {
+    if (!LOG.isLoggable(level)) {
+      return null;
+    }
+    ExtLogRecord record = new ExtLogRecord(level, message, ConnectionLog.class.getName());
+    record.setLoggerName(CATEGORY);
+    return record;
+  }
+
+  private static void put(ExtLogRecord record, String key, String value) {
+    if (value != null) {
+      record.putMdc(key, value);
     }
   }
 
@@ -105,33 +147,7 @@ public class ConnectionLog implements ConnectionObserver {
         + " transport="
         + c.transport().tag()
         + " address="
-        + c.address();
-  }
-
-  /** The MDC fields of one line, removed after it. */
-  private static final class Fields {
-    private final java.util.ArrayList<String> keys = new java.util.ArrayList<>(6);
-
-    static Fields put(String session, String user, String transport, String address) {
-      Fields fields = new Fields();
-      fields.put("parley.session", session);
-      fields.put("parley.user", user);
-      fields.put("parley.transport", transport);
-      fields.put("parley.address", address);
-      return fields;
-    }
-
-    void put(String key, String value) {
-      if (value != null) {
-        MDC.put(key, value);
-        keys.add(key);
-      }
-    }
-
-    void clear() {
-      for (String key : keys) {
-        MDC.remove(key);
-      }
-    }
+        + c.address()
+        + (c.probe() ? " probe=true" : "");
   }
 }

@@ -35,12 +35,12 @@ public class Warnings {
   }
 
   /**
-   * Writes {@code message} at {@code WARN} to {@code log} unless a warning with {@code key} was
-   * written within the interval; then it only counts it.
+   * Decides whether a warning with {@code key} is written now: the first of each interval is.
    *
-   * @return whether it was written
+   * @return how many warnings with {@code key} were suppressed since the last one written (0 for
+   *     none), or -1 when this one is to be suppressed too (it is counted)
    */
-  public boolean warn(Logger log, String key, String message) {
+  public long admit(String key) {
     long now = nanoTime.getAsLong();
     long[] suppressed = {-1};
     if (windows.size() >= MAX_KEYS) {
@@ -56,10 +56,21 @@ public class Warnings {
           window.suppressed++;
           return window;
         });
-    if (suppressed[0] < 0) {
+    return suppressed[0];
+  }
+
+  /**
+   * Writes {@code message} at {@code WARN} to {@code log} unless {@link #admit} suppresses it; the
+   * first one after suppressed ones ends with "(suppressed N)".
+   *
+   * @return whether it was written
+   */
+  public boolean warn(Logger log, String key, String message) {
+    long suppressed = admit(key);
+    if (suppressed < 0) {
       return false;
     }
-    log.warn(suppressed[0] == 0 ? message : message + " (suppressed " + suppressed[0] + ")");
+    log.warn(suppressed == 0 ? message : message + " (suppressed " + suppressed + ")");
     return true;
   }
 
