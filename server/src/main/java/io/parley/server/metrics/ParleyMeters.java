@@ -9,6 +9,7 @@ import io.parley.server.events.ConnectionObserver;
 import io.parley.server.events.TransportKind;
 import io.parley.server.hub.Hub;
 import io.parley.server.hub.HubCounters;
+import io.parley.server.transport.engineio.EngineError;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
@@ -165,6 +166,24 @@ public class ParleyMeters implements ConnectionObserver {
             .increment();
       }
     }
+  }
+
+  /**
+   * Counts one Engine.IO handshake on {@code transport} ({@code polling}, {@code websocket}),
+   * accepted ({@code error} null) or refused; event loop.
+   */
+  public void engineHandshake(String transport, EngineError error) {
+    if (!deliveries.enabled()) {
+      return;
+    }
+    registry
+        .counter(
+            "parley.engineio.handshakes",
+            "transport",
+            transport,
+            "outcome",
+            error == null ? "ok" : error.name().toLowerCase(Locale.ROOT))
+        .increment();
   }
 
   private void connects(TransportKind transport, String outcome) {

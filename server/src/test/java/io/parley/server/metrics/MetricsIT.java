@@ -109,6 +109,36 @@ class MetricsIT {
         .isEqualTo(1);
     assertThat(after.since(before, "parley_disconnects_total", "transport=" + tag)).isEqualTo(1);
     assertThat(after.since(before, "parley_connections", "transport=" + tag)).isZero();
+    assertThat(
+            after.since(
+                before,
+                "parley_engineio_handshakes_total",
+                "transport=" + engineTransport,
+                "outcome=ok"))
+        .isEqualTo(1);
+  }
+
+  @Test
+  void aRefusedEngineIoHandshakeIsCountedWithItsError() {
+    Scrape before = Scrape.now();
+    given().get("/socket.io/?EIO=3&transport=polling").then().statusCode(400);
+    given().get("/socket.io/?EIO=4&transport=carrier-pigeon").then().statusCode(400);
+
+    Scrape after = Scrape.now();
+    assertThat(
+            after.since(
+                before,
+                "parley_engineio_handshakes_total",
+                "transport=polling",
+                "outcome=unsupported_protocol_version"))
+        .isEqualTo(1);
+    assertThat(
+            after.since(
+                before,
+                "parley_engineio_handshakes_total",
+                "transport=unknown",
+                "outcome=unknown_transport"))
+        .isEqualTo(1);
   }
 
   @Test

@@ -6,6 +6,7 @@ import io.parley.server.events.ConnectionEvents;
 import io.parley.server.hub.Hub;
 import io.parley.server.logging.FrameTrace;
 import io.parley.server.metrics.DeliveryCounters;
+import io.parley.server.metrics.ParleyMeters;
 import io.parley.server.transport.Cors;
 import io.parley.server.transport.DisabledTransport;
 import io.parley.server.transport.TransportPaths;
@@ -48,6 +49,7 @@ public class SocketIoRoutes {
   @Inject ConnectionEvents events;
   @Inject DeliveryCounters deliveries;
   @Inject FrameTrace frames;
+  @Inject ParleyMeters meters;
   @Inject RealtimeConfig config;
   @Inject SocketIoNamespaces namespaces;
 
@@ -110,7 +112,8 @@ public class SocketIoRoutes {
             vertx,
             engine,
             cors,
-            socket -> SocketIoConnection.attach(socket, namespaces, settings.connectTimeout()));
+            socket -> SocketIoConnection.attach(socket, namespaces, settings.connectTimeout()),
+            meters::engineHandshake);
     mount(router, PATH, socketIo, settings.maxHttpBufferSize());
     if (settings.serveClient()) {
       ServedClient.load().mount(router, PATH, cors);
