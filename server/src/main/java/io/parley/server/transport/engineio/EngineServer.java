@@ -108,6 +108,8 @@ public final class EngineServer {
     EngineError error = verify(request.method(), transport, sid, upgrade);
     if (error == null && sid == null && !"4".equals(request.getParam("EIO"))) {
       error = EngineError.UNSUPPORTED_PROTOCOL_VERSION;
+    } else if (error == null && sid == null && upgrade && !"websocket".equals(transport)) {
+      error = EngineError.BAD_REQUEST;
     }
     if (sid == null) {
       handshakes.handshake(
@@ -161,9 +163,7 @@ public final class EngineServer {
       }
       return;
     }
-    if (upgrade && !"websocket".equals(transport)) {
-      abort(response, EngineError.BAD_REQUEST);
-    } else if (upgrade) {
+    if (upgrade) {
       request
           .toWebSocket()
           .onSuccess(
