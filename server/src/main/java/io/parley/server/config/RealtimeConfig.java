@@ -2,6 +2,7 @@ package io.parley.server.config;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
+import io.smallrye.config.WithName;
 import java.time.Duration;
 import java.util.Optional;
 
@@ -94,6 +95,29 @@ public interface RealtimeConfig {
    */
   @WithDefault("1024")
   int compressionThreshold();
+
+  /** Parley's meters at {@code /q/metrics} ({@code docs/operations.md}, "Metrics"). */
+  Metrics metrics();
+
+  /** The connection log and warnings ({@code docs/operations.md}, "Logs"). */
+  Log log();
+
+  /**
+   * Frame-level tracing of the connections picked by {@code realtime.debug.user} or {@code
+   * realtime.debug.session} (every connection when neither is set), logged at {@code DEBUG} in
+   * category {@code io.parley.frames}. Off by default: a traced connection logs every frame.
+   */
+  @WithName("debug")
+  @WithDefault("false")
+  boolean debug();
+
+  /** With {@code realtime.debug}, trace only the connections of this token subject. */
+  @WithName("debug.user")
+  Optional<String> debugUser();
+
+  /** With {@code realtime.debug}, trace only this hub session id. */
+  @WithName("debug.session")
+  Optional<String> debugSession();
 
   /** How often unused channel state and expired idempotency keys are dropped. */
   @WithDefault("30s")
@@ -534,5 +558,32 @@ public interface RealtimeConfig {
      */
     @WithDefault("10m")
     Duration noReconnectWindow();
+  }
+
+  /** Parley's metrics. */
+  interface Metrics {
+    /**
+     * Whether Parley registers and counts its meters. Off, the fan-out path counts nothing and
+     * {@code /q/metrics} shows only Quarkus' own (JVM, HTTP) meters.
+     */
+    @WithDefault("true")
+    boolean enabled();
+  }
+
+  /** Logs. */
+  interface Log {
+    /**
+     * Whether the console writes one JSON object per line (JBoss LogManager's {@code
+     * JsonFormatter}) instead of Quarkus' text format.
+     */
+    @WithDefault("false")
+    boolean json();
+
+    /**
+     * An identical warning (same logger and message key) is written at most once per this interval;
+     * the next one written says how many were suppressed.
+     */
+    @WithDefault("60s")
+    Duration warningInterval();
   }
 }

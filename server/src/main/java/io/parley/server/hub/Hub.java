@@ -49,6 +49,7 @@ public final class Hub {
   private final Limits limits;
   private final Ticker ticker;
   private final RateLimits statelessPublishers;
+  private final HubCounters counters = new HubCounters();
 
   /** Open sessions, counted at open and at the close that removes them: the admission check. */
   private final AtomicInteger openSessions = new AtomicInteger();
@@ -447,7 +448,15 @@ public final class Hub {
     if (refused != null) {
       return failed(refused);
     }
-    return backplane.append(channel, clientId, publishId, event, data, wallClockMillis.getAsLong());
+    return backplane
+        .append(channel, clientId, publishId, event, data, wallClockMillis.getAsLong())
+        .thenApply(
+            appended -> {
+              if (appended.duplicate()) {
+                counters.duplicatePublishes.increment();
+              }
+              return appended;
+            });
   }
 
   /**
@@ -478,6 +487,7 @@ public final class Hub {
   }
 
   private <T> CompletionStage<T> rateLimited(long waitMillis, String who) {
+    counters.rateLimited.increment();
     return failed(
         new Refusal(
             ErrorCode.RATE_LIMITED,
@@ -575,6 +585,23 @@ public final class Hub {
     if (statelessPublishers != null) {
       statelessPublishers.expire();
     }
+  }
+
+  /** What this hub has done since it started, for metrics. */
+  public HubCounters counters() {
+    return counters;
+  }
+
+  /**
+   * Frames queued on every open session's connection and not yet written: walks the sessions, so
+   * call it at scrape time, not per message.
+   */
+  public long outboundQueued() {
+    long queued = 0;
+    for (Session session : sessions.values()) {
+      queued += session.sink().queued();
+    }
+    return queued;
   }
 
   /** The open sessions, for metrics and admin. */
@@ -795,6 +822,10 @@ public final class Hub {
       for (ChannelMessage message : replay.messages()) {
         ok &= deliverLocked(subscription, message);
       }
+      if (since != null) {
+        (replay.gap() == null ? counters.resumesRecovered : counters.resumesGap).increment();
+        counters.replayedMessages.add(replay.messages().size());
+      }
       subscription.epoch = replay.position().epoch();
       subscription.lastSeq = Math.max(subscription.lastSeq, replay.position().seq());
       for (ChannelMessage message : subscription.pending) {
@@ -818,6 +849,7 @@ public final class Hub {
 
   /** Fan-out of one message to this node's subscribers and waiters, in seq order per channel. */
   private void onMessage(ChannelMessage message) {
+    counters.published.increment();
     LocalChannel local = channels.get(message.channel());
     if (local == null) {
       String sessionId = ChannelRules.sessionOf(message.channel());
@@ -901,6 +933,7 @@ public final class Hub {
 
   private void slowConsumer(Session session) {
     if (session.markClosed()) {
+      counters.slowConsumers.increment();
       LOG.log(System.Logger.Level.INFO, "disconnecting slow consumer " + session);
       session
           .sink()

@@ -39,4 +39,12 @@ public interface SessionSink {
    * Hub#close(Session)} from its close handler. Idempotent.
    */
   void close(Refusal reason);
+
+  /**
+   * Frames queued for this connection and not yet written, for the outbound queue depth metric; 0
+   * for a sink without a queue of its own. Any thread; a racy read is fine.
+   */
+  default int queued() {
+    return 0;
+  }
 }

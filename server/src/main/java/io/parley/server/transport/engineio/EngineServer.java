@@ -44,16 +44,40 @@ public final class EngineServer {
   private final ConcurrentHashMap<LoopExecutor, HeartbeatClock> heartbeats =
       new ConcurrentHashMap<>();
 
+  /** Told the outcome of every handshake (a request without {@code sid}); event loop. */
+  public interface Handshakes {
+    /**
+     * @param transport the requested transport, {@code polling} or {@code websocket} ({@code
+     *     unknown} for anything else)
+     * @param error why it was refused, or {@code null} when it was accepted
+     */
+    void handshake(String transport, EngineError error);
+  }
+
+  private final Handshakes handshakes;
+
+  /** A server whose handshakes nobody counts. */
+  public EngineServer(
+      Vertx vertx, EngineSettings settings, Cors cors, Consumer<EngineSocket> onConnection) {
+    this(vertx, settings, cors, onConnection, (transport, error) -> {});
+  }
+
   /**
    * @param onConnection called on the new session's home context before its open packet is sent; it
    *     sets the session's listener
+   * @param handshakes told each handshake's outcome
    */
   public EngineServer(
-      Vertx vertx, EngineSettings settings, Cors cors, Consumer<EngineSocket> onConnection) {
+      Vertx vertx,
+      EngineSettings settings,
+      Cors cors,
+      Consumer<EngineSocket> onConnection,
+      Handshakes handshakes) {
     this.vertx = vertx;
     this.settings = settings;
     this.cors = cors;
     this.onConnection = onConnection;
+    this.handshakes = handshakes;
   }
 
   /** The number of open sessions. */
@@ -84,6 +108,16 @@ public final class EngineServer {
     String transport = request.getParam("transport");
     String sid = request.getParam("sid");
     EngineError error = verify(request.method(), transport, sid, upgrade);
+    if (error == null && sid == null && !"4".equals(request.getParam("EIO"))) {
+      error = EngineError.UNSUPPORTED_PROTOCOL_VERSION;
+    } else if (error == null && sid == null && upgrade && !"websocket".equals(transport)) {
+      error = EngineError.BAD_REQUEST;
+    }
+    if (sid == null) {
+      handshakes.handshake(
+          "polling".equals(transport) || "websocket".equals(transport) ? transport : "unknown",
+          error);
+    }
     if (error != null) {
       abort(response, error);
       return;
@@ -131,13 +165,7 @@ public final class EngineServer {
       }
       return;
     }
-    if (!"4".equals(request.getParam("EIO"))) {
-      abort(response, EngineError.UNSUPPORTED_PROTOCOL_VERSION);
-      return;
-    }
-    if (upgrade && !"websocket".equals(transport)) {
-      abort(response, EngineError.BAD_REQUEST);
-    } else if (upgrade) {
+    if (upgrade) {
       request
           .toWebSocket()
           .onSuccess(

@@ -45,6 +45,9 @@ public final class EngineSocket implements HeartbeatClock.Member {
 
     /** The connection ended; nothing is delivered after this. */
     void onClose(String reason);
+
+    /** The connection moved from polling to WebSocket. */
+    default void onUpgraded() {}
   }
 
   private enum State {
@@ -121,9 +124,16 @@ public final class EngineSocket implements HeartbeatClock.Member {
     return sid;
   }
 
-  /** The client's address as the handshake came from, or {@code null} when unknown. */
+  /**
+   * The client's address as the handshake came from (a proxy's, behind one), or {@code "unknown"}.
+   */
   public String address() {
     return address;
+  }
+
+  /** Packets queued and not yet written; any thread, a racy read. */
+  public int queued() {
+    return queued;
   }
 
   public EngineTransport transport() {
@@ -477,6 +487,9 @@ public final class EngineSocket implements HeartbeatClock.Member {
       webSocket = ws;
       transport = EngineTransport.WEBSOCKET;
       LOG.log(System.Logger.Level.DEBUG, () -> "Engine.IO session " + sid + " upgraded");
+      if (listener != null) {
+        listener.onUpgraded();
+      }
       flush();
     } else {
       cancelUpgrade();

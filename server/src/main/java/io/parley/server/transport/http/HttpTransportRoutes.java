@@ -10,11 +10,16 @@ import io.parley.server.auth.TokenRejectedException;
 import io.parley.server.auth.TokenVerifier;
 import io.parley.server.config.RealtimeConfig;
 import io.parley.server.config.ServerWiring;
+import io.parley.server.events.ConnectionEvent;
+import io.parley.server.events.ConnectionEvents;
+import io.parley.server.events.TransportKind;
 import io.parley.server.hub.ChannelMessage;
 import io.parley.server.hub.Hub;
 import io.parley.server.hub.Reads;
 import io.parley.server.hub.Refusal;
 import io.parley.server.hub.Replay;
+import io.parley.server.metrics.DeliveryCounters;
+import io.parley.server.metrics.PollsWaiting;
 import io.parley.server.transport.ClientAddress;
 import io.parley.server.transport.Cors;
 import io.parley.server.transport.DisabledTransport;
@@ -60,6 +65,9 @@ public class HttpTransportRoutes {
   @Inject RealtimeConfig config;
   @Inject Vertx vertx;
   @Inject TokenVerifier tokens;
+  @Inject ConnectionEvents events;
+  @Inject DeliveryCounters deliveries;
+  @Inject PollsWaiting pollsWaiting;
 
   void routes(@Observes Router router) {
     Cors cors =
@@ -134,11 +142,13 @@ public class HttpTransportRoutes {
     AtomicBoolean done = new AtomicBoolean();
     Runnable[] cancel = new Runnable[1];
     long[] timer = new long[1];
+    pollsWaiting.started();
     Runnable finish =
         () -> {
           if (!done.compareAndSet(false, true)) {
             return;
           }
+          pollsWaiting.finished();
           cancel[0].run();
           vertx.cancelTimer(timer[0]);
           read(identity, request)
@@ -161,6 +171,7 @@ public class HttpTransportRoutes {
         .closeHandler(
             v -> {
               if (done.compareAndSet(false, true)) {
+                pollsWaiting.finished();
                 cancel[0].run();
                 vertx.cancelTimer(timer[0]);
               }
@@ -186,6 +197,7 @@ public class HttpTransportRoutes {
     if (context.response().ended() || context.response().closed()) {
       return;
     }
+    deliveries.polled(result.messages.size());
     HttpCompression.end(
         context
             .response()
@@ -250,6 +262,13 @@ public class HttpTransportRoutes {
       String token = authorization != null ? BearerToken.of(context.request()) : bodyToken;
       return tokens.verify(token);
     } catch (TokenRejectedException e) {
+      events.fire(
+          new ConnectionEvent.Refused(
+              TransportKind.HTTP,
+              ClientAddress.of(context.request().remoteAddress()),
+              null,
+              e.code(),
+              ConnectionEvent.Stage.REQUEST));
       Refusal refused = Refusal.ofRejectedToken(e);
       Problem.of(authorization != null ? refused.atField("Authorization") : refused).send(context);
       return null;

@@ -68,6 +68,22 @@ public final class NamespaceSocket {
     return connection.engine().address();
   }
 
+  /** Engine.IO packets queued on the connection and not yet written; any thread. */
+  public int queued() {
+    return connection.engine().queued();
+  }
+
+  /** Tells the namespace's upgrade listeners; home event loop. */
+  void upgraded() {
+    for (Consumer<NamespaceSocket> listener : namespace.upgradedListeners()) {
+      try {
+        listener.accept(this);
+      } catch (RuntimeException e) {
+        LOG.log(System.Logger.Level.ERROR, "upgrade listener failed on " + this, e);
+      }
+    }
+  }
+
   /** The current transport of the connection: {@code polling} or {@code websocket}. */
   public String transport() {
     return connection.engine().transport().wireName();

@@ -170,6 +170,13 @@ public final class SocketIoConnection implements EngineSocket.Listener {
   }
 
   @Override
+  public void onUpgraded() {
+    for (NamespaceSocket socket : List.copyOf(sockets)) {
+      socket.upgraded();
+    }
+  }
+
+  @Override
   public void onClose(String reason) {
     if (connectTimer >= 0) {
       engine.vertx().cancelTimer(connectTimer);

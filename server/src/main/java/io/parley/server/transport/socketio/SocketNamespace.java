@@ -15,6 +15,7 @@ public final class SocketNamespace {
   private final String name;
   private final List<ConnectHandler> connectHandlers = new CopyOnWriteArrayList<>();
   private final List<Consumer<NamespaceSocket>> connectedListeners = new CopyOnWriteArrayList<>();
+  private final List<Consumer<NamespaceSocket>> upgradedListeners = new CopyOnWriteArrayList<>();
   private final Map<String, EventHandler> handlers = new ConcurrentHashMap<>();
 
   SocketNamespace(String name) {
@@ -38,6 +39,15 @@ public final class SocketNamespace {
     return this;
   }
 
+  /**
+   * Adds a listener called, on the connection's event loop, when a joined socket's connection moves
+   * from polling to WebSocket.
+   */
+  public SocketNamespace onUpgraded(Consumer<NamespaceSocket> listener) {
+    upgradedListeners.add(Objects.requireNonNull(listener, "listener"));
+    return this;
+  }
+
   /** Sets the handler of {@code event}, replacing any previous one. */
   public SocketNamespace on(String event, EventHandler handler) {
     handlers.put(
@@ -47,6 +57,10 @@ public final class SocketNamespace {
 
   List<ConnectHandler> connectHandlers() {
     return connectHandlers;
+  }
+
+  List<Consumer<NamespaceSocket>> upgradedListeners() {
+    return upgradedListeners;
   }
 
   List<Consumer<NamespaceSocket>> connectedListeners() {

@@ -1,12 +1,18 @@
 package io.parley.server.transport.websocket;
 
+import io.parley.protocol.ErrorCode;
 import io.parley.protocol.ServerFrame;
 import io.parley.protocol.codec.FrameCodec;
+import io.parley.server.events.Connection;
+import io.parley.server.events.DisconnectReason;
+import io.parley.server.events.TransportKind;
 import io.parley.server.hub.ChannelMessage;
 import io.parley.server.hub.Encoding;
 import io.parley.server.hub.Refusal;
 import io.parley.server.hub.Session;
 import io.parley.server.hub.SessionSink;
+import io.parley.server.logging.FrameTrace;
+import io.parley.server.metrics.DeliveryCounters;
 import io.parley.server.transport.ClientAddress;
 import io.parley.server.transport.HeartbeatClock;
 import io.parley.server.transport.LoopExecutor;
@@ -39,6 +45,7 @@ final class NativeConnection implements SessionSink, HeartbeatClock.Member {
   private final FrameCodec codec;
   private final Encoding<String> encoding;
   private final int maxQueued;
+  private final DeliveryCounters deliveries;
 
   /** How frames go out: deflated from their shared form when the socket negotiated it. */
   private final WebSocketDeflate deflate;
@@ -48,6 +55,16 @@ final class NativeConnection implements SessionSink, HeartbeatClock.Member {
 
   private final AtomicBoolean closing = new AtomicBoolean();
   private volatile Session session;
+
+  /** The connection as events describe it, set with the session. */
+  private volatile Connection connection;
+
+  /** Where this connection's frames are traced, or {@code null} (nearly always): not traced. */
+  private volatile FrameTrace trace;
+
+  /** The refusal the server closed with, or {@code null} when the peer ended it. */
+  private volatile ErrorCode closedWith;
+
   private volatile long lastReceivedNanos;
   private volatile long lastPingNanos;
 
@@ -70,6 +87,7 @@ final class NativeConnection implements SessionSink, HeartbeatClock.Member {
       Encoding<String> encoding,
       int maxQueued,
       WebSocketDeflate deflate,
+      DeliveryCounters deliveries,
       NativeHeartbeat heartbeat,
       long nowNanos) {
     this.ws = ws;
@@ -79,6 +97,7 @@ final class NativeConnection implements SessionSink, HeartbeatClock.Member {
     this.encoding = encoding;
     this.maxQueued = maxQueued;
     this.deflate = deflate;
+    this.deliveries = deliveries;
     this.heartbeat = heartbeat;
     this.lastReceivedNanos = nowNanos;
     this.lastPingNanos = nowNanos;
@@ -106,8 +125,37 @@ final class NativeConnection implements SessionSink, HeartbeatClock.Member {
     return session;
   }
 
-  void greeted(Session session) {
+  /** The connection as events describe it, or {@code null} before {@code hello}. */
+  Connection connection() {
+    return connection;
+  }
+
+  void greeted(Session session, Connection connection, FrameTrace frames) {
+    this.connection = connection;
+    this.trace = frames.traces(connection) ? frames : null;
     this.session = session;
+  }
+
+  /** Traces a received frame if this connection is traced; event loop. */
+  void received(String text) {
+    FrameTrace frames = trace;
+    if (frames != null) {
+      frames.received(connection, text);
+    }
+  }
+
+  /**
+   * Why the connection ended: the refusal the server closed it with, else a close frame from the
+   * client, else a connection lost. Call from the close handler.
+   */
+  DisconnectReason endReason() {
+    ErrorCode code = closedWith;
+    if (code != null) {
+      return DisconnectReason.of(code);
+    }
+    return ws.closeStatusCode() != null
+        ? DisconnectReason.CLIENT_CLOSE
+        : DisconnectReason.TRANSPORT_CLOSE;
   }
 
   long openedNanos() {
@@ -161,10 +209,19 @@ final class NativeConnection implements SessionSink, HeartbeatClock.Member {
 
   @Override
   public boolean sendMessage(ChannelMessage message) {
-    if (deflate.deflates()) {
-      return enqueue(null, message.encoded(NativeFrameEncoding.SHARED));
+    boolean queued =
+        deflate.deflates()
+            ? enqueue(null, message.encoded(NativeFrameEncoding.SHARED))
+            : enqueue(message.encoded(encoding));
+    if (queued) {
+      deliveries.delivered(TransportKind.WEBSOCKET, message);
     }
-    return enqueue(message.encoded(encoding));
+    return queued;
+  }
+
+  @Override
+  public int queued() {
+    return queued;
   }
 
   @Override
@@ -194,6 +251,7 @@ final class NativeConnection implements SessionSink, HeartbeatClock.Member {
     if (!closing.compareAndSet(false, true)) {
       return;
     }
+    closedWith = reason.code();
     int code = NativeRefusal.closeCode(reason);
     // The error frame goes past the queue limit on purpose: it is the last one, after all queued.
     String last = codec.encode(NativeRefusal.frame(null, reason));
@@ -229,6 +287,10 @@ final class NativeConnection implements SessionSink, HeartbeatClock.Member {
     if (QUEUED.incrementAndGet(this) > maxQueued) {
       QUEUED.decrementAndGet(this);
       return false;
+    }
+    FrameTrace frames = trace;
+    if (frames != null) {
+      frames.sent(connection, text);
     }
     loop.execute(
         () -> {

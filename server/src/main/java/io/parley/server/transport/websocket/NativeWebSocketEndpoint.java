@@ -11,10 +11,16 @@ import io.parley.server.auth.TokenRejectedException;
 import io.parley.server.auth.TokenVerifier;
 import io.parley.server.config.RealtimeConfig;
 import io.parley.server.config.ServerWiring.NodeIdentity;
+import io.parley.server.events.Connection;
+import io.parley.server.events.ConnectionEvent;
+import io.parley.server.events.ConnectionEvents;
+import io.parley.server.events.TransportKind;
 import io.parley.server.hub.Hub;
 import io.parley.server.hub.Refusal;
 import io.parley.server.hub.RefusedException;
 import io.parley.server.hub.Session;
+import io.parley.server.logging.FrameTrace;
+import io.parley.server.metrics.DeliveryCounters;
 import io.parley.server.transport.DisabledTransport;
 import io.parley.server.transport.LoopExecutor;
 import io.parley.server.transport.NativeFrameEncoding;
@@ -61,6 +67,9 @@ public class NativeWebSocketEndpoint {
   @Inject RealtimeConfig config;
   @Inject NodeIdentity node;
   @Inject TokenVerifier tokens;
+  @Inject ConnectionEvents events;
+  @Inject DeliveryCounters deliveries;
+  @Inject FrameTrace frames;
 
   /** The hard ceiling for one message: above it the socket is closed with 1009. */
   @ConfigProperty(name = "quarkus.http.websocket-server.max-message-size", defaultValue = "1048576")
@@ -129,6 +138,7 @@ public class NativeWebSocketEndpoint {
             NativeFrameEncoding.MESSAGE,
             config.outboundQueueSize(),
             WebSocketDeflate.forSocket(request, config.compressionThreshold()),
+            deliveries,
             heartbeat,
             System.nanoTime());
     heartbeat.start(state);
@@ -179,8 +189,11 @@ public class NativeWebSocketEndpoint {
 
   private void onClose(NativeConnection state) {
     heartbeat.stop(state);
-    if (state.session() != null) {
+    Connection connection = state.connection();
+    if (connection != null) {
       hub.close(state.session());
+      events.fire(
+          new ConnectionEvent.Disconnected(connection, state.endReason(), connection.age()));
     }
   }
 
@@ -189,6 +202,7 @@ public class NativeWebSocketEndpoint {
       return;
     }
     state.received(System.nanoTime());
+    state.received(text);
     ClientFrame frame;
     try {
       frame = codec.decodeClient(text);
@@ -237,18 +251,22 @@ public class NativeWebSocketEndpoint {
       return;
     }
     Session session;
+    Identity identity;
     try {
       String upgradeToken = state.takeUpgradeToken();
-      Identity identity = tokens.verify(hello.token() != null ? hello.token() : upgradeToken);
+      identity = tokens.verify(hello.token() != null ? hello.token() : upgradeToken);
       session = hub.open(state, hello.clientId(), identity, Transport.WEBSOCKET, state.address());
     } catch (TokenRejectedException e) {
-      state.close(Refusal.ofRejectedToken(e));
+      refuse(state, null, Refusal.ofRejectedToken(e), ConnectionEvent.Stage.CONNECT);
       return;
     } catch (RefusedException e) {
-      state.close(e.refusal());
+      refuse(state, null, e.refusal(), ConnectionEvent.Stage.CONNECT);
       return;
     }
-    state.greeted(session);
+    Connection connection =
+        Connection.opened(session.id(), identity, TransportKind.WEBSOCKET, state.address());
+    state.greeted(session, connection, frames);
+    events.fire(new ConnectionEvent.Connected(connection));
     state.send(
         new ServerFrame.Welcome(
             session.id(),
@@ -262,10 +280,19 @@ public class NativeWebSocketEndpoint {
     try {
       hub.refresh(session, tokens.verify(auth.token()));
     } catch (TokenRejectedException e) {
-      state.close(Refusal.ofRejectedToken(e));
+      refuse(state, session.subject(), Refusal.ofRejectedToken(e), ConnectionEvent.Stage.REFRESH);
     } catch (RefusedException e) {
-      state.close(e.refusal());
+      refuse(state, session.subject(), e.refusal(), ConnectionEvent.Stage.REFRESH);
     }
+  }
+
+  /** Closes the connection with {@code refusal} of a connect or a refresh, and says so. */
+  private void refuse(
+      NativeConnection state, String user, Refusal refusal, ConnectionEvent.Stage stage) {
+    events.fire(
+        new ConnectionEvent.Refused(
+            TransportKind.WEBSOCKET, state.address(), user, refusal.code(), stage));
+    state.close(refusal);
   }
 
   /**

@@ -3,6 +3,7 @@ package io.parley.server.transport.socketio.binding;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.parley.protocol.ErrorCode;
 import io.parley.protocol.Limits;
 import io.parley.protocol.Position;
 import io.parley.protocol.Transport;
@@ -11,11 +12,18 @@ import io.parley.protocol.codec.FrameDecodeException;
 import io.parley.server.auth.Identity;
 import io.parley.server.auth.TokenRejectedException;
 import io.parley.server.auth.TokenVerifier;
+import io.parley.server.events.Connection;
+import io.parley.server.events.ConnectionEvent;
+import io.parley.server.events.ConnectionEvents;
+import io.parley.server.events.TransportKind;
 import io.parley.server.hub.Hub;
 import io.parley.server.hub.Refusal;
 import io.parley.server.hub.RefusedException;
 import io.parley.server.hub.Session;
+import io.parley.server.logging.FrameTrace;
+import io.parley.server.metrics.DeliveryCounters;
 import io.parley.server.transport.socketio.Ack;
+import io.parley.server.transport.socketio.EventHandler;
 import io.parley.server.transport.socketio.NamespaceSocket;
 import io.parley.server.transport.socketio.SocketCodec;
 import io.parley.server.transport.socketio.SocketJson;
@@ -36,19 +44,42 @@ final class ChannelEvents {
   private final Hub hub;
 
   private final TokenVerifier tokens;
+  private final ConnectionEvents events;
+  private final DeliveryCounters deliveries;
+  private final FrameTrace frames;
 
-  ChannelEvents(Hub hub, TokenVerifier tokens) {
+  ChannelEvents(
+      Hub hub,
+      TokenVerifier tokens,
+      ConnectionEvents events,
+      DeliveryCounters deliveries,
+      FrameTrace frames) {
     this.hub = hub;
     this.tokens = tokens;
+    this.events = events;
+    this.deliveries = deliveries;
+    this.frames = frames;
   }
 
   /** Registers the connect check and the channel events on {@code root}. */
   void install(SocketNamespace root) {
     root.onConnect(this::open)
-        .on("subscribe", this::subscribe)
-        .on("unsubscribe", this::unsubscribe)
-        .on("publish", this::publish)
-        .on("auth", this::refresh);
+        .onUpgraded(this::upgraded)
+        .on("subscribe", traced("subscribe", this::subscribe))
+        .on("unsubscribe", traced("unsubscribe", this::unsubscribe))
+        .on("publish", traced("publish", this::publish))
+        .on("auth", traced("auth", this::refresh));
+  }
+
+  /** {@code handler}, tracing the event first when its connection is traced. */
+  private static EventHandler traced(String event, EventHandler handler) {
+    return (socket, args, ack) -> {
+      ChannelSink sink = socket.binding(ChannelSink.class);
+      if (sink != null) {
+        sink.received(event, "auth".equals(event) ? "[token]" : args);
+      }
+      handler.onEvent(socket, args, ack);
+    };
   }
 
   private ObjectNode open(NamespaceSocket socket, JsonNode auth) {
@@ -61,10 +92,11 @@ final class ChannelEvents {
     } catch (FrameDecodeException e) {
       return SocketIoRefusal.connectError("auth: " + e.getMessage(), Refusal.ofUnreadable(e));
     }
-    ChannelSink sink = new ChannelSink(socket);
+    ChannelSink sink = new ChannelSink(socket, deliveries);
     Session session;
+    Identity identity;
     try {
-      Identity identity = tokens.verify(token);
+      identity = tokens.verify(token);
       session =
           hub.open(
               sink,
@@ -73,16 +105,51 @@ final class ChannelEvents {
               Transport.SOCKET_IO,
               socket.address());
     } catch (TokenRejectedException e) {
+      refused(socket, null, e.code(), ConnectionEvent.Stage.CONNECT);
       // The CONNECT payload's token, named by its path in that payload.
       return SocketIoRefusal.connectError(
           e.getMessage(), Refusal.ofRejectedToken(e).atField("auth.token"));
     } catch (RefusedException e) {
+      refused(socket, null, e.refusal().code(), ConnectionEvent.Stage.CONNECT);
       return SocketIoRefusal.connectError(e.getMessage(), e.refusal());
+    }
+    Connection connection =
+        Connection.opened(
+            session.id(), identity, TransportKind.ofEngine(socket.transport()), socket.address());
+    sink.connection(connection);
+    if (frames.traces(connection)) {
+      sink.trace(frames);
     }
     sink.session(session);
     socket.bind(sink);
-    socket.onDisconnect(reason -> hub.close(session));
+    events.fire(new ConnectionEvent.Connected(connection));
+    socket.onDisconnect(
+        reason -> {
+          hub.close(session);
+          Connection last = sink.connection();
+          events.fire(new ConnectionEvent.Disconnected(last, sink.endReason(reason), last.age()));
+        });
     return null;
+  }
+
+  /** The connection moved from polling to WebSocket. */
+  private void upgraded(NamespaceSocket socket) {
+    ChannelSink sink = socket.binding(ChannelSink.class);
+    Connection before = sink == null ? null : sink.connection();
+    TransportKind now = TransportKind.ofEngine(socket.transport());
+    if (before == null || before.transport() == now) {
+      return;
+    }
+    Connection after = before.on(now);
+    sink.connection(after);
+    events.fire(new ConnectionEvent.TransportChanged(after, before.transport()));
+  }
+
+  private void refused(
+      NamespaceSocket socket, String user, ErrorCode code, ConnectionEvent.Stage stage) {
+    events.fire(
+        new ConnectionEvent.Refused(
+            TransportKind.ofEngine(socket.transport()), socket.address(), user, code, stage));
   }
 
   /** {@code auth {token}}: an in-band refresh; a refused token closes the connection. */
@@ -104,6 +171,7 @@ final class ChannelEvents {
     } catch (RefusedException e) {
       refused = e.refusal();
     }
+    refused(socket, sink.session().subject(), refused.code(), ConnectionEvent.Stage.REFRESH);
     if (ack != null) {
       ack.send(SocketIoRefusal.ack(refused));
     }

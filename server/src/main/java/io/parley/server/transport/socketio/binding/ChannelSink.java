@@ -4,10 +4,14 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.parley.protocol.ErrorCode;
 import io.parley.protocol.Position;
 import io.parley.protocol.ServerFrame;
+import io.parley.server.events.Connection;
+import io.parley.server.events.DisconnectReason;
 import io.parley.server.hub.ChannelMessage;
 import io.parley.server.hub.Refusal;
 import io.parley.server.hub.Session;
 import io.parley.server.hub.SessionSink;
+import io.parley.server.logging.FrameTrace;
+import io.parley.server.metrics.DeliveryCounters;
 import io.parley.server.transport.socketio.Ack;
 import io.parley.server.transport.socketio.NamespaceSocket;
 import io.parley.server.transport.socketio.SocketJson;
@@ -24,6 +28,16 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 final class ChannelSink implements SessionSink {
   private final NamespaceSocket socket;
+  private final DeliveryCounters deliveries;
+
+  /** The connection as events describe it; replaced when it upgrades to WebSocket. */
+  private volatile Connection connection;
+
+  /** Where this connection's frames are traced, or {@code null} (nearly always): not traced. */
+  private volatile FrameTrace trace;
+
+  /** The refusal the server closed with, or {@code null} when the peer ended it. */
+  private volatile ErrorCode closedWith;
 
   /** The hub session this sink serves; set once, on the home event loop, right after opening. */
   private Session session;
@@ -37,8 +51,57 @@ final class ChannelSink implements SessionSink {
    */
   private volatile ConcurrentHashMap<String, Ack> pending;
 
-  ChannelSink(NamespaceSocket socket) {
+  ChannelSink(NamespaceSocket socket, DeliveryCounters deliveries) {
     this.socket = socket;
+    this.deliveries = deliveries;
+  }
+
+  /** The connection as events describe it; {@code null} until the session opened. */
+  Connection connection() {
+    return connection;
+  }
+
+  void connection(Connection connection) {
+    this.connection = connection;
+  }
+
+  /** Traces this connection's frames with {@code frames} from now on. */
+  void trace(FrameTrace frames) {
+    this.trace = frames;
+  }
+
+  /** Traces a received event if this connection is traced; home event loop. */
+  void received(String event, Object args) {
+    FrameTrace frames = trace;
+    if (frames != null) {
+      frames.received(connection, event + " " + args);
+    }
+  }
+
+  private void sent(Object frame) {
+    FrameTrace frames = trace;
+    if (frames != null) {
+      frames.sent(connection, frame);
+    }
+  }
+
+  /**
+   * Why the connection ended: the refusal the server closed it with, else what Engine.IO or
+   * Socket.IO said ({@code transport close}, {@code ping timeout}, ...). Home event loop.
+   */
+  DisconnectReason endReason(String reason) {
+    ErrorCode code = closedWith;
+    if (code != null) {
+      return DisconnectReason.of(code);
+    }
+    return switch (reason) {
+      case "client namespace disconnect" -> DisconnectReason.CLIENT_CLOSE;
+      case "transport close", "transport error" -> DisconnectReason.TRANSPORT_CLOSE;
+      case "ping timeout" -> DisconnectReason.HEARTBEAT_TIMEOUT;
+      case "parse error", "invalid state", "invalid heartbeat direction" ->
+          DisconnectReason.PROTOCOL_ERROR;
+      default -> DisconnectReason.SERVER_CLOSE;
+    };
   }
 
   /** The hub session this sink serves. Home event loop only. */
@@ -78,7 +141,18 @@ final class ChannelSink implements SessionSink {
     if (!socket.isConnected()) {
       return true; // disconnecting anyway: dropping is not a slow-consumer event
     }
-    return socket.sendEncoded(message.encoded(SocketIoEncoding.MESSAGE));
+    boolean queued = socket.sendEncoded(message.encoded(SocketIoEncoding.MESSAGE));
+    Connection described = connection;
+    if (queued && described != null) {
+      deliveries.delivered(described.transport(), message);
+      sent(message.frame());
+    }
+    return queued;
+  }
+
+  @Override
+  public int queued() {
+    return socket.queued();
   }
 
   @Override
@@ -86,6 +160,7 @@ final class ChannelSink implements SessionSink {
     if (!socket.isConnected()) {
       return true;
     }
+    sent(frame);
     if (frame instanceof ServerFrame.Subscribed f) {
       return answer(
           f.id(),
@@ -144,6 +219,7 @@ final class ChannelSink implements SessionSink {
 
   @Override
   public void close(Refusal reason) {
+    closedWith = reason.code();
     // Best effort: the error event is dropped when the queue is full (the usual reason to be
     // here). Closing the Engine.IO connection (not a namespace DISCONNECT) makes official
     // clients reconnect by themselves, unless an operator said not to come back.

@@ -2,7 +2,11 @@ package io.parley.server.transport.socketio.binding;
 
 import io.parley.server.auth.TokenVerifier;
 import io.parley.server.config.RealtimeConfig;
+import io.parley.server.events.ConnectionEvents;
 import io.parley.server.hub.Hub;
+import io.parley.server.logging.FrameTrace;
+import io.parley.server.metrics.DeliveryCounters;
+import io.parley.server.metrics.ParleyMeters;
 import io.parley.server.transport.Cors;
 import io.parley.server.transport.DisabledTransport;
 import io.parley.server.transport.TransportPaths;
@@ -42,6 +46,10 @@ public class SocketIoRoutes {
   @Inject Vertx vertx;
   @Inject Hub hub;
   @Inject TokenVerifier tokens;
+  @Inject ConnectionEvents events;
+  @Inject DeliveryCounters deliveries;
+  @Inject FrameTrace frames;
+  @Inject ParleyMeters meters;
   @Inject RealtimeConfig config;
   @Inject SocketIoNamespaces namespaces;
 
@@ -75,7 +83,7 @@ public class SocketIoRoutes {
             "realtime.socketio.cors-credentials");
     if (!settings.conformance()) {
       // The conformance suites expect plain echo handlers on "/", with any auth payload.
-      new ChannelEvents(hub, tokens).install(namespaces.of("/"));
+      new ChannelEvents(hub, tokens, events, deliveries, frames).install(namespaces.of("/"));
     }
     if (!offered.socketioOffered()) {
       String setting =
@@ -105,7 +113,8 @@ public class SocketIoRoutes {
             vertx,
             engine,
             cors,
-            socket -> SocketIoConnection.attach(socket, namespaces, settings.connectTimeout()));
+            socket -> SocketIoConnection.attach(socket, namespaces, settings.connectTimeout()),
+            meters::engineHandshake);
     mount(router, PATH, socketIo, settings.maxHttpBufferSize());
     if (settings.serveClient()) {
       ServedClient.load().mount(router, PATH, cors);
