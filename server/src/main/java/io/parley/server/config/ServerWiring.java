@@ -17,7 +17,12 @@ import java.util.Base64;
 /** Builds the hub and its collaborators from {@link RealtimeConfig}. Thread-safe. */
 @Singleton
 public class ServerWiring {
-  private static final SecureRandom RANDOM = new SecureRandom();
+  /**
+   * Made on first use, at run time. A native build initializes classes at build time, and an image
+   * must not carry a random generator seeded while it was built: every process would share its
+   * state. Nothing may set this field from a static initializer.
+   */
+  private static volatile SecureRandom random;
 
   private long expiryTimer = -1;
   private long tokenTimer = -1;
@@ -25,8 +30,22 @@ public class ServerWiring {
   /** A random URL-safe id of {@code bytes} random bytes. */
   public static String randomId(int bytes) {
     byte[] buffer = new byte[bytes];
-    RANDOM.nextBytes(buffer);
+    random().nextBytes(buffer);
     return Base64.getUrlEncoder().withoutPadding().encodeToString(buffer);
+  }
+
+  private static SecureRandom random() {
+    SecureRandom current = random;
+    if (current == null) {
+      synchronized (ServerWiring.class) {
+        current = random;
+        if (current == null) {
+          current = new SecureRandom();
+          random = current;
+        }
+      }
+    }
+    return current;
   }
 
   @Produces
