@@ -53,6 +53,9 @@ public interface RealtimeConfig {
   /** Who may open a WebSocket ({@code /ws} and Socket.IO's). */
   Websocket websocket();
 
+  /** Transport self-tests behind {@code /q/health/ready} and {@code /realtime/status}. */
+  Health health();
+
   /** Largest native frame or HTTP body accepted, in bytes. */
   @WithDefault("65536")
   int maxFrameBytes();
@@ -199,6 +202,17 @@ public interface RealtimeConfig {
     /** How many publish ids are remembered at most; the oldest are forgotten first. */
     @WithDefault("1000000")
     int maxEntries();
+  }
+
+  /** Transport self-tests ({@code docs/operations.md}, "Health"). */
+  interface Health {
+    /** How often every enabled transport is self-tested after the first round at startup. */
+    @WithDefault("30s")
+    Duration interval();
+
+    /** A self-test not done within this time (connect to receipt) fails. */
+    @WithDefault("5s")
+    Duration timeout();
   }
 
   /** Heartbeat settings for {@code /ws}. */

@@ -20,6 +20,8 @@ import io.parley.server.transport.Cors;
 import io.parley.server.transport.DisabledTransport;
 import io.parley.server.transport.NativeFrameEncoding;
 import io.parley.server.transport.TransportPaths;
+import io.parley.server.transport.TransportSwitches;
+import io.parley.server.transport.TransportSwitches.Switch;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpHeaders;
@@ -60,6 +62,7 @@ public class HttpTransportRoutes {
   @Inject RealtimeConfig config;
   @Inject Vertx vertx;
   @Inject TokenVerifier tokens;
+  @Inject TransportSwitches switches;
 
   void routes(@Observes Router router) {
     Cors cors =
@@ -80,17 +83,12 @@ public class HttpTransportRoutes {
               });
     }
     BodyHandler body = BodyHandler.create(false).setBodyLimit(config.maxFrameBytes());
-    if (config.transports().httpPoll()) {
-      router
-          .post(TransportPaths.POLL)
-          .handler(body)
-          .handler(this::poll)
-          .failureHandler(this::failed);
-    } else {
-      router
-          .route(TransportPaths.POLL)
-          .handler(DisabledTransport.handler(TransportPaths.POLL, "realtime.transports.http-poll"));
-    }
+    router
+        .route(TransportPaths.POLL)
+        .handler(
+            DisabledTransport.guard(
+                TransportPaths.POLL, switches::httpPoll, Switch.HTTP_POLL::setting));
+    router.post(TransportPaths.POLL).handler(body).handler(this::poll).failureHandler(this::failed);
     router
         .post(TransportPaths.PUBLISH)
         .handler(body)

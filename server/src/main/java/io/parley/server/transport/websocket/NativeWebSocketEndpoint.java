@@ -19,6 +19,8 @@ import io.parley.server.transport.LoopExecutor;
 import io.parley.server.transport.NativeFrameEncoding;
 import io.parley.server.transport.ProblemDetails;
 import io.parley.server.transport.TransportPaths;
+import io.parley.server.transport.TransportSwitches;
+import io.parley.server.transport.TransportSwitches.Switch;
 import io.parley.server.transport.WebSocketMessages;
 import io.parley.server.transport.WebSocketUpgrade;
 import io.quarkus.runtime.StartupEvent;
@@ -59,6 +61,7 @@ public class NativeWebSocketEndpoint {
   @Inject RealtimeConfig config;
   @Inject NodeIdentity node;
   @Inject TokenVerifier tokens;
+  @Inject TransportSwitches switches;
 
   /** The hard ceiling for one message: above it the socket is closed with 1009. */
   @ConfigProperty(name = "quarkus.http.websocket-server.max-message-size", defaultValue = "1048576")
@@ -67,11 +70,10 @@ public class NativeWebSocketEndpoint {
   private NativeHeartbeat heartbeat;
 
   void routes(@Observes Router router) {
-    if (config.transports().websocket()) {
-      router.get(PATH).handler(this::upgrade);
-    } else {
-      router.route(PATH).handler(DisabledTransport.handler(PATH, "realtime.transports.websocket"));
-    }
+    router
+        .route(PATH)
+        .handler(DisabledTransport.guard(PATH, switches::websocket, Switch.WEBSOCKET::setting));
+    router.get(PATH).handler(this::upgrade);
   }
 
   void start(@Observes StartupEvent event, Vertx vertx) {
