@@ -206,6 +206,14 @@ public interface RealtimeConfig {
 
   /** Transport self-tests ({@code docs/operations.md}, "Health"). */
   interface Health {
+    /**
+     * Whether the self-tests run. Off, the node reports {@code UNTESTED} and readiness follows only
+     * the backplane and the readiness gates; for tests that count connections, and nodes watched
+     * only from outside.
+     */
+    @WithDefault("true")
+    boolean enabled();
+
     /** How often every enabled transport is self-tested after the first round at startup. */
     @WithDefault("30s")
     Duration interval();

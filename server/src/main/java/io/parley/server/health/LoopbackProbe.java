@@ -17,6 +17,7 @@ import io.vertx.core.http.RequestOptions;
 import io.vertx.core.http.WebSocket;
 import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketConnectOptions;
+import java.util.function.Consumer;
 
 /**
  * One self-test client per transport, speaking each protocol for real against this node's own port:
@@ -38,6 +39,7 @@ final class LoopbackProbe {
   private final long longPollWaitMs;
   private final Promise<Void> done = Promise.promise();
   private WebSocket socket;
+  private volatile String pollingSession;
 
   LoopbackProbe(
       HttpClient http,
@@ -68,6 +70,12 @@ final class LoopbackProbe {
     done.tryFail(reason);
     if (socket != null && !socket.isClosed()) {
       socket.close();
+    }
+    String session = pollingSession;
+    if (session != null) {
+      pollingSession = null;
+      // The Engine.IO close packet: the server ends the session and answers the held GET.
+      exchange(HttpMethod.POST, session, "1", false);
     }
   }
 
@@ -106,19 +114,22 @@ final class LoopbackProbe {
   /** Socket.IO over its WebSocket ({@code EIO=4&transport=websocket}) with Parley's events. */
   LoopbackProbe socketIo() {
     connect(TransportPaths.SOCKET_IO + "?EIO=4&transport=websocket")
-        .onSuccess(ws -> ws.textMessageHandler(text -> guarded(() -> onSocketIoPacket(ws, text))));
+        .onSuccess(
+            ws ->
+                ws.textMessageHandler(
+                    text -> guarded(() -> onSocketIoPacket(ws::writeTextMessage, text))));
     return this;
   }
 
-  private void onSocketIoPacket(WebSocket ws, String text) {
+  private void onSocketIoPacket(Consumer<String> send, String text) {
     if (text.startsWith("0")) {
       ObjectNode auth = mapper().createObjectNode().put("token", ProbeCredential.token());
-      ws.writeTextMessage("40" + auth);
+      send.accept("40" + auth);
     } else if (text.equals("2")) {
-      ws.writeTextMessage("3");
+      send.accept("3");
     } else if (text.startsWith("40")) {
       ObjectNode subscribe = mapper().createObjectNode().put("channel", channel);
-      ws.writeTextMessage("421[\"subscribe\"," + subscribe + "]");
+      send.accept("421[\"subscribe\"," + subscribe + "]");
     } else if (text.startsWith("44")) {
       done.tryFail("Socket.IO connect refused: " + text.substring(2));
     } else if (text.startsWith("431")) {
@@ -133,12 +144,57 @@ final class LoopbackProbe {
               .put("channel", channel)
               .put("event", EVENT)
               .set("data", data());
-      ws.writeTextMessage("422[\"publish\"," + publish + "]");
+      send.accept("422[\"publish\"," + publish + "]");
     } else if (text.startsWith("432") && text.contains("\"code\"")) {
       done.tryFail("publish refused: " + text.substring(3));
     } else if (text.startsWith("42") && text.contains(nonce)) {
       received(text);
     }
+  }
+
+  /**
+   * Socket.IO over Engine.IO long-polling: the handshake GET, then packets POSTed and read by one
+   * GET at a time, as a polling client does, with the same events as over its WebSocket.
+   */
+  LoopbackProbe socketIoPolling() {
+    String handshake = TransportPaths.SOCKET_IO + "?EIO=4&transport=polling";
+    exchange(HttpMethod.GET, handshake, null, false)
+        .onSuccess(
+            open ->
+                guarded(
+                    () -> {
+                      String sid = codec.parseObject(open.substring(1)).get("sid").asText();
+                      pollingSession = handshake + "&sid=" + sid;
+                      onSocketIoPacket(this::postPacket, open);
+                      pollPackets();
+                    }))
+        .onFailure(failure -> done.tryFail(failure.getMessage()));
+    return this;
+  }
+
+  private void postPacket(String packet) {
+    String session = pollingSession;
+    if (session == null) {
+      return;
+    }
+    exchange(HttpMethod.POST, session, packet, false)
+        .onFailure(failure -> done.tryFail(failure.getMessage()));
+  }
+
+  private void pollPackets() {
+    String session = pollingSession;
+    if (done.future().isComplete() || session == null) {
+      return;
+    }
+    exchange(HttpMethod.GET, session, null, false)
+        .onSuccess(
+            payload -> {
+              for (String packet : payload.split("\u001e")) {
+                guarded(() -> onSocketIoPacket(this::postPacket, packet));
+              }
+              pollPackets();
+            })
+        .onFailure(failure -> done.tryFail(failure.getMessage()));
   }
 
   /** A periodic HTTP poll: publish over HTTP, then poll from just before that message. */
@@ -188,29 +244,43 @@ final class LoopbackProbe {
   }
 
   private Future<JsonNode> post(String path, ObjectNode body, boolean bearer) {
+    return exchange(HttpMethod.POST, path, body.toString(), bearer).map(codec::parseObject);
+  }
+
+  /** One HTTP request; anything but {@code 200} fails with the status and the body. */
+  private Future<String> exchange(HttpMethod method, String uri, String body, boolean bearer) {
     RequestOptions options =
-        new RequestOptions()
-            .setMethod(HttpMethod.POST)
-            .setHost(host)
-            .setPort(port)
-            .setURI(path)
-            .putHeader("Content-Type", "application/json");
+        new RequestOptions().setMethod(method).setHost(host).setPort(port).setURI(uri);
+    if (body != null) {
+      options.putHeader(
+          "Content-Type",
+          uri.startsWith(TransportPaths.SOCKET_IO)
+              ? "text/plain;charset=UTF-8"
+              : "application/json");
+    }
     if (bearer) {
       options.putHeader("Authorization", "Bearer " + ProbeCredential.token());
     }
     return http.request(options)
-        .compose(request -> request.send(Buffer.buffer(body.toString())))
+        .compose(request -> body == null ? request.send() : request.send(Buffer.buffer(body)))
         .compose(
             response ->
                 response
                     .body()
                     .compose(
                         answer -> {
+                          String path = uri.split("\\?")[0];
                           if (response.statusCode() != 200) {
                             return Future.failedFuture(
-                                path + " answered " + response.statusCode() + ": " + answer);
+                                method
+                                    + " "
+                                    + path
+                                    + " answered "
+                                    + response.statusCode()
+                                    + ": "
+                                    + answer);
                           }
-                          return Future.succeededFuture(codec.parseObject(answer.toString()));
+                          return Future.succeededFuture(answer.toString());
                         }));
   }
 

@@ -1,6 +1,5 @@
 package io.parley.server.health;
 
-import io.parley.protocol.HealthStatus;
 import io.parley.protocol.Transport;
 import io.parley.server.hub.Backplane;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -13,10 +12,10 @@ import org.eclipse.microprofile.health.HealthCheckResponseBuilder;
 import org.eclipse.microprofile.health.Readiness;
 
 /**
- * The {@code parley} readiness check: DOWN before the first self-test round ends, while the last
- * round is {@code CRITICAL}, while the backplane cannot write, and while a {@link ReadinessGates}
- * gate is closed (drain). Its data carries the status and each transport's result. Reads only what
- * the last round left; never blocks. Thread-safe.
+ * The {@code parley} readiness check: DOWN before the first self-test round ends (unless self-tests
+ * are off), while the last round is {@code CRITICAL}, while the backplane cannot write, and while a
+ * {@link ReadinessGates} gate is closed (drain). Its data carries the status and each transport's
+ * result. Reads only what the last round left; never blocks. Thread-safe.
  */
 @Readiness
 @ApplicationScoped
@@ -29,13 +28,9 @@ public class ParleyReadinessCheck implements HealthCheck {
   public HealthCheckResponse call() {
     HealthCheckResponseBuilder response = HealthCheckResponse.named("parley");
     NodeStatus last = selfTests.last();
-    boolean up = true;
-    if (last == null) {
-      response.withData("status", "STARTING");
-      up = false;
-    } else {
-      response.withData("status", last.status().name());
-      up = last.status() != HealthStatus.CRITICAL;
+    response.withData("status", selfTests.statusWord());
+    boolean up = selfTests.passing();
+    if (last != null) {
       for (Map.Entry<Transport, TransportResult> entry : last.transports().entrySet()) {
         TransportResult result = entry.getValue();
         String summary = result.state().name();

@@ -61,6 +61,11 @@ public class SelfTests {
     if (started.options().isSsl() || http != null) {
       return;
     }
+    if (!enabled()) {
+      LOG.log(
+          System.Logger.Level.INFO, "transport self-tests are off (realtime.health.enabled=false)");
+      return;
+    }
     port = started.options().getPort();
     String bound = started.options().getHost();
     host = bound == null || bound.equals("0.0.0.0") || bound.equals("::") ? "127.0.0.1" : bound;
@@ -79,6 +84,31 @@ public class SelfTests {
   /** The last round's verdict, or {@code null} before the first round ends. */
   public NodeStatus last() {
     return last;
+  }
+
+  /** Whether self-tests run ({@code realtime.health.enabled}). */
+  public boolean enabled() {
+    return config.health().enabled();
+  }
+
+  /**
+   * The status word reported outside: {@code UNTESTED} with self-tests off, {@code STARTING} before
+   * the first round ends, else the last round's verdict.
+   */
+  public String statusWord() {
+    NodeStatus status = last;
+    if (!enabled()) {
+      return "UNTESTED";
+    }
+    return status == null ? "STARTING" : status.status().name();
+  }
+
+  /**
+   * Whether readiness may be UP as far as the self-tests go: off, or the last round not CRITICAL.
+   */
+  public boolean passing() {
+    NodeStatus status = last;
+    return !enabled() || (status != null && status.status() != HealthStatus.CRITICAL);
   }
 
   /** Rounds completed since startup. */
@@ -107,34 +137,36 @@ public class SelfTests {
       return;
     }
     RealtimeConfig.Transports enabled = config.transports();
-    Map<Transport, Function<LoopbackProbe, LoopbackProbe>> probes = new EnumMap<>(Transport.class);
+    List<Check> checks = new ArrayList<>();
     if (enabled.socketio() && enabled.socketioWebsocket()) {
-      probes.put(Transport.SOCKET_IO, LoopbackProbe::socketIo);
+      checks.add(new Check(Transport.SOCKET_IO, "websocket", LoopbackProbe::socketIo));
+    }
+    if (enabled.socketio() && enabled.socketioPolling()) {
+      checks.add(new Check(Transport.SOCKET_IO, "polling", LoopbackProbe::socketIoPolling));
     }
     if (enabled.websocket()) {
-      probes.put(Transport.WEBSOCKET, LoopbackProbe::nativeWebSocket);
+      checks.add(new Check(Transport.WEBSOCKET, null, LoopbackProbe::nativeWebSocket));
     }
     if (enabled.httpPoll()) {
-      probes.put(Transport.HTTP_LONG_POLL, LoopbackProbe::httpLongPoll);
-      probes.put(Transport.HTTP_POLL, LoopbackProbe::httpPoll);
+      checks.add(new Check(Transport.HTTP_LONG_POLL, null, LoopbackProbe::httpLongPoll));
+      checks.add(new Check(Transport.HTTP_POLL, null, LoopbackProbe::httpPoll));
     }
     Map<Transport, TransportResult> results = new EnumMap<>(Transport.class);
-    List<Future<Void>> running = new ArrayList<>();
     for (Transport transport : Transport.values()) {
-      Function<LoopbackProbe, LoopbackProbe> probe = probes.get(transport);
-      if (probe == null) {
-        results.put(transport, TransportResult.disabled());
-        continue;
-      }
+      results.put(transport, TransportResult.disabled());
+    }
+    List<Future<Void>> running = new ArrayList<>();
+    for (Check check : checks) {
       running.add(
-          run(transport, probe)
+          run(check.probe)
               .map(
                   result -> {
-                    synchronized (results) {
-                      results.put(transport, result);
-                    }
+                    TransportResult labelled = check.label(result);
                     if (startup) {
-                      log(transport, result);
+                      log(check.transport, check.variant, labelled);
+                    }
+                    synchronized (results) {
+                      results.merge(check.transport, labelled, TransportResult::and);
                     }
                     return null;
                   }));
@@ -162,8 +194,7 @@ public class SelfTests {
             });
   }
 
-  private Future<TransportResult> run(
-      Transport transport, Function<LoopbackProbe, LoopbackProbe> start) {
+  private Future<TransportResult> run(Function<LoopbackProbe, LoopbackProbe> start) {
     long began = System.nanoTime();
     long timeout = config.health().timeout().toMillis();
     LoopbackProbe probe =
@@ -198,20 +229,33 @@ public class SelfTests {
             });
   }
 
-  private static void log(Transport transport, TransportResult result) {
+  private static void log(Transport transport, String variant, TransportResult result) {
+    String name = variant == null ? transport.name() : transport + " (" + variant + ")";
     if (result.ok()) {
       LOG.log(
-          System.Logger.Level.INFO,
-          "self-test " + transport + " ok in " + result.latencyMs() + " ms");
+          System.Logger.Level.INFO, "self-test " + name + " ok in " + result.latencyMs() + " ms");
     } else {
       LOG.log(
           System.Logger.Level.WARNING,
-          "self-test "
-              + transport
-              + " failed after "
-              + result.latencyMs()
-              + " ms: "
-              + result.error());
+          "self-test " + name + " failed after " + result.latencyMs() + " ms: " + result.error());
+    }
+  }
+
+  /**
+   * One self-test: Socket.IO has two, one per Engine.IO transport ({@code variant}), merged into
+   * its one result.
+   */
+  private record Check(
+      Transport transport, String variant, Function<LoopbackProbe, LoopbackProbe> probe) {
+    TransportResult label(TransportResult result) {
+      if (variant == null || result.error() == null) {
+        return result;
+      }
+      return new TransportResult(
+          result.state(),
+          result.latencyMs(),
+          variant + ": " + result.error(),
+          result.checkedAtMillis());
     }
   }
 }

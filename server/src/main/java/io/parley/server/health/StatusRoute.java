@@ -1,7 +1,6 @@
 package io.parley.server.health;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.parley.protocol.HealthStatus;
 import io.parley.protocol.Transport;
 import io.parley.protocol.codec.FrameCodec;
 import io.parley.server.config.ServerWiring.NodeIdentity;
@@ -18,8 +17,9 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  * {@code GET /realtime/status}: the last self-test round, public and cheap (no secrets, nothing
  * about users): {@code {status, transports, node, version, uptime}}. {@code 200} while the node is
  * {@code HEALTHY} or {@code DEGRADED}; {@code 503} while {@code CRITICAL} or before the first round
- * ({@code STARTING}), with the same body, so a load balancer can use the code alone. Runs on the
- * event loop; builds a small JSON object. Thread-safe.
+ * ({@code STARTING}), with the same body ({@code UNTESTED}, 200, when self-tests are off), so a
+ * load balancer can use the code alone. Runs on the event loop; builds a small JSON object.
+ * Thread-safe.
  */
 @Singleton
 public class StatusRoute {
@@ -40,7 +40,7 @@ public class StatusRoute {
   private void status(RoutingContext context) {
     NodeStatus last = selfTests.last();
     ObjectNode body = codec.mapper().createObjectNode();
-    body.put("status", last == null ? "STARTING" : last.status().name());
+    body.put("status", selfTests.statusWord());
     ObjectNode transports = body.putObject("transports");
     if (last != null) {
       for (Map.Entry<Transport, TransportResult> entry : last.transports().entrySet()) {
@@ -57,7 +57,7 @@ public class StatusRoute {
     body.put("node", node.id());
     body.put("version", version);
     body.put("uptime", (System.currentTimeMillis() - selfTests.startedAtMillis()) / 1000);
-    boolean serving = last != null && last.status() != HealthStatus.CRITICAL;
+    boolean serving = selfTests.passing();
     context
         .response()
         .setStatusCode(serving ? 200 : 503)

@@ -27,4 +27,24 @@ public record TransportResult(State state, long latencyMs, String error, long ch
   public boolean ok() {
     return state == State.OK;
   }
+
+  /**
+   * Two self-tests of one transport as one result: the first failure wins (both errors are kept),
+   * the longer latency and the later time are reported. A disabled result yields to the other.
+   */
+  TransportResult and(TransportResult other) {
+    if (state == State.DISABLED) {
+      return other;
+    }
+    if (other.state == State.DISABLED) {
+      return this;
+    }
+    String errors =
+        error == null ? other.error : other.error == null ? error : error + "; " + other.error;
+    return new TransportResult(
+        ok() && other.ok() ? State.OK : State.FAILED,
+        Math.max(latencyMs, other.latencyMs),
+        errors,
+        Math.max(checkedAtMillis, other.checkedAtMillis));
+  }
 }
