@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.parley.protocol.ErrorCode;
 import io.parley.server.auth.ChannelPatterns;
 import io.parley.server.auth.Identity;
+import io.parley.server.auth.ProbeCredential;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -30,6 +31,26 @@ class ChannelRulesTest {
     assertThat(ChannelRules.refuseRead("session:x").code()).isEqualTo(ErrorCode.CHANNEL_RESERVED);
     assertThat(ChannelRules.refuseRead(BACKEND, "session:x").code())
         .isEqualTo(ErrorCode.CHANNEL_RESERVED);
+  }
+
+  @Test
+  void probeChannelsAreReservedToTheProbeWhateverTheTokenGrants() {
+    for (Refusal refused :
+        List.of(
+            ChannelRules.refuseSubscribe(session(BACKEND), "_probe:n:r"),
+            ChannelRules.refusePublish(BACKEND, "_probe:n:r"),
+            ChannelRules.refuseRead(BACKEND, "_probe:n:r"))) {
+      assertThat(refused.code()).isEqualTo(ErrorCode.CHANNEL_RESERVED);
+      assertThat(refused.field()).isEqualTo("channel");
+      assertThat(refused.message())
+          .contains("channel _probe:n:r is reserved for the server's self-tests");
+    }
+    Identity probe = ProbeCredential.IDENTITY;
+    assertThat(probe.probe()).isTrue();
+    assertThat(ChannelRules.refuseSubscribe(session(probe), "_probe:n:r")).isNull();
+    assertThat(ChannelRules.refusePublish(probe, "_probe:n:r")).isNull();
+    assertThat(ChannelRules.refuseRead(probe, "_probe:n:r")).isNull();
+    assertThat(ChannelRules.refusePublish(probe, "jobs:1").code()).isEqualTo(ErrorCode.FORBIDDEN);
   }
 
   @Test
