@@ -49,6 +49,7 @@ public class SelfTests {
   private final long startedAtMillis = System.currentTimeMillis();
   private volatile NodeStatus last;
   private volatile int rounds;
+  private volatile boolean stopping;
   private final AtomicBoolean roundRunning = new AtomicBoolean();
   private HttpClient http;
   private WebSocketClient websockets;
@@ -76,6 +77,7 @@ public class SelfTests {
   }
 
   void stop(@Observes ShutdownEvent event) {
+    stopping = true;
     if (timer >= 0) {
       vertx.cancelTimer(timer);
     }
@@ -179,6 +181,10 @@ public class SelfTests {
                 status = NodeStatus.of(results);
               }
               roundRunning.set(false);
+              if (stopping) {
+                // Probes cut off by the shutdown say nothing about the transports.
+                return;
+              }
               NodeStatus before = last;
               last = status;
               rounds++;

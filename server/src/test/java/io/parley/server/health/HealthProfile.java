@@ -16,6 +16,6 @@ public class HealthProfile implements QuarkusTestProfile {
         "realtime.health.interval",
         "300ms",
         "realtime.health.timeout",
-        "3s");
+        "10s");
   }
 }
