@@ -13,6 +13,7 @@ import io.parley.server.auth.TokenVerifier;
 import io.parley.server.config.RealtimeConfig;
 import io.parley.server.config.ServerWiring.NodeIdentity;
 import io.parley.server.drain.Drain;
+import io.parley.server.health.StatusRoute;
 import io.parley.server.hub.Backplane;
 import io.parley.server.hub.Hub;
 import io.parley.server.hub.Refusal;
@@ -57,6 +58,7 @@ public class AdminRoutes {
 
   @Inject Hub hub;
   @Inject Drain drain;
+  @Inject StatusRoute selfTests;
   @Inject FrameCodec codec;
   @Inject RealtimeConfig config;
   @Inject TokenVerifier tokens;
@@ -111,6 +113,7 @@ public class AdminRoutes {
     json.put("node", node.id());
     json.put("uptimeMs", ManagementFactory.getRuntimeMXBean().getUptime());
     json.put("draining", drain.draining());
+    selfTests.writeSelfTests(json.putObject("selfTest"));
     json.put("sessions", sessions.size());
     ObjectNode connections = json.putObject("connections");
     byTransport.forEach((transport, count) -> connections.put(transport.name(), count));

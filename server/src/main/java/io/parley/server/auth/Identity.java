@@ -13,6 +13,9 @@ import io.parley.protocol.ChannelName;
  * @param publisher whether it has the publisher role: publish anywhere, session channels included
  * @param admin whether it has the admin role
  * @param expiresAtMillis when the token expires (epoch millis); {@link Long#MAX_VALUE} for never
+ * @param probe whether this is the node's own self-test ({@link ProbeCredential}): the marker that
+ *     sets probe sessions apart (metrics exclude or label them), and the only identity allowed on
+ *     probe channels
  */
 public record Identity(
     String subject,
@@ -20,7 +23,19 @@ public record Identity(
     ChannelPatterns publish,
     boolean publisher,
     boolean admin,
-    long expiresAtMillis) {
+    long expiresAtMillis,
+    boolean probe) {
+
+  /** An identity from a token or anonymous access: never the probe. */
+  public Identity(
+      String subject,
+      ChannelPatterns subscribe,
+      ChannelPatterns publish,
+      boolean publisher,
+      boolean admin,
+      long expiresAtMillis) {
+    this(subject, subscribe, publish, publisher, admin, expiresAtMillis, false);
+  }
 
   /** An identity without a token, granted what the configuration grants anonymous access. */
   public static Identity anonymous(

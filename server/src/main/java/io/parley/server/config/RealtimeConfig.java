@@ -60,6 +60,9 @@ public interface RealtimeConfig {
   /** The admin API under {@code /realtime/admin/} ({@code docs/operations.md}). */
   Admin admin();
 
+  /** Transport self-tests behind {@code /q/health/ready} and {@code /realtime/status}. */
+  Health health();
+
   /** Largest native frame or HTTP body accepted, in bytes. */
   @WithDefault("65536")
   int maxFrameBytes();
@@ -246,6 +249,25 @@ public interface RealtimeConfig {
     /** How many publish ids are remembered at most; the oldest are forgotten first. */
     @WithDefault("1000000")
     int maxEntries();
+  }
+
+  /** Transport self-tests ({@code docs/operations.md}, "Health"). */
+  interface Health {
+    /**
+     * Whether the self-tests run. Off, the node reports {@code UNTESTED} and readiness follows only
+     * the backplane and the readiness gates; for tests that count connections, and nodes watched
+     * only from outside.
+     */
+    @WithDefault("true")
+    boolean enabled();
+
+    /** How often every enabled transport is self-tested after the first round at startup. */
+    @WithDefault("30s")
+    Duration interval();
+
+    /** A self-test not done within this time (connect to receipt) fails. */
+    @WithDefault("5s")
+    Duration timeout();
   }
 
   /** Heartbeat settings for {@code /ws}. */

@@ -3,6 +3,7 @@ package io.parley.server.drain;
 import io.parley.protocol.ErrorCode;
 import io.parley.protocol.ServerFrame;
 import io.parley.server.config.RealtimeConfig;
+import io.parley.server.health.ReadinessGates;
 import io.parley.server.hub.Hub;
 import io.parley.server.hub.Refusal;
 import io.parley.server.hub.Session;
@@ -40,6 +41,7 @@ public class Drain {
   @Inject Hub hub;
   @Inject RealtimeConfig config;
   @Inject Vertx vertx;
+  @Inject ReadinessGates readiness;
 
   private final CompletableFuture<Void> finished = new CompletableFuture<>();
   private volatile Started started;
@@ -82,6 +84,8 @@ public class Drain {
     if (started != null) {
       return started;
     }
+    // Readiness first, so that a load balancer stops sending newcomers before they are refused.
+    readiness.close("draining");
     Duration until = deadline != null ? deadline : config.drain().deadline();
     Duration retryAfter = config.limits().overloadRetryAfter();
     hub.stopAdmitting(

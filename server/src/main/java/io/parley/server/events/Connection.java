@@ -25,12 +25,6 @@ public record Connection(
     boolean probe,
     long openedNanos) {
 
-  /**
-   * The subject prefix of the internal identities the health self-tests connect with: the one place
-   * where a connection is classified as a probe or a user's.
-   */
-  public static final String PROBE_SUBJECT_PREFIX = "parley-probe:";
-
   public Connection {
     Objects.requireNonNull(session, "session");
     Objects.requireNonNull(transport, "transport");
@@ -49,7 +43,7 @@ public record Connection(
    * probe or user traffic.
    */
   public static boolean isProbe(Identity identity) {
-    return identity.subject() != null && identity.subject().startsWith(PROBE_SUBJECT_PREFIX);
+    return identity.probe();
   }
 
   /** How long this connection has been open. */

@@ -74,6 +74,15 @@ public interface Backplane {
   record Held(String channel, Position position, int historyMessages, int lastMinute) {}
 
   /**
+   * Whether an append can succeed now. The node's readiness ({@code /q/health/ready}) is DOWN while
+   * it is false. The in-memory backplane always can; a networked one answers from its connection
+   * state. Cheap and non-blocking.
+   */
+  default boolean writable() {
+    return true;
+  }
+
+  /**
    * The result of an append.
    *
    * @param position the message's position (the original one for a duplicate)

@@ -3,6 +3,7 @@ package io.parley.server.hub;
 import io.parley.protocol.ChannelName;
 import io.parley.protocol.ErrorCode;
 import io.parley.server.auth.Identity;
+import io.parley.server.auth.ProbeCredential;
 
 /**
  * Who may do what on which channel, for every transport: the one place that knows session channels
@@ -36,6 +37,10 @@ public final class ChannelRules {
     if (reserved != null) {
       return reserved;
     }
+    Refusal probe = refuseProbeChannel(reader, "read", channel);
+    if (probe != null) {
+      return probe;
+    }
     return isBroadcast(channel) || reader.maySubscribe(channel)
         ? null
         : forbidden("subscribe", channel);
@@ -46,6 +51,10 @@ public final class ChannelRules {
     if (isSessionChannel(channel)) {
       return reserved(
           "channel " + channel + " is reserved: each connection is in its own session channel");
+    }
+    Refusal probe = refuseProbeChannel(session.identity(), "subscribe to", channel);
+    if (probe != null) {
+      return probe;
     }
     // Every session is in the broadcast channel already: subscribing answers ALREADY_SUBSCRIBED.
     return isBroadcast(channel) || session.identity().maySubscribe(channel)
@@ -80,6 +89,10 @@ public final class ChannelRules {
 
   /** Why {@code publisher}'s token does not let it publish to {@code channel}, or {@code null}. */
   static Refusal refusePublish(Identity publisher, String channel) {
+    Refusal probe = refuseProbeChannel(publisher, "publish to", channel);
+    if (probe != null) {
+      return probe;
+    }
     Refusal broadcast = refuseBroadcastPublish(channel);
     if (broadcast != null) {
       return broadcast;
@@ -134,6 +147,25 @@ public final class ChannelRules {
               + channel
               + " is reserved for operators' notices; they are sent with POST"
               + " /realtime/admin/broadcast");
+    }
+    return null;
+  }
+
+  /**
+   * Why {@code who} may not {@code operation} {@code channel}, or {@code null}: the probe channels
+   * ({@link ProbeCredential#CHANNEL_PREFIX}) belong to the node's self-tests, whatever a token
+   * grants (wildcards and the publisher role included).
+   */
+  private static Refusal refuseProbeChannel(Identity who, String operation, String channel) {
+    if (ProbeCredential.isProbeChannel(channel) && !who.probe()) {
+      return reserved(
+          "channel "
+              + channel
+              + " is reserved for the server's self-tests (prefix "
+              + ProbeCredential.CHANNEL_PREFIX
+              + "); no client may "
+              + operation
+              + " it");
     }
     return null;
   }

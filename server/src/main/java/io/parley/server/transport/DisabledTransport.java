@@ -4,12 +4,15 @@ import io.parley.protocol.ErrorCode;
 import io.parley.server.hub.Refusal;
 import io.vertx.core.Handler;
 import io.vertx.ext.web.RoutingContext;
+import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 
 /**
- * What a transport turned off by a {@code realtime.transports.*} setting answers in its place: a
- * {@code 404} problem with code {@code TRANSPORT_DISABLED} that names the path and the setting, so
- * that a client knows the transport is not offered here (not that it failed) and moves on to
- * another. Stateless and thread-safe; the handler runs on the request's event loop.
+ * What a transport turned off by a {@code realtime.transports.*} setting (or by {@link
+ * TransportSwitches} at run time) answers in its place: a {@code 404} problem with code {@code
+ * TRANSPORT_DISABLED} that names the path and the setting, so that a client knows the transport is
+ * not offered here (not that it failed) and moves on to another. Stateless and thread-safe; the
+ * handler runs on the request's event loop.
  */
 public final class DisabledTransport {
   private DisabledTransport() {}
@@ -22,9 +25,18 @@ public final class DisabledTransport {
         null);
   }
 
-  /** A route handler answering every request with {@link #refusal}. */
-  public static Handler<RoutingContext> handler(String path, String setting) {
-    Refusal refusal = refusal(path, setting);
-    return context -> ProblemDetails.send(context, 404, refusal);
+  /**
+   * A route handler that answers with {@link #refusal} while {@code on} is false, read at each
+   * request, and passes the request on otherwise.
+   */
+  public static Handler<RoutingContext> guard(
+      String path, BooleanSupplier on, Supplier<String> setting) {
+    return context -> {
+      if (on.getAsBoolean()) {
+        context.next();
+      } else {
+        ProblemDetails.send(context, 404, refusal(path, setting.get()));
+      }
+    };
   }
 }

@@ -145,6 +145,8 @@ class AdminApiIT {
           .body("connections.HTTP_LONG_POLL", equalTo(0))
           .body("uptimeMs", greaterThanOrEqualTo(0))
           .body("draining", equalTo(false))
+          // Self-tests are off in tests (realtime.health.enabled=false): no round, no transport.
+          .body("selfTest.status", equalTo("UNTESTED"))
           .body("topBySubscribers.channel", hasItem(ChannelName.BROADCAST))
           .body("topByPublishRate.channel", hasItem(channel))
           .body("history.messages", greaterThanOrEqualTo(2));

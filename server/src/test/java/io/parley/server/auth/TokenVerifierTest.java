@@ -39,6 +39,25 @@ class TokenVerifierTest {
   }
 
   @Test
+  void onlyTheProcessProbeSecretMakesTheProbeIdentity() throws TokenRejectedException {
+    Identity probe = verifier(Duration.ZERO).verify(ProbeCredential.token());
+    assertThat(probe.probe()).isTrue();
+    assertThat(probe.subject()).isEqualTo(ProbeCredential.SUBJECT);
+    assertThat(probe.publisher()).isFalse();
+    assertThat(probe.admin()).isFalse();
+
+    String guessed = ProbeCredential.token().substring(0, ProbeCredential.token().length() - 1);
+    assertThatThrownBy(() -> verifier(Duration.ZERO).verify(guessed + "x"))
+        .isInstanceOf(TokenRejectedException.class)
+        .extracting(e -> ((TokenRejectedException) e).code())
+        .isEqualTo(ErrorCode.TOKEN_MALFORMED);
+    // A real token for the probe's subject is an ordinary user.
+    String named =
+        AUTHORITY.broadToken(ProbeCredential.SUBJECT, settings(Duration.ZERO), Duration.ofHours(1));
+    assertThat(verifier(Duration.ZERO).verify(named).probe()).isFalse();
+  }
+
+  @Test
   void theBroadDevTokenGrantsEverythingWithBothRoles() throws TokenRejectedException {
     Identity identity =
         verifier(Duration.ZERO)

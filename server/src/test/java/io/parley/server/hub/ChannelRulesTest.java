@@ -6,6 +6,7 @@ import io.parley.protocol.ChannelName;
 import io.parley.protocol.ErrorCode;
 import io.parley.server.auth.ChannelPatterns;
 import io.parley.server.auth.Identity;
+import io.parley.server.auth.ProbeCredential;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -46,6 +47,26 @@ class ChannelRulesTest {
     Refusal backend = ChannelRules.refusePublish(BACKEND, ChannelName.BROADCAST);
     assertThat(backend.code()).isEqualTo(ErrorCode.CHANNEL_RESERVED);
     assertThat(backend.message()).contains("/realtime/admin/broadcast");
+  }
+
+  @Test
+  void probeChannelsAreReservedToTheProbeWhateverTheTokenGrants() {
+    for (Refusal refused :
+        List.of(
+            ChannelRules.refuseSubscribe(session(BACKEND), "_probe:n:r"),
+            ChannelRules.refusePublish(BACKEND, "_probe:n:r"),
+            ChannelRules.refuseRead(BACKEND, "_probe:n:r"))) {
+      assertThat(refused.code()).isEqualTo(ErrorCode.CHANNEL_RESERVED);
+      assertThat(refused.field()).isEqualTo("channel");
+      assertThat(refused.message())
+          .contains("channel _probe:n:r is reserved for the server's self-tests");
+    }
+    Identity probe = ProbeCredential.IDENTITY;
+    assertThat(probe.probe()).isTrue();
+    assertThat(ChannelRules.refuseSubscribe(session(probe), "_probe:n:r")).isNull();
+    assertThat(ChannelRules.refusePublish(probe, "_probe:n:r")).isNull();
+    assertThat(ChannelRules.refuseRead(probe, "_probe:n:r")).isNull();
+    assertThat(ChannelRules.refusePublish(probe, "jobs:1").code()).isEqualTo(ErrorCode.FORBIDDEN);
   }
 
   @Test

@@ -1,9 +1,8 @@
 package io.parley.server.transport.engineio;
 
 import java.time.Duration;
-import java.util.EnumSet;
 import java.util.Objects;
-import java.util.Set;
+import java.util.function.Predicate;
 
 /**
  * The Engine.IO settings of one endpoint. Immutable and thread-safe.
@@ -14,8 +13,10 @@ import java.util.Set;
  * @param upgradeTimeout how long a polling-to-websocket upgrade may take
  * @param maxQueued packets queued for one connection and not yet written; past it {@link
  *     EngineSocket#offer} refuses
- * @param transports the transports offered: a request for another gets {@code Transport unknown},
- *     and a polling session lists {@code websocket} as its upgrade only when it is offered
+ * @param offered whether a transport is offered, asked at each request (so that a run-time switch
+ *     takes effect at once; must be thread-safe and cheap): a request for another gets {@code
+ *     Transport unknown}, and a polling session lists {@code websocket} as its upgrade only when it
+ *     is offered
  * @param compressionThreshold bytes from which a WebSocket message goes out deflated, on sockets
  *     that negotiated permessage-deflate
  */
@@ -25,13 +26,13 @@ public record EngineSettings(
     int maxPayload,
     Duration upgradeTimeout,
     int maxQueued,
-    Set<EngineTransport> transports,
+    Predicate<EngineTransport> offered,
     int compressionThreshold) {
   public EngineSettings {
     Objects.requireNonNull(pingInterval, "pingInterval");
     Objects.requireNonNull(pingTimeout, "pingTimeout");
     Objects.requireNonNull(upgradeTimeout, "upgradeTimeout");
-    transports = Set.copyOf(transports);
+    Objects.requireNonNull(offered, "offered");
   }
 
   /** Settings offering both transports, deflating from 1024 bytes (the reference's threshold). */
@@ -41,19 +42,12 @@ public record EngineSettings(
       int maxPayload,
       Duration upgradeTimeout,
       int maxQueued) {
-    this(
-        pingInterval,
-        pingTimeout,
-        maxPayload,
-        upgradeTimeout,
-        maxQueued,
-        EnumSet.allOf(EngineTransport.class),
-        1024);
+    this(pingInterval, pingTimeout, maxPayload, upgradeTimeout, maxQueued, transport -> true, 1024);
   }
 
   /** Whether {@code transport} is offered. */
   public boolean offers(EngineTransport transport) {
-    return transports.contains(transport);
+    return offered.test(transport);
   }
 
   /** The open packet's JSON for a new session; {@code upgrades} is empty over WebSocket. */

@@ -26,6 +26,8 @@ import io.parley.server.transport.DisabledTransport;
 import io.parley.server.transport.HttpCompression;
 import io.parley.server.transport.NativeFrameEncoding;
 import io.parley.server.transport.TransportPaths;
+import io.parley.server.transport.TransportSwitches;
+import io.parley.server.transport.TransportSwitches.Switch;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpHeaders;
@@ -68,6 +70,7 @@ public class HttpTransportRoutes {
   @Inject ConnectionEvents events;
   @Inject DeliveryCounters deliveries;
   @Inject PollsWaiting pollsWaiting;
+  @Inject TransportSwitches switches;
 
   void routes(@Observes Router router) {
     Cors cors =
@@ -88,17 +91,16 @@ public class HttpTransportRoutes {
               });
     }
     BodyHandler body = BodyHandler.create(false).setBodyLimit(config.maxFrameBytes());
-    if (config.transports().httpPoll()) {
-      router
-          .post(TransportPaths.POLL)
-          .handler(body)
-          .handler(this::poll)
-          .failureHandler(context -> RouteFailures.failed(context, config.maxFrameBytes()));
-    } else {
-      router
-          .route(TransportPaths.POLL)
-          .handler(DisabledTransport.handler(TransportPaths.POLL, "realtime.transports.http-poll"));
-    }
+    router
+        .route(TransportPaths.POLL)
+        .handler(
+            DisabledTransport.guard(
+                TransportPaths.POLL, switches::httpPoll, Switch.HTTP_POLL::setting));
+    router
+        .post(TransportPaths.POLL)
+        .handler(body)
+        .handler(this::poll)
+        .failureHandler(context -> RouteFailures.failed(context, config.maxFrameBytes()));
     router
         .post(TransportPaths.PUBLISH)
         .handler(body)

@@ -26,6 +26,8 @@ import io.parley.server.transport.LoopExecutor;
 import io.parley.server.transport.NativeFrameEncoding;
 import io.parley.server.transport.ProblemDetails;
 import io.parley.server.transport.TransportPaths;
+import io.parley.server.transport.TransportSwitches;
+import io.parley.server.transport.TransportSwitches.Switch;
 import io.parley.server.transport.WebSocketDeflate;
 import io.parley.server.transport.WebSocketMessages;
 import io.parley.server.transport.WebSocketUpgrade;
@@ -70,6 +72,7 @@ public class NativeWebSocketEndpoint {
   @Inject ConnectionEvents events;
   @Inject DeliveryCounters deliveries;
   @Inject FrameTrace frames;
+  @Inject TransportSwitches switches;
 
   /** The hard ceiling for one message: above it the socket is closed with 1009. */
   @ConfigProperty(name = "quarkus.http.websocket-server.max-message-size", defaultValue = "1048576")
@@ -78,11 +81,10 @@ public class NativeWebSocketEndpoint {
   private NativeHeartbeat heartbeat;
 
   void routes(@Observes Router router) {
-    if (config.transports().websocket()) {
-      router.get(PATH).handler(this::upgrade);
-    } else {
-      router.route(PATH).handler(DisabledTransport.handler(PATH, "realtime.transports.websocket"));
-    }
+    router
+        .route(PATH)
+        .handler(DisabledTransport.guard(PATH, switches::websocket, Switch.WEBSOCKET::setting));
+    router.get(PATH).handler(this::upgrade);
   }
 
   void start(@Observes StartupEvent event, Vertx vertx) {

@@ -10,10 +10,10 @@ import io.parley.server.metrics.ParleyMeters;
 import io.parley.server.transport.Cors;
 import io.parley.server.transport.DisabledTransport;
 import io.parley.server.transport.TransportPaths;
+import io.parley.server.transport.TransportSwitches;
 import io.parley.server.transport.engineio.EngineServer;
 import io.parley.server.transport.engineio.EngineSettings;
 import io.parley.server.transport.engineio.EngineSocket;
-import io.parley.server.transport.engineio.EngineTransport;
 import io.parley.server.transport.socketio.SocketIoConnection;
 import io.parley.server.transport.socketio.SocketIoNamespaces;
 import io.quarkus.runtime.ShutdownEvent;
@@ -23,9 +23,7 @@ import io.vertx.ext.web.handler.BodyHandler;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
-import java.util.EnumSet;
 import java.util.List;
-import java.util.Set;
 
 /**
  * Mounts the Socket.IO server on {@code /socket.io/}, thread-safe: one plain Vert.x route serving
@@ -52,20 +50,13 @@ public class SocketIoRoutes {
   @Inject ParleyMeters meters;
   @Inject RealtimeConfig config;
   @Inject SocketIoNamespaces namespaces;
+  @Inject TransportSwitches switches;
 
   private EngineServer socketIo;
   private EngineServer engineEcho;
 
   void routes(@Observes Router router) {
     RealtimeConfig.SocketIo settings = config.socketio();
-    RealtimeConfig.Transports offered = config.transports();
-    Set<EngineTransport> transports = EnumSet.noneOf(EngineTransport.class);
-    if (offered.socketioPolling()) {
-      transports.add(EngineTransport.POLLING);
-    }
-    if (offered.socketioWebsocket()) {
-      transports.add(EngineTransport.WEBSOCKET);
-    }
     EngineSettings engine =
         new EngineSettings(
             settings.pingInterval(),
@@ -73,7 +64,7 @@ public class SocketIoRoutes {
             settings.maxHttpBufferSize(),
             settings.upgradeTimeout(),
             config.outboundQueueSize(),
-            transports,
+            switches::offers,
             config.compressionThreshold());
     Cors cors =
         Cors.of(
@@ -85,15 +76,11 @@ public class SocketIoRoutes {
       // The conformance suites expect plain echo handlers on "/", with any auth payload.
       new ChannelEvents(hub, tokens, events, deliveries, frames).install(namespaces.of("/"));
     }
-    if (!offered.socketioOffered()) {
-      String setting =
-          offered.socketio()
-              ? "realtime.transports.socketio-polling and socketio-websocket"
-              : "realtime.transports.socketio";
-      router.route(PATH).handler(DisabledTransport.handler(PATH, setting));
-    } else {
-      mountSocketIo(router, engine, cors, settings);
-    }
+    router
+        .route(PATH)
+        .handler(
+            DisabledTransport.guard(PATH, switches::socketioOffered, switches::socketioSetting));
+    mountSocketIo(router, engine, cors, settings);
     if (settings.conformance()) {
       LOG.log(
           System.Logger.Level.WARNING,
