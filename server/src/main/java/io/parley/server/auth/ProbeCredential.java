@@ -1,10 +1,9 @@
 package io.parley.server.auth;
 
 import io.parley.protocol.ChannelName;
+import io.parley.server.config.RunTimeRandom;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.security.SecureRandom;
-import java.util.Base64;
 
 /**
  * The credential of the node's own transport self-tests ({@code io.parley.server.health}): a random
@@ -38,19 +37,20 @@ public final class ProbeCredential {
           Long.MAX_VALUE,
           true);
 
-  private static final byte[] SECRET = secret();
+  /** Drawn on first use, at run time: never in a static initializer (see {@link RunTimeRandom}). */
+  private static volatile byte[] secret;
 
   private ProbeCredential() {}
 
   /** The token the probe presents; only this process knows it. */
   public static String token() {
-    return new String(SECRET, StandardCharsets.US_ASCII);
+    return new String(secret(), StandardCharsets.US_ASCII);
   }
 
   /** Whether {@code token} is the probe's secret, compared in constant time. */
   static boolean matches(String token) {
     return token != null
-        && MessageDigest.isEqual(SECRET, token.getBytes(StandardCharsets.US_ASCII));
+        && MessageDigest.isEqual(secret(), token.getBytes(StandardCharsets.US_ASCII));
   }
 
   /** Whether {@code channel} is a reserved probe channel. */
@@ -68,9 +68,16 @@ public final class ProbeCredential {
   }
 
   private static byte[] secret() {
-    byte[] random = new byte[32];
-    new SecureRandom().nextBytes(random);
-    return ("probe." + Base64.getUrlEncoder().withoutPadding().encodeToString(random))
-        .getBytes(StandardCharsets.US_ASCII);
+    byte[] current = secret;
+    if (current == null) {
+      synchronized (ProbeCredential.class) {
+        current = secret;
+        if (current == null) {
+          current = ("probe." + RunTimeRandom.urlSafeId(32)).getBytes(StandardCharsets.US_ASCII);
+          secret = current;
+        }
+      }
+    }
+    return current;
   }
 }

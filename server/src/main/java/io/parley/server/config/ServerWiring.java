@@ -11,41 +11,17 @@ import io.vertx.core.Vertx;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
-import java.security.SecureRandom;
-import java.util.Base64;
 
 /** Builds the hub and its collaborators from {@link RealtimeConfig}. Thread-safe. */
 @Singleton
 public class ServerWiring {
-  /**
-   * Made on first use, at run time. A native build initializes classes at build time, and an image
-   * must not carry a random generator seeded while it was built: every process would share its
-   * state. Nothing may set this field from a static initializer.
-   */
-  private static volatile SecureRandom random;
 
   private long expiryTimer = -1;
   private long tokenTimer = -1;
 
   /** A random URL-safe id of {@code bytes} random bytes. */
   public static String randomId(int bytes) {
-    byte[] buffer = new byte[bytes];
-    random().nextBytes(buffer);
-    return Base64.getUrlEncoder().withoutPadding().encodeToString(buffer);
-  }
-
-  private static SecureRandom random() {
-    SecureRandom current = random;
-    if (current == null) {
-      synchronized (ServerWiring.class) {
-        current = random;
-        if (current == null) {
-          current = new SecureRandom();
-          random = current;
-        }
-      }
-    }
-    return current;
+    return RunTimeRandom.urlSafeId(bytes);
   }
 
   @Produces

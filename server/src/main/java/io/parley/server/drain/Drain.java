@@ -3,6 +3,7 @@ package io.parley.server.drain;
 import io.parley.protocol.ErrorCode;
 import io.parley.protocol.ServerFrame;
 import io.parley.server.config.RealtimeConfig;
+import io.parley.server.config.RunTimeRandom;
 import io.parley.server.health.ReadinessGates;
 import io.parley.server.hub.Hub;
 import io.parley.server.hub.Refusal;
@@ -13,7 +14,6 @@ import jakarta.annotation.Priority;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
-import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -99,7 +99,7 @@ public class Drain {
         config.drain().spread().compareTo(until) < 0 ? config.drain().spread() : until;
     DrainSpread spread =
         new DrainSpread(
-            config.drain().seed().orElseGet(() -> new SecureRandom().nextLong()), window);
+            config.drain().seed().orElseGet(() -> RunTimeRandom.generator().nextLong()), window);
     int sessions = 0;
     int hinted = 0;
     for (Session session : hub.sessions()) {
