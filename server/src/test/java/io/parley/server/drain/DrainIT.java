@@ -3,7 +3,6 @@ package io.parley.server.drain;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
-import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 
 import io.parley.client.ParleyClient;
@@ -123,7 +122,7 @@ class DrainIT {
           .body("deadlineMs", equalTo(6000));
       assertThat(drain.draining()).isTrue();
       // Readiness went DOWN first, so that a load balancer sends no newcomers here.
-      given().get("/q/health/ready").then().statusCode(503).body(containsString("draining"));
+      given().get("/q/health/ready").then().statusCode(503).body("checks.find { it.name == 'parley' }.data.held", equalTo("draining"));
 
       // Every native client gets its own delay, the one its session id and the seed give.
       DrainSpread spread = new DrainSpread(DrainProfile.SEED, SPREAD);
