@@ -122,7 +122,11 @@ class DrainIT {
           .body("deadlineMs", equalTo(6000));
       assertThat(drain.draining()).isTrue();
       // Readiness went DOWN first, so that a load balancer sends no newcomers here.
-      given().get("/q/health/ready").then().statusCode(503).body("checks.find { it.name == 'parley' }.data.held", equalTo("draining"));
+      given()
+          .get("/q/health/ready")
+          .then()
+          .statusCode(503)
+          .body("checks.find { it.name == 'parley' }.data.held", equalTo("draining"));
 
       // Every native client gets its own delay, the one its session id and the seed give.
       DrainSpread spread = new DrainSpread(DrainProfile.SEED, SPREAD);

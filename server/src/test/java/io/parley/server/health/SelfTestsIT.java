@@ -1,5 +1,6 @@
 package io.parley.server.health;
 
+import static io.parley.server.testing.SocketIoTestClients.call;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.containsString;
@@ -11,6 +12,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import io.parley.protocol.ClientFrame;
 import io.parley.protocol.ErrorCode;
 import io.parley.protocol.ServerFrame;
+import io.parley.server.testing.SocketIoTestClients;
 import io.parley.server.testing.WsTestClient;
 import io.parley.server.transport.TransportSwitches;
 import io.parley.server.transport.TransportSwitches.Switch;
@@ -18,10 +20,14 @@ import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.path.json.JsonPath;
+import io.socket.client.Socket;
 import jakarta.inject.Inject;
 import java.net.URL;
 import java.time.Duration;
+import java.util.List;
 import org.awaitility.Awaitility;
+import org.json.JSONException;
+import org.json.JSONObject;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -115,6 +121,27 @@ class SelfTestsIT {
         .statusCode(403)
         .body("code", equalTo("CHANNEL_RESERVED"))
         .body("detail", containsString("_probe:"));
+  }
+
+  @Test
+  void probeChannelsAreRefusedOverSocketIoWithAClearError() throws JSONException {
+    try (SocketIoTestClients clients = new SocketIoTestClients(base)) {
+      Socket socket = clients.connected(null, "websocket", listeners -> {});
+      for (String event : List.of("subscribe", "publish")) {
+        JSONObject refused =
+            call(
+                socket,
+                event,
+                new JSONObject()
+                    .put("id", "p1")
+                    .put("channel", "_probe:x")
+                    .put("event", "e")
+                    .put("data", 1));
+        JSONObject error = refused.getJSONObject("error");
+        assertThat(error.getString("code")).as(event).isEqualTo("CHANNEL_RESERVED");
+        assertThat(error.getString("message")).contains("reserved for the server's self-tests");
+      }
+    }
   }
 
   @Test
