@@ -8,6 +8,7 @@ import io.parley.protocol.ServerFrame;
 import io.parley.protocol.Transport;
 import io.parley.protocol.time.Ticker;
 import io.parley.server.auth.Identity;
+import io.parley.server.auth.ProbeCredential;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -849,7 +850,9 @@ public final class Hub {
 
   /** Fan-out of one message to this node's subscribers and waiters, in seq order per channel. */
   private void onMessage(ChannelMessage message) {
-    counters.published.increment();
+    if (!ProbeCredential.isProbeChannel(message.channel())) {
+      counters.published.increment(); // self-test traffic is not the users'
+    }
     LocalChannel local = channels.get(message.channel());
     if (local == null) {
       String sessionId = ChannelRules.sessionOf(message.channel());

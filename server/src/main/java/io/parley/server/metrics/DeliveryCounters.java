@@ -1,6 +1,7 @@
 package io.parley.server.metrics;
 
 import io.netty.util.concurrent.FastThreadLocal;
+import io.parley.server.auth.ProbeCredential;
 import io.parley.server.config.RealtimeConfig;
 import io.parley.server.events.TransportKind;
 import io.parley.server.hub.ChannelMessage;
@@ -56,8 +57,8 @@ public class DeliveryCounters {
    * the publisher's event loop, under a channel lock: it only stores into this thread's slot.
    */
   public void delivered(TransportKind transport, ChannelMessage message) {
-    if (!enabled) {
-      return;
+    if (!enabled || ProbeCredential.isProbeChannel(message.channel())) {
+      return; // self-test traffic is measured by the self-tests, not here
     }
     Slot mine = slot.get();
     int index = transport.ordinal();
@@ -69,10 +70,16 @@ public class DeliveryCounters {
     }
   }
 
-  /** Counts {@code count} messages answered to an HTTP poll; any thread. */
-  public void polled(int count) {
-    if (!enabled || count == 0) {
+  /** Counts the messages answered to an HTTP poll, self-test traffic left out; any thread. */
+  public void polled(List<ChannelMessage> messages) {
+    if (!enabled || messages.isEmpty()) {
       return;
+    }
+    int count = 0;
+    for (ChannelMessage message : messages) {
+      if (!ProbeCredential.isProbeChannel(message.channel())) {
+        count++;
+      }
     }
     Slot mine = slot.get();
     int index = TransportKind.HTTP.ordinal();

@@ -124,6 +124,28 @@ class SelfTestsIT {
   }
 
   @Test
+  void probeTrafficIsLeftOutOfTheMessageMetrics() {
+    int rounds = selfTests.rounds();
+    double published = meterSum("parley_messages_published_total");
+    double delivered = meterSum("parley_deliveries_total");
+    // Every round publishes and delivers probes over each transport.
+    Awaitility.await().atMost(WAIT).until(() -> selfTests.rounds() >= rounds + 2);
+    assertThat(meterSum("parley_messages_published_total")).isEqualTo(published);
+    assertThat(meterSum("parley_deliveries_total")).isEqualTo(delivered);
+  }
+
+  private static double meterSum(String name) {
+    double sum = 0;
+    for (String line :
+        given().get("/q/metrics").then().statusCode(200).extract().asString().split("\n")) {
+      if (line.startsWith(name + "{") || line.startsWith(name + " ")) {
+        sum += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+      }
+    }
+    return sum;
+  }
+
+  @Test
   void probeChannelsAreRefusedOverSocketIoWithAClearError() throws JSONException {
     try (SocketIoTestClients clients = new SocketIoTestClients(base)) {
       Socket socket = clients.connected(null, "websocket", listeners -> {});

@@ -199,7 +199,7 @@ public class HttpTransportRoutes {
     if (context.response().ended() || context.response().closed()) {
       return;
     }
-    deliveries.polled(result.messages.size());
+    deliveries.polled(result.messages);
     HttpCompression.end(
         context
             .response()
