@@ -134,11 +134,24 @@ class SelfTestsIT {
     assertThat(meterSum("parley_deliveries_total")).isEqualTo(delivered);
   }
 
+  @Test
+  void theLastRoundIsInTheMetricsPerTransport() {
+    Awaitility.await().atMost(WAIT).until(() -> selfTests.rounds() >= 1);
+    for (String transport : List.of("socket_io", "websocket", "http_long_poll", "http_poll")) {
+      String labels = "{transport=\"" + transport + "\"}";
+      Awaitility.await()
+          .atMost(WAIT)
+          .untilAsserted(
+              () -> assertThat(meterSum("parley_selftest_passing" + labels)).isEqualTo(1.0));
+      assertThat(meterSum("parley_selftest_latency_seconds" + labels)).isGreaterThan(0.0);
+    }
+  }
+
   private static double meterSum(String name) {
     double sum = 0;
     for (String line :
         given().get("/q/metrics").then().statusCode(200).extract().asString().split("\n")) {
-      if (line.startsWith(name + "{") || line.startsWith(name + " ")) {
+      if (line.startsWith(name.contains("{") ? name : name + "{") || line.startsWith(name + " ")) {
         sum += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
       }
     }
