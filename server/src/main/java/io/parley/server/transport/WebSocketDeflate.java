@@ -76,6 +76,20 @@ public final class WebSocketDeflate {
     return negotiated ? new WebSocketDeflate(connection, threshold) : PLAIN;
   }
 
+  /**
+   * Whether {@code ws}'s write queue is full, from any thread. A socket that closed meanwhile
+   * counts as not full: Vert.x's own {@code writeQueueFull} throws for it, which in the middle of a
+   * fan-out would fail the message for every other subscriber; a write to it fails quietly and its
+   * close handler ends the session.
+   */
+  public static boolean writeQueueFull(ServerWebSocket ws) {
+    try {
+      return ws.writeQueueFull();
+    } catch (IllegalStateException closed) {
+      return false;
+    }
+  }
+
   /** Whether messages of at least the threshold go out deflated (the socket negotiated it). */
   public boolean deflates() {
     return threshold != Integer.MAX_VALUE;

@@ -228,7 +228,9 @@ public final class EngineSocket implements HeartbeatClock.Member {
   /** Counts {@code count} packets against the queue limit, or refuses them all. Any thread. */
   private boolean reserve(int count) {
     ServerWebSocket ws = webSocket;
-    if (ws != null && transport == EngineTransport.WEBSOCKET && ws.writeQueueFull()) {
+    if (ws != null
+        && transport == EngineTransport.WEBSOCKET
+        && WebSocketDeflate.writeQueueFull(ws)) {
       return false;
     }
     if (QUEUED.addAndGet(this, count) > settings.maxQueued()) {

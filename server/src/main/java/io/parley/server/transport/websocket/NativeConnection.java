@@ -281,7 +281,7 @@ final class NativeConnection implements SessionSink, HeartbeatClock.Member {
     if (closing.get()) {
       return true; // closing anyway; dropping is not a slow-consumer event
     }
-    if (ws.writeQueueFull()) {
+    if (WebSocketDeflate.writeQueueFull(ws)) {
       return false;
     }
     if (QUEUED.incrementAndGet(this) > maxQueued) {
