@@ -407,8 +407,9 @@ class AdminApiIT {
         disconnectUser(
             user, "banned for spam", false, transport == Transport.HTTP_LONG_POLL ? 0 : 1);
         await()
+            .alias(transport + " client's status after the disconnect")
             .atMost(Duration.ofSeconds(10))
-            .until(() -> client.status() == ConnectionStatus.FAILED);
+            .until(client::status, equalTo(ConnectionStatus.FAILED));
         StatusChanged failed = changes.get(changes.size() - 1);
         assertThat(failed.to()).isEqualTo(ConnectionStatus.FAILED);
         assertThat(failed.cause()).isInstanceOf(ConnectionException.class);

@@ -46,6 +46,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BooleanSupplier;
 
 /**
  * The stateless HTTP transport: {@code POST /realtime/poll} (periodic or long-poll) and {@code POST
@@ -145,47 +146,53 @@ public class HttpTransportRoutes {
     Runnable[] cancel = new Runnable[1];
     long[] timer = new long[1];
     pollsWaiting.started();
-    Runnable finish =
+    // Ends the wait once, whichever of message, timeout, refusal or closed connection comes first.
+    BooleanSupplier stop =
         () -> {
           if (!done.compareAndSet(false, true)) {
-            return;
+            return false;
           }
           pollsWaiting.finished();
           cancel[0].run();
           vertx.cancelTimer(timer[0]);
-          read(identity, request)
-              .whenComplete(
-                  (result, failure) -> {
-                    if (failure != null) {
-                      RouteFailures.refused(context, failure, POLL_FIELDS);
-                    } else {
-                      respond(context, result);
-                    }
-                  });
+          return true;
+        };
+    Runnable finish =
+        () -> {
+          if (stop.getAsBoolean()) {
+            read(identity, request)
+                .whenComplete(
+                    (result, failure) -> {
+                      if (failure != null) {
+                        RouteFailures.refused(context, failure, POLL_FIELDS);
+                      } else {
+                        respond(context, result);
+                      }
+                    });
+          }
         };
     // The hub calls back under channel locks on the publisher's thread: hop to our event loop.
     cancel[0] =
         hub.awaitMessage(
             request.subscriptions().keySet(), () -> eventLoop.runOnContext(v -> finish.run()));
     timer[0] = vertx.setTimer(request.waitMs(), id -> finish.run());
-    context
-        .response()
-        .closeHandler(
-            v -> {
-              if (done.compareAndSet(false, true)) {
-                pollsWaiting.finished();
-                cancel[0].run();
-                vertx.cancelTimer(timer[0]);
-              }
-            });
-    // A message may have been published between the first read and the registration.
+    context.response().closeHandler(v -> stop.getAsBoolean());
+    // A message, or an operator's disconnect of this reader (which answers only the waits it
+    // finds registered), may have come between the first read and the registration. A refusal is
+    // answered from here: a retryable one is told only once, to this read.
     read(identity, request)
-        .thenAccept(
-            result -> {
-              if (!result.isEmpty()) {
-                eventLoop.runOnContext(v -> finish.run());
-              }
-            });
+        .whenComplete(
+            (result, failure) ->
+                eventLoop.runOnContext(
+                    v -> {
+                      if (failure != null) {
+                        if (stop.getAsBoolean()) {
+                          RouteFailures.refused(context, failure, POLL_FIELDS);
+                        }
+                      } else if (!result.isEmpty()) {
+                        finish.run();
+                      }
+                    }));
   }
 
   /** Reads the request's channels through the hub, which checks the reader's rights. */
