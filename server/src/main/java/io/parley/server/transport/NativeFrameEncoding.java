@@ -17,8 +17,8 @@ public final class NativeFrameEncoding {
       Encoding.of("native", message -> WRITER.encode(message.frame()));
 
   /**
-   * {@link #MESSAGE} for WebSockets that deflate: its deflated form is computed once, by the first
-   * connection that needs it.
+   * {@link #MESSAGE} for WebSockets: its UTF-8 bytes, and its deflated form where a socket
+   * negotiated compression, are computed once, by the first connection that needs them.
    */
   public static final Encoding<SharedText> SHARED =
       Encoding.of("native-shared", message -> new SharedText(message.encoded(MESSAGE)));

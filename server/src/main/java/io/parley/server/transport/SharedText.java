@@ -10,7 +10,14 @@ import java.util.Objects;
  */
 public final class SharedText {
   private final String text;
-  private byte[] utf8;
+
+  /**
+   * Set once; two threads may both compute it and one result wins, which is cheaper than a lock
+   * taken by every socket a message is fanned out to. Volatile: the array's contents are published
+   * with it.
+   */
+  private volatile byte[] utf8;
+
   private byte[] deflated;
 
   public SharedText(String text) {
@@ -22,11 +29,13 @@ public final class SharedText {
   }
 
   /** The text as UTF-8. Do not modify the array. */
-  public synchronized byte[] utf8() {
-    if (utf8 == null) {
-      utf8 = text.getBytes(StandardCharsets.UTF_8);
+  public byte[] utf8() {
+    byte[] bytes = utf8;
+    if (bytes == null) {
+      bytes = text.getBytes(StandardCharsets.UTF_8);
+      utf8 = bytes;
     }
-    return utf8;
+    return bytes;
   }
 
   /** The text deflated as one permessage-deflate message. Do not modify the array. */

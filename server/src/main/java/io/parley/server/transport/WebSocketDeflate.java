@@ -18,7 +18,7 @@ import java.util.zip.Deflater;
 /**
  * Outbound permessage-deflate (RFC 7692) done by Parley instead of by a compressor per connection,
  * so that a message fanned out to many WebSockets is deflated once ({@link SharedText}). One
- * instance per socket (or the shared {@link #PLAIN}).
+ * instance per socket (or the shared {@link #PLAIN}, which writes through Vert.x's own API).
  *
  * <p>Each message is deflated on its own, without context takeover (the deflater is reset before
  * every message), which any peer that negotiated permessage-deflate can inflate whether or not it
@@ -57,9 +57,11 @@ public final class WebSocketDeflate {
   /**
    * How the WebSocket {@code upgraded} became is written to: if its handshake negotiated
    * permessage-deflate, outbound compression is taken over (Netty's per-connection encoder is
-   * removed) and messages of at least {@code threshold} bytes go out deflated; otherwise {@link
-   * #PLAIN}. Call once, right after the handshake. Where the connection is not Vert.x's {@code
-   * ConnectionBase} (another Vert.x), nothing is taken over and the result is {@link #PLAIN}.
+   * removed) and messages of at least {@code threshold} bytes go out deflated; otherwise every
+   * message goes out plain. Either way a {@link SharedText} is written from its shared UTF-8 bytes,
+   * not encoded again per socket. Call once, right after the handshake. Where the connection is not
+   * Vert.x's {@code ConnectionBase} (another Vert.x), nothing is taken over and the result is
+   * {@link #PLAIN}.
    */
   public static WebSocketDeflate forSocket(HttpServerRequest upgraded, int threshold) {
     if (!(upgraded.connection() instanceof ConnectionBase connection)) {
@@ -73,7 +75,7 @@ public final class WebSocketDeflate {
         negotiated = true;
       }
     }
-    return negotiated ? new WebSocketDeflate(connection, threshold) : PLAIN;
+    return new WebSocketDeflate(connection, negotiated ? threshold : Integer.MAX_VALUE);
   }
 
   /**
@@ -97,19 +99,23 @@ public final class WebSocketDeflate {
 
   /**
    * Writes {@code text} to {@code ws}: deflated, from its shared deflated form, when it is at least
-   * the threshold; plain otherwise. On the socket's event loop.
+   * the threshold; plain otherwise, from its shared UTF-8 bytes (the bytes are wrapped, not copied:
+   * a message fanned out to many sockets is encoded once). On the socket's event loop.
    */
   public void write(ServerWebSocket ws, SharedText text) {
-    if (!deflates() || text.utf8().length < threshold) {
+    if (connection == null) {
       ws.writeTextMessage(text.text());
       return;
     }
     if (ws.isClosed()) {
       return; // as Vert.x's own writes to a closed socket: nothing goes out
     }
+    byte[] utf8 = text.utf8();
     connection.writeToChannel(
-        new TextWebSocketFrame(
-            true, WebSocketExtension.RSV1, Unpooled.wrappedBuffer(text.deflated())));
+        utf8.length < threshold
+            ? new TextWebSocketFrame(Unpooled.wrappedBuffer(utf8))
+            : new TextWebSocketFrame(
+                true, WebSocketExtension.RSV1, Unpooled.wrappedBuffer(text.deflated())));
   }
 
   /**

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.TextNode;
 import io.parley.protocol.ClientFrame;
 import io.parley.protocol.ServerFrame;
 import io.parley.server.testing.WsTestClient;
@@ -79,6 +80,9 @@ class JsonLogsIT {
         WsTestClient ws = WsTestClient.greeted(base.toString(), "traced-ws")) {
       ws.send(new ClientFrame.Subscribe("t1", "traced-channel", null));
       ws.expect(ServerFrame.Subscribed.class);
+      ws.send(
+          new ClientFrame.Publish(
+              "p1", "traced-channel", "note", TextNode.valueOf("traced-payload")));
       ws.send(new ClientFrame.Auth("secret.token.value"));
 
       Awaitility.await()
@@ -88,6 +92,16 @@ class JsonLogsIT {
       assertThat(capture.containing("traced-channel"))
           .extracting(r -> r.getFormattedMessage().substring(0, 2))
           .contains("<-", "->");
+      // The message fanned out to the connection is traced with its text, not a placeholder.
+      Awaitility.await()
+          .atMost(WAIT)
+          .until(
+              () ->
+                  capture.containing("traced-payload").stream()
+                      .anyMatch(
+                          r ->
+                              r.getFormattedMessage().startsWith("->")
+                                  && r.getFormattedMessage().contains("\"type\":\"message\"")));
       assertThat(capture.records())
           .noneMatch(r -> r.getFormattedMessage().contains("secret.token.value"));
     }

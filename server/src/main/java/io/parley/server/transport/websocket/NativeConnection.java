@@ -7,7 +7,6 @@ import io.parley.server.events.Connection;
 import io.parley.server.events.DisconnectReason;
 import io.parley.server.events.TransportKind;
 import io.parley.server.hub.ChannelMessage;
-import io.parley.server.hub.Encoding;
 import io.parley.server.hub.Refusal;
 import io.parley.server.hub.Session;
 import io.parley.server.hub.SessionSink;
@@ -43,7 +42,6 @@ final class NativeConnection implements SessionSink, HeartbeatClock.Member {
   private String upgradeToken;
 
   private final FrameCodec codec;
-  private final Encoding<String> encoding;
   private final int maxQueued;
   private final DeliveryCounters deliveries;
 
@@ -84,7 +82,6 @@ final class NativeConnection implements SessionSink, HeartbeatClock.Member {
       LoopExecutor loop,
       String upgradeToken,
       FrameCodec codec,
-      Encoding<String> encoding,
       int maxQueued,
       WebSocketDeflate deflate,
       DeliveryCounters deliveries,
@@ -94,7 +91,6 @@ final class NativeConnection implements SessionSink, HeartbeatClock.Member {
     this.loop = loop;
     this.upgradeToken = upgradeToken;
     this.codec = codec;
-    this.encoding = encoding;
     this.maxQueued = maxQueued;
     this.deflate = deflate;
     this.deliveries = deliveries;
@@ -209,10 +205,7 @@ final class NativeConnection implements SessionSink, HeartbeatClock.Member {
 
   @Override
   public boolean sendMessage(ChannelMessage message) {
-    boolean queued =
-        deflate.deflates()
-            ? enqueue(null, message.encoded(NativeFrameEncoding.SHARED))
-            : enqueue(message.encoded(encoding));
+    boolean queued = enqueue(null, message.encoded(NativeFrameEncoding.SHARED));
     if (queued) {
       deliveries.delivered(TransportKind.WEBSOCKET, message);
     }
@@ -290,7 +283,7 @@ final class NativeConnection implements SessionSink, HeartbeatClock.Member {
     }
     FrameTrace frames = trace;
     if (frames != null) {
-      frames.sent(connection, text);
+      frames.sent(connection, shared != null ? shared.text() : text);
     }
     loop.execute(
         () -> {

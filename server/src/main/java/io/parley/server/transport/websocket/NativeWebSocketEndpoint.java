@@ -23,7 +23,6 @@ import io.parley.server.logging.FrameTrace;
 import io.parley.server.metrics.DeliveryCounters;
 import io.parley.server.transport.DisabledTransport;
 import io.parley.server.transport.LoopExecutor;
-import io.parley.server.transport.NativeFrameEncoding;
 import io.parley.server.transport.ProblemDetails;
 import io.parley.server.transport.TransportPaths;
 import io.parley.server.transport.TransportSwitches;
@@ -137,7 +136,6 @@ public class NativeWebSocketEndpoint {
             LoopExecutor.of(Vertx.currentContext()),
             token,
             codec,
-            NativeFrameEncoding.MESSAGE,
             config.outboundQueueSize(),
             WebSocketDeflate.forSocket(request, config.compressionThreshold()),
             deliveries,

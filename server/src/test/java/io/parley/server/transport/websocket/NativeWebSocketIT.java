@@ -99,6 +99,23 @@ class NativeWebSocketIT {
   }
 
   @Test
+  void aMessageOutsideAsciiReachesEverySubscriberIntactFromItsSharedBytes() {
+    String channel = freshChannel();
+    String text = "h\u00e9llo \u65e5\u672c \ud83d\ude00 ".repeat(200); // over 1 KB, 1-4 byte chars
+    try (WsTestClient alice = greeted("alice-utf8");
+        WsTestClient carol = greeted("carol-utf8");
+        WsTestClient bob = greeted("bob-utf8")) {
+      subscribe(alice, channel);
+      subscribe(carol, channel);
+      bob.send(new ClientFrame.Publish("u-1", channel, "note", TextNode.valueOf(text)));
+      bob.awaitFrame(ServerFrame.Ack.class, ack -> ack.id().equals("u-1"));
+
+      assertThat(alice.expect(ServerFrame.Message.class).data().textValue()).isEqualTo(text);
+      assertThat(carol.expect(ServerFrame.Message.class).data().textValue()).isEqualTo(text);
+    }
+  }
+
+  @Test
   void subscriberThatMissedMessagesResumesWithSinceAndGetsExactlyThoseOnceInOrder() {
     String channel = freshChannel();
     Position lastSeen;
