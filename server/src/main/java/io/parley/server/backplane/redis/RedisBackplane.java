@@ -402,6 +402,11 @@ public final class RedisBackplane implements Backplane, AutoCloseable {
         });
   }
 
+  /** The subscription connection's name in Redis' {@code CLIENT LIST}: {@code <prefix>fanout}. */
+  String subscriberName() {
+    return fanout;
+  }
+
   /** Channels whose order this node tracks, for tests. */
   int trackedChannels() {
     return sequencer.channelCount();
@@ -429,8 +434,11 @@ public final class RedisBackplane implements Backplane, AutoCloseable {
                       connection.handler(push -> onContext(() -> onPush(push)));
                       connection.exceptionHandler(e -> onContext(() -> lost(connection, e)));
                       connection.endHandler(v -> onContext(() -> lost(connection, null)));
+                      // Named, so that an operator (or a test) finds it in CLIENT LIST.
                       connection
-                          .send(Request.cmd(Command.SUBSCRIBE).arg(fanout))
+                          .send(Request.cmd(Command.CLIENT).arg("SETNAME").arg(subscriberName()))
+                          .compose(
+                              named -> connection.send(Request.cmd(Command.SUBSCRIBE).arg(fanout)))
                           .timeout(settings.commandTimeout().toMillis(), TimeUnit.MILLISECONDS)
                           .onComplete(
                               done ->

@@ -271,6 +271,51 @@ class RedisBackplaneIT {
   }
 
   @Test
+  void whatPubSubLostWhileTheSubscriptionWasDownIsCaughtUpFromHistoryInOrder() {
+    Node a = node();
+    Node b = node();
+    b.publish("c", "first", 0);
+    await().atMost(Duration.ofSeconds(5)).until(() -> a.received.size() == 1);
+
+    // Kill A's subscription connection (found by its name; no other client is touched) and
+    // publish on B until A has been seen without its subscription and back with it.
+    Response clients =
+        send(a.redis, Request.cmd(Command.CLIENT).arg("LIST").arg("TYPE").arg("pubsub"));
+    String id =
+        clients
+            .toString()
+            .lines()
+            .filter(line -> line.contains(" name=" + a.backplane.subscriberName() + " "))
+            .map(line -> line.substring(3, line.indexOf(' ')))
+            .findFirst()
+            .orElseThrow();
+    send(a.redis, Request.cmd(Command.CLIENT).arg("KILL").arg("ID").arg(id));
+    boolean sawDown = false;
+    int n = 1;
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (System.nanoTime() < deadline) {
+      b.publish("c", "p" + n, n);
+      n++;
+      if (!a.backplane.writable()) {
+        sawDown = true;
+      } else if (sawDown) {
+        break;
+      }
+    }
+    b.publish("c", "last", n);
+    int published = n + 1;
+
+    assertThat(sawDown).as("A's subscription was seen down").isTrue();
+    await().atMost(Duration.ofSeconds(10)).until(() -> a.received.size() >= published);
+    assertThat(a.seqs())
+        .isEqualTo(java.util.stream.LongStream.rangeClosed(1, published).boxed().toList());
+  }
+
+  private static Response send(Redis redis, Request request) {
+    return redis.send(request).toCompletionStage().toCompletableFuture().join();
+  }
+
+  @Test
   void anUnreachableRedisRefusesPublishesAtOnceWithARetryableServerUnavailable()
       throws IOException {
     int closedPort;
