@@ -13,6 +13,7 @@ import io.parley.server.hub.Refusal;
 import io.parley.server.hub.Replay;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
@@ -45,6 +46,9 @@ import java.util.random.RandomGenerator;
  * gapless sequence per channel. Every node subscribes to one pub/sub channel, {@code p:fanout}, and
  * hands what arrives to the hub through a {@link ChannelSequencer}, in seq order per channel,
  * catching up from history on whatever pub/sub lost while disconnected.
+ *
+ * <p>Publishes go out on one connection, pipelined, in the order they were made (per calling
+ * thread); replays and {@code held} use the client's pool.
  *
  * <p>While the subscription is down (Redis unreachable) {@link #writable()} is false and appends
  * fail at once with a retryable {@code SERVER_UNAVAILABLE}; the subscription reconnects by itself
@@ -80,6 +84,9 @@ public final class RedisBackplane implements Backplane, AutoCloseable {
 
   /** The subscribed connection; only touched on the context. */
   private RedisConnection subscriber;
+
+  /** The connection publishes go out on, or {@code null}; only touched on the context. */
+  private Future<RedisConnection> publishing;
 
   /** Whether the subscription was ever up; only touched on the context. */
   private boolean everSubscribed;
@@ -199,20 +206,23 @@ public final class RedisBackplane implements Backplane, AutoCloseable {
           unavailable("the Redis backplane is not connected (reconnecting)"));
     }
     String body = body(event, data, ts);
-    Future<Response> sent =
-        eval(
-            publish,
-            List.of(meta(channel), history(channel), idempotency(channel, clientId, publishId)),
-            List.of(
-                epochs.get(),
-                body,
-                Integer.toString(settings.historySize()),
-                Long.toString(settings.historyMaxAge().toMillis()),
-                Long.toString(settings.idempotencyWindow().toMillis()),
-                Long.toString(settings.channelTtl().toMillis()),
-                fanout,
-                channel));
-    return sent.toCompletionStage()
+    List<String> keys =
+        List.of(meta(channel), history(channel), idempotency(channel, clientId, publishId));
+    List<String> args =
+        List.of(
+            epochs.get(),
+            body,
+            Integer.toString(settings.historySize()),
+            Long.toString(settings.historyMaxAge().toMillis()),
+            Long.toString(settings.idempotencyWindow().toMillis()),
+            Long.toString(settings.channelTtl().toMillis()),
+            fanout,
+            channel);
+    Promise<Response> sent = Promise.promise();
+    // Sent from the context, in call order, on one connection: Redis runs them in that order.
+    onContext(() -> sendPublish(keys, args).onComplete(sent));
+    return sent.future()
+        .toCompletionStage()
         .handle(
             (response, failure) -> {
               if (failure != null) {
@@ -241,6 +251,62 @@ public final class RedisBackplane implements Backplane, AutoCloseable {
                 onContext(() -> sequencer.prime(channel, live));
               }
             });
+  }
+
+  /**
+   * Sends one publish on the publishing connection. Runs on the context, so publishes reach Redis
+   * in the order they were made on any one thread (one client connection's event loop), and Redis
+   * answers them in that order: a client's pipelined publishes get ascending seqs and their acks in
+   * order, as with the memory backplane. A failed connection is dropped; the next publish makes a
+   * new one.
+   */
+  private Future<Response> sendPublish(List<String> keys, List<String> args) {
+    Future<RedisConnection> connection = publishingConnection();
+    return connection
+        .compose(
+            c ->
+                c.send(publish.request(Command.EVALSHA, keys, args))
+                    .recover(
+                        failure ->
+                            isNoScript(failure)
+                                ? c.send(publish.request(Command.EVAL, keys, args))
+                                : Future.failedFuture(failure)))
+        .timeout(settings.commandTimeout().toMillis(), TimeUnit.MILLISECONDS)
+        .onFailure(failure -> onContext(() -> dropPublishing(connection)));
+  }
+
+  /** The publishing connection, made (with the publish script loaded) when there is none. */
+  private Future<RedisConnection> publishingConnection() {
+    Future<RedisConnection> current = publishing;
+    if (current != null && !current.failed()) {
+      return current;
+    }
+    Future<RedisConnection> made =
+        redis
+            .connect()
+            .compose(
+                c ->
+                    c.send(Request.cmd(Command.SCRIPT).arg("LOAD").arg(publish.source()))
+                        .map(loaded -> c)
+                        .onFailure(failure -> c.close()));
+    made.onSuccess(
+        c -> {
+          c.exceptionHandler(e -> onContext(() -> dropPublishing(made)));
+          c.endHandler(v -> onContext(() -> dropPublishing(made)));
+        });
+    publishing = made;
+    return made;
+  }
+
+  private void dropPublishing(Future<RedisConnection> connection) {
+    if (publishing == connection) {
+      publishing = null;
+      connection.onSuccess(RedisConnection::close);
+    }
+  }
+
+  private static boolean isNoScript(Throwable failure) {
+    return failure.getMessage() != null && failure.getMessage().startsWith("NOSCRIPT");
   }
 
   private CompletionStage<Replay> readReplay(String channel, Position since, int limit) {
@@ -398,6 +464,9 @@ public final class RedisBackplane implements Backplane, AutoCloseable {
           if (subscriber != null) {
             subscriber.close();
             subscriber = null;
+          }
+          if (publishing != null) {
+            dropPublishing(publishing);
           }
         });
   }
@@ -557,7 +626,7 @@ public final class RedisBackplane implements Backplane, AutoCloseable {
         .send(script.request(Command.EVALSHA, keys, args))
         .recover(
             failure ->
-                failure.getMessage() != null && failure.getMessage().startsWith("NOSCRIPT")
+                isNoScript(failure)
                     ? redis.send(script.request(Command.EVAL, keys, args))
                     : Future.failedFuture(failure))
         .timeout(settings.commandTimeout().toMillis(), TimeUnit.MILLISECONDS);

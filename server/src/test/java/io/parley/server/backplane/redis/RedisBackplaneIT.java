@@ -166,6 +166,21 @@ class RedisBackplaneIT {
   }
 
   @Test
+  void publishesMadeOneAfterAnotherOnOneThreadGetSeqsInThatOrder() {
+    Node a = node();
+    List<CompletableFuture<Backplane.Appended>> sent = new ArrayList<>();
+    for (int i = 0; i < 200; i++) {
+      sent.add(
+          a.backplane
+              .append(CHANNEL, "c", "p" + i, "e", IntNode.valueOf(i), 1_000L)
+              .toCompletableFuture());
+    }
+    List<Long> seqs = sent.stream().map(f -> f.join().position().seq()).toList();
+
+    assertThat(seqs).isEqualTo(java.util.stream.LongStream.rangeClosed(1, 200).boxed().toList());
+  }
+
+  @Test
   void replaysHistoryAndReportsWhatCountTrimmedAsAGap() {
     Node a = new Node(REDIS, 5, Duration.ofMinutes(10));
     await().atMost(Duration.ofSeconds(10)).until(a.backplane::writable);
