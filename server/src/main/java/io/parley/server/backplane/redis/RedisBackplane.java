@@ -29,6 +29,7 @@ import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
 import java.util.random.RandomGenerator;
@@ -61,6 +62,9 @@ public final class RedisBackplane implements Backplane, AutoCloseable {
   /** Messages of one channel held while a catch-up reads history; past it they go out as is. */
   private static final int MAX_BUFFERED_PER_CHANNEL = 10_000;
 
+  /** How often a backplane that cannot write tries a write, milliseconds. */
+  private static final long WRITE_PROBE_MS = 1_000;
+
   /** How long after a failed catch-up read it is tried again, milliseconds. */
   private static final long CATCH_UP_RETRY_MS = 1_000;
 
@@ -80,6 +84,7 @@ public final class RedisBackplane implements Backplane, AutoCloseable {
   private volatile boolean subscribed;
   private volatile boolean commandsFailing;
   private volatile boolean closed;
+  private final AtomicBoolean probing = new AtomicBoolean();
   private volatile Thread contextThread;
 
   /** The subscribed connection; only touched on the context. */
@@ -226,7 +231,7 @@ public final class RedisBackplane implements Backplane, AutoCloseable {
         .handle(
             (response, failure) -> {
               if (failure != null) {
-                commandsFailing = true;
+                publishFailed(failure);
                 throw unavailable("the Redis backplane could not take the publish: " + failure);
               }
               commandsFailing = false;
@@ -251,6 +256,57 @@ public final class RedisBackplane implements Backplane, AutoCloseable {
                 onContext(() -> sequencer.prime(channel, live));
               }
             });
+  }
+
+  /**
+   * Marks the backplane not writable after a failed publish, until a write succeeds again: the next
+   * publish, or a probe ({@code SET <prefix>writable}) tried every {@value #WRITE_PROBE_MS} ms
+   * meanwhile, so that a node nobody publishes on does not stay unready.
+   */
+  private void publishFailed(Throwable failure) {
+    commandsFailing = true;
+    if (probing.compareAndSet(false, true)) {
+      LOG.log(
+          System.Logger.Level.WARNING,
+          "Redis backplane cannot write ("
+              + failure
+              + "); publishes are refused until a write succeeds");
+      vertx.setTimer(WRITE_PROBE_MS, id -> onContext(this::probeWrite));
+    }
+  }
+
+  private void probeWrite() {
+    if (closed) {
+      return;
+    }
+    if (!commandsFailing) {
+      probing.set(false);
+      return;
+    }
+    Future<RedisConnection> connection = publishingConnection();
+    connection
+        .compose(
+            c ->
+                c.send(
+                    Request.cmd(Command.SET)
+                        .arg(settings.keyPrefix() + "writable")
+                        .arg("1")
+                        .arg("PX")
+                        .arg(WRITE_PROBE_MS * 10)))
+        .timeout(settings.commandTimeout().toMillis(), TimeUnit.MILLISECONDS)
+        .onComplete(
+            written ->
+                onContext(
+                    () -> {
+                      if (written.succeeded()) {
+                        commandsFailing = false;
+                        probing.set(false);
+                        LOG.log(System.Logger.Level.INFO, "Redis backplane can write again");
+                      } else {
+                        dropPublishing(connection);
+                        vertx.setTimer(WRITE_PROBE_MS, id -> onContext(this::probeWrite));
+                      }
+                    }));
   }
 
   /**
