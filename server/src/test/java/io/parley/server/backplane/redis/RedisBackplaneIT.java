@@ -326,6 +326,39 @@ class RedisBackplaneIT {
         .isEqualTo(java.util.stream.LongStream.rangeClosed(1, published).boxed().toList());
   }
 
+  @Test
+  void redisCutOffRefusesPublishesThenTheNodeComesBackAndCatchesUpOnWhatOthersPublished() {
+    try (CuttableProxy proxy = new CuttableProxy(6379)) {
+      Node cut = new Node("redis://127.0.0.1:" + proxy.port(), 1_000, Duration.ofMinutes(10));
+      await().atMost(Duration.ofSeconds(10)).until(cut.backplane::writable);
+      Node other = node();
+      other.publish("c", "p1", 1);
+      await().atMost(Duration.ofSeconds(5)).until(() -> cut.received.size() == 1);
+
+      proxy.cut();
+      await().atMost(Duration.ofSeconds(5)).until(() -> !cut.backplane.writable());
+      Refusal refused =
+          Refusal.of(
+              catchThrowable(
+                  () ->
+                      cut.backplane
+                          .append(CHANNEL, "c", "while-cut", "e", IntNode.valueOf(0), 1L)
+                          .toCompletableFuture()
+                          .get(5, TimeUnit.SECONDS)));
+      assertThat(refused.code()).isEqualTo(ErrorCode.SERVER_UNAVAILABLE);
+      other.publish("c", "p2", 2);
+      other.publish("c", "p3", 3);
+
+      proxy.restore();
+      await().atMost(Duration.ofSeconds(10)).until(cut.backplane::writable);
+      await().atMost(Duration.ofSeconds(10)).until(() -> cut.received.size() >= 3);
+      assertThat(cut.seqs()).containsExactly(1L, 2L, 3L);
+      assertThat(cut.publish("c", "after", 4).position().seq()).isEqualTo(4);
+      await().atMost(Duration.ofSeconds(5)).until(() -> other.received.size() >= 4);
+      assertThat(other.seqs()).containsExactly(1L, 2L, 3L, 4L);
+    }
+  }
+
   private static Response send(Redis redis, Request request) {
     return redis.send(request).toCompletionStage().toCompletableFuture().join();
   }
