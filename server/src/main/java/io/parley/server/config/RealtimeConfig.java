@@ -18,6 +18,16 @@ public interface RealtimeConfig {
   /** This node's id, reported in {@code welcome}; defaults to a random one per start. */
   Optional<String> nodeId();
 
+  /**
+   * Where channel sequences, history and publish ids live: {@code memory} (this node's heap, one
+   * node) or {@code redis} (shared by every node; {@code docs/scaling.md}).
+   */
+  @WithDefault("memory")
+  BackplaneKind backplane();
+
+  /** The Redis backplane's own settings; the connection is Quarkus' ({@code quarkus.redis.*}). */
+  Redis redis();
+
   /** Channel history. */
   History history();
 
@@ -227,6 +237,39 @@ public interface RealtimeConfig {
     /** Whether CORS responses allow credentials; the request's origin is then echoed. */
     @WithDefault("false")
     boolean corsCredentials();
+  }
+
+  /** The backplanes. */
+  enum BackplaneKind {
+    /** In this node's heap: one node, no other service. */
+    MEMORY,
+    /** In Redis: any number of nodes share channels ({@code docs/scaling.md}). */
+    REDIS
+  }
+
+  /** Redis backplane settings ({@code docs/scaling.md}). */
+  interface Redis {
+    /**
+     * Put before every key and the fan-out channel, so that several clusters share one Redis; no
+     * braces or spaces.
+     */
+    @WithDefault("parley:")
+    String keyPrefix();
+
+    /**
+     * How long a channel's epoch and seq outlive its last publish or read; at least the history's
+     * age and the idempotency window.
+     */
+    @WithDefault("24h")
+    Duration channelTtl();
+
+    /** How long a Redis command may take before the call fails ({@code SERVER_UNAVAILABLE}). */
+    @WithDefault("2s")
+    Duration commandTimeout();
+
+    /** The longest wait between two attempts to re-subscribe after losing Redis. */
+    @WithDefault("5s")
+    Duration reconnectMax();
   }
 
   /** Channel history settings. */

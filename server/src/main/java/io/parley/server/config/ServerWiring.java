@@ -3,12 +3,16 @@ package io.parley.server.config;
 import io.parley.protocol.codec.FrameCodec;
 import io.parley.protocol.time.Ticker;
 import io.parley.server.backplane.memory.MemoryBackplane;
+import io.parley.server.backplane.redis.RedisBackplane;
 import io.parley.server.hub.Backplane;
 import io.parley.server.hub.Hub;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.vertx.core.Vertx;
+import io.vertx.redis.client.Redis;
 import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.inject.Disposes;
+import jakarta.enterprise.inject.Instance;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
 
@@ -26,7 +30,22 @@ public class ServerWiring {
 
   @Produces
   @Singleton
-  Backplane backplane(RealtimeConfig config) {
+  Backplane backplane(RealtimeConfig config, Vertx vertx, Instance<Redis> redis) {
+    if (config.backplane() == RealtimeConfig.BackplaneKind.REDIS) {
+      return new RedisBackplane(
+          vertx,
+          redis.get(),
+          new RedisBackplane.Settings(
+              config.redis().keyPrefix(),
+              config.history().size(),
+              config.history().maxAge(),
+              config.idempotency().window(),
+              config.redis().channelTtl(),
+              config.redis().commandTimeout(),
+              config.redis().reconnectMax()),
+          () -> randomId(6),
+          RunTimeRandom.generator());
+    }
     return new MemoryBackplane(
         config.history().size(),
         config.history().maxAge(),
@@ -34,6 +53,12 @@ public class ServerWiring {
         config.idempotency().maxEntries(),
         Ticker.system(),
         () -> randomId(6));
+  }
+
+  void closeBackplane(@Disposes Backplane backplane) {
+    if (backplane instanceof RedisBackplane redis) {
+      redis.close();
+    }
   }
 
   @Produces

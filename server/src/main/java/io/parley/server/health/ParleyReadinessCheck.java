@@ -1,6 +1,7 @@
 package io.parley.server.health;
 
 import io.parley.protocol.Transport;
+import io.parley.server.config.RealtimeConfig;
 import io.parley.server.hub.Backplane;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -23,6 +24,7 @@ public class ParleyReadinessCheck implements HealthCheck {
   @Inject SelfTests selfTests;
   @Inject Backplane backplane;
   @Inject ReadinessGates gates;
+  @Inject RealtimeConfig config;
 
   @Override
   public HealthCheckResponse call() {
@@ -44,7 +46,10 @@ public class ParleyReadinessCheck implements HealthCheck {
       }
     }
     if (!backplane.writable()) {
-      response.withData("backplane", "cannot write");
+      response.withData(
+          "backplane",
+          config.backplane().name().toLowerCase(java.util.Locale.ROOT)
+              + " cannot write: publishes are refused (SERVER_UNAVAILABLE)");
       up = false;
     }
     List<String> held = gates.closedReasons();

@@ -7,6 +7,7 @@ import io.parley.server.auth.ProbeCredential;
 import io.parley.server.config.RealtimeConfig;
 import io.parley.server.config.ServerWiring;
 import io.parley.server.config.ServerWiring.NodeIdentity;
+import io.parley.server.hub.Backplane;
 import io.parley.server.transport.TransportSwitches;
 import io.quarkus.runtime.LaunchMode;
 import io.quarkus.runtime.ShutdownEvent;
@@ -46,6 +47,7 @@ public class SelfTests {
   @Inject RealtimeConfig config;
   @Inject FrameCodec codec;
   @Inject NodeIdentity node;
+  @Inject Backplane backplane;
 
   private final long startedAtMillis = ManagementFactory.getRuntimeMXBean().getStartTime();
   private volatile NodeStatus last;
@@ -96,14 +98,22 @@ public class SelfTests {
 
   /**
    * The status word reported outside: {@code UNTESTED} with self-tests off, {@code STARTING} before
-   * the first round ends, else the last round's verdict.
+   * the first round ends, else the last round's verdict; a {@code HEALTHY} or {@code UNTESTED} node
+   * whose backplane cannot write ({@link Backplane#writable()}: Redis unreachable) is {@code
+   * DEGRADED}.
    */
   public String statusWord() {
     NodeStatus status = last;
+    String word;
     if (!enabled()) {
-      return "UNTESTED";
+      word = "UNTESTED";
+    } else {
+      word = status == null ? "STARTING" : status.status().name();
     }
-    return status == null ? "STARTING" : status.status().name();
+    if (!backplane.writable() && (word.equals("UNTESTED") || word.equals("HEALTHY"))) {
+      return HealthStatus.DEGRADED.name();
+    }
+    return word;
   }
 
   /**

@@ -3,7 +3,9 @@ package io.parley.server.health;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.parley.protocol.Transport;
 import io.parley.protocol.codec.FrameCodec;
+import io.parley.server.config.RealtimeConfig;
 import io.parley.server.config.ServerWiring.NodeIdentity;
+import io.parley.server.hub.Backplane;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.event.Observes;
@@ -15,11 +17,11 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * {@code GET /realtime/status}: the last self-test round, public and cheap (no secrets, nothing
- * about users): {@code {status, transports, node, version, uptime}}. {@code 200} while the node is
- * {@code HEALTHY} or {@code DEGRADED}; {@code 503} while {@code CRITICAL} or before the first round
- * ({@code STARTING}), with the same body ({@code UNTESTED}, 200, when self-tests are off), so a
- * load balancer can use the code alone. Runs on the event loop; builds a small JSON object.
- * Thread-safe.
+ * about users): {@code {status, backplane, transports, node, version, uptime}}. {@code 200} while
+ * the node is {@code HEALTHY} or {@code DEGRADED}; {@code 503} while {@code CRITICAL} or before the
+ * first round ({@code STARTING}), with the same body ({@code UNTESTED}, 200, when self-tests are
+ * off), so a load balancer can use the code alone. Runs on the event loop; builds a small JSON
+ * object. Thread-safe.
  */
 @Singleton
 public class StatusRoute {
@@ -29,6 +31,8 @@ public class StatusRoute {
   @Inject SelfTests selfTests;
   @Inject NodeIdentity node;
   @Inject FrameCodec codec;
+  @Inject Backplane backplane;
+  @Inject RealtimeConfig config;
 
   @ConfigProperty(name = "quarkus.application.version", defaultValue = "unknown")
   String version;
@@ -53,13 +57,17 @@ public class StatusRoute {
   }
 
   /**
-   * Puts the last self-test round into {@code body}: {@code status} and, per transport, {@code
-   * transports.<TRANSPORT>} with its state, latency, error and time. Shared by this endpoint and
-   * the admin API's {@code stats}.
+   * Puts the last self-test round into {@code body}: {@code status}, {@code backplane} ({@code
+   * kind}: memory or redis, and whether it is {@code writable}: a backplane that is not makes the
+   * status {@code DEGRADED}) and, per transport, {@code transports.<TRANSPORT>} with its state,
+   * latency, error and time. Shared by this endpoint and the admin API's {@code stats}.
    */
   public void writeSelfTests(ObjectNode body) {
     NodeStatus last = selfTests.last();
     body.put("status", selfTests.statusWord());
+    body.putObject("backplane")
+        .put("kind", config.backplane().name().toLowerCase(java.util.Locale.ROOT))
+        .put("writable", backplane.writable());
     ObjectNode transports = body.putObject("transports");
     if (last != null) {
       for (Map.Entry<Transport, TransportResult> entry : last.transports().entrySet()) {

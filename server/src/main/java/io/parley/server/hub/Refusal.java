@@ -92,7 +92,7 @@ public record Refusal(ErrorCode code, String message, String field, Duration ret
   }
 
   /** This refusal as the exception that fails a hub stage or is thrown by a hub call. */
-  RefusedException toException() {
+  public RefusedException toException() {
     return new RefusedException(this);
   }
 }

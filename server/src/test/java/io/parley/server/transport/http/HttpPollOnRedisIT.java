@@ -1,0 +1,17 @@
+package io.parley.server.transport.http;
+
+import io.parley.server.backplane.redis.RedisKeys;
+import io.parley.server.backplane.redis.RedisProfile;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
+import org.junit.jupiter.api.AfterAll;
+
+/** Every {@link HttpPollIT} case again, with the Redis backplane. */
+@QuarkusTest
+@TestProfile(RedisProfile.class)
+class HttpPollOnRedisIT extends HttpPollIT {
+  @AfterAll
+  static void deleteKeys() {
+    RedisKeys.deleteUnder(RedisProfile.PREFIX);
+  }
+}
