@@ -5,14 +5,20 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.parley.client.ParleyOutbox;
+import io.parley.protocol.Position;
 import io.parley.protocol.backoff.BackoffPolicy;
 import io.parley.protocol.time.Ticker;
 import io.parley.server.backplane.memory.MemoryBackplane;
+import io.parley.server.backplane.redis.RedisBackplane;
+import io.parley.server.backplane.redis.RedisKeys;
 import io.parley.server.config.RealtimeConfig.Postgres.Outbox.AfterPublish;
 import io.parley.server.hub.Backplane;
 import io.parley.server.hub.Hub;
+import io.parley.server.hub.Replay;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.RedisOptions;
 import io.vertx.sqlclient.Pool;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -23,6 +29,8 @@ import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.SplittableRandom;
+import java.util.UUID;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
@@ -44,6 +52,8 @@ class OutboxWorkerIT {
   private static Vertx vertx;
   private final List<Pool> pools = new ArrayList<>();
   private final List<String> published = new CopyOnWriteArrayList<>();
+  private final String redisPrefix = "parley-test:outbox-worker-it:" + UUID.randomUUID() + ":";
+  private final List<RedisNode> redisNodes = new ArrayList<>();
 
   @BeforeAll
   static void createTable() throws Exception {
@@ -186,40 +196,60 @@ class OutboxWorkerIT {
     assertThat(published).containsExactly("late", "early");
   }
 
-  @Test
-  void aBatchKilledBetweenPublishAndMarkIsDeliveredOnceWhenRetried() throws Exception {
-    String channel = freshChannel();
-    TestDatabase.insertCommitted(CLIENT_TABLE, channel, "k1", "k2");
-    Backplane backplane =
-        new MemoryBackplane(
-            100, Duration.ofMinutes(10), Duration.ofMinutes(10), 1_000, Ticker.system(), () -> "e");
-    Hub hub = new Hub(backplane, () -> "s", System::currentTimeMillis, 100);
+  /** A hub on {@code backplane}, as a node makes it. */
+  private static Hub hubOn(Backplane backplane) {
+    return new Hub(backplane, () -> "s", System::currentTimeMillis, 100);
+  }
+
+  private static MemoryBackplane memoryBackplane(String epoch) {
+    return new MemoryBackplane(
+        100, Duration.ofMinutes(10), Duration.ofMinutes(10), 1_000, Ticker.system(), () -> epoch);
+  }
+
+  /**
+   * Publishes through {@code hub} as the outbox does, and notes each append in {@code appended}.
+   */
+  private static EventPublisher through(Hub hub, List<Backplane.Appended> appended) {
     EventPublisher hubPublication = new HubPublication(hub, "parley:outbox:test");
-    List<Backplane.Appended> appended = new CopyOnWriteArrayList<>();
-    EventPublisher recorded =
-        (c, e, d, id) ->
-            hubPublication
-                .publish(c, e, d, id)
-                .thenApply(
-                    result -> {
-                      appended.add((Backplane.Appended) result);
-                      return result;
-                    });
-    // The first node publishes both rows, then dies before its transaction commits.
+    return (c, e, d, id) ->
+        hubPublication
+            .publish(c, e, d, id)
+            .thenApply(
+                result -> {
+                  appended.add((Backplane.Appended) result);
+                  return result;
+                });
+  }
+
+  /**
+   * Runs a batch through {@code publisher} that publishes every row and then loses its database
+   * connection after publishing {@code lastId}, before its transaction commits: a node killed
+   * between publish and mark. The rows stay in the table.
+   */
+  private void publishThenDie(EventPublisher publisher, String lastId, int rows) throws Exception {
     Pool dying = newPool();
     EventPublisher thenDie =
         (c, e, d, id) ->
-            recorded
+            publisher
                 .publish(c, e, d, id)
                 .thenCompose(
                     result ->
-                        id.equals("k2")
+                        id.equals(lastId)
                             ? dying.close().toCompletionStage().thenApply(ignored -> result)
                             : java.util.concurrent.CompletableFuture.completedFuture(result));
     OutboxWorker first = worker(dying, thenDie, AfterPublish.DELETE);
     assertThat(first.batch().toCompletionStage().toCompletableFuture())
         .failsWithin(Duration.ofSeconds(10));
-    assertThat(rows("true")).isEqualTo(2);
+    assertThat(rows("true")).isEqualTo(rows);
+  }
+
+  @Test
+  void aBatchKilledBetweenPublishAndMarkIsDeliveredOnceWhenRetried() throws Exception {
+    String channel = freshChannel();
+    TestDatabase.insertCommitted(CLIENT_TABLE, channel, "k1", "k2");
+    List<Backplane.Appended> appended = new CopyOnWriteArrayList<>();
+    EventPublisher recorded = through(hubOn(memoryBackplane("e")), appended);
+    publishThenDie(recorded, "k2", 2);
 
     OutboxWorker restarted = worker(newPool(), recorded, AfterPublish.DELETE);
     assertThat(result(restarted.batch())).isEqualTo(2);
@@ -229,6 +259,128 @@ class OutboxWorkerIT {
     assertThat(appended.subList(2, 4)).allMatch(Backplane.Appended::duplicate);
     assertThat(appended.get(2).position()).isEqualTo(appended.get(0).position());
     assertThat(appended.get(3).position()).isEqualTo(appended.get(1).position());
+    assertThat(rows("true")).isZero();
+  }
+
+  /**
+   * A node's Redis side, as the server wires it: its own Vert.x, Redis client and backplane, under
+   * the test's key prefix. Stopping it is the node process ending.
+   */
+  private final class RedisNode {
+    final Vertx nodeVertx = Vertx.vertx();
+    final Redis redis =
+        Redis.createClient(
+            nodeVertx,
+            new RedisOptions()
+                .setConnectionString(RedisKeys.URL)
+                .setMaxPoolSize(16)
+                .setMaxPoolWaiting(4096));
+    final RedisBackplane backplane;
+    private boolean stopped;
+
+    RedisNode(String epoch) {
+      backplane =
+          new RedisBackplane(
+              nodeVertx,
+              redis,
+              new RedisBackplane.Settings(
+                  redisPrefix,
+                  100,
+                  Duration.ofMinutes(10),
+                  Duration.ofMinutes(10),
+                  Duration.ofHours(1),
+                  Duration.ofSeconds(2),
+                  Duration.ofMillis(500)),
+              () -> epoch,
+              new SplittableRandom(1));
+      redisNodes.add(this);
+      await().atMost(Duration.ofSeconds(10)).until(backplane::writable);
+    }
+
+    void stop() throws Exception {
+      if (!stopped) {
+        stopped = true;
+        backplane.close();
+        redis.close();
+        result(nodeVertx.close());
+      }
+    }
+  }
+
+  @AfterEach
+  void stopRedisNodesAndDeleteTheirKeys() throws Exception {
+    for (RedisNode node : redisNodes) {
+      node.stop();
+    }
+    if (!redisNodes.isEmpty()) {
+      RedisKeys.deleteUnder(redisPrefix);
+    }
+  }
+
+  /**
+   * A node process killed between publish and mark, and a new process (new Vert.x, Redis client,
+   * backplane and hub; nothing kept in memory) on the same Redis retrying the batch: Redis
+   * remembers the row ids, so the retry is acknowledged with the first positions and not delivered
+   * again. This test fails when the idempotency memory is not shared: with a new in-memory
+   * backplane as node B (see the test below) the retry gets new positions in a new epoch and is
+   * delivered a second time.
+   */
+  @Test
+  void onTheRedisBackplaneARowPublishedBeforeANodeRestartIsDeliveredOnce() throws Exception {
+    String channel = freshChannel();
+    TestDatabase.insertCommitted(CLIENT_TABLE, channel, "r1", "r2");
+    List<Backplane.Appended> beforeRestart = new CopyOnWriteArrayList<>();
+    RedisNode a = new RedisNode("epoch-a");
+    publishThenDie(through(hubOn(a.backplane), beforeRestart), "r2", 2);
+    a.stop();
+
+    RedisNode b = new RedisNode("epoch-b");
+    Hub hubB = hubOn(b.backplane);
+    List<Backplane.Appended> afterRestart = new CopyOnWriteArrayList<>();
+    OutboxWorker restarted = worker(newPool(), through(hubB, afterRestart), AfterPublish.DELETE);
+    assertThat(result(restarted.batch())).isEqualTo(2);
+
+    assertThat(beforeRestart).hasSize(2).noneMatch(Backplane.Appended::duplicate);
+    assertThat(afterRestart).hasSize(2).allMatch(Backplane.Appended::duplicate);
+    assertThat(afterRestart)
+        .extracting(Backplane.Appended::position)
+        .containsExactlyElementsOf(
+            beforeRestart.stream().map(Backplane.Appended::position).toList());
+    assertThat(rows("true")).isZero();
+    Replay history =
+        b.backplane
+            .replay(channel, new Position(beforeRestart.get(0).position().epoch(), 0), 100)
+            .toCompletableFuture()
+            .get(10, TimeUnit.SECONDS);
+    assertThat(history.messages())
+        .extracting(message -> message.frame().data().path("id").asText())
+        .containsExactly("r1", "r2");
+  }
+
+  /**
+   * The same restart on the in-memory backplane: the new process has forgotten the row ids, so the
+   * retry is a new publish, in the new process' epoch, and each row is delivered a second time.
+   */
+  @Test
+  void onTheMemoryBackplaneARowPublishedBeforeANodeRestartIsDeliveredAgain() throws Exception {
+    String channel = freshChannel();
+    TestDatabase.insertCommitted(CLIENT_TABLE, channel, "m1", "m2");
+    List<Backplane.Appended> beforeRestart = new CopyOnWriteArrayList<>();
+    publishThenDie(through(hubOn(memoryBackplane("epoch-a")), beforeRestart), "m2", 2);
+
+    List<Backplane.Appended> afterRestart = new CopyOnWriteArrayList<>();
+    OutboxWorker restarted =
+        worker(
+            newPool(),
+            through(hubOn(memoryBackplane("epoch-b")), afterRestart),
+            AfterPublish.DELETE);
+    assertThat(result(restarted.batch())).isEqualTo(2);
+
+    assertThat(beforeRestart).hasSize(2).noneMatch(Backplane.Appended::duplicate);
+    assertThat(afterRestart).hasSize(2).noneMatch(Backplane.Appended::duplicate);
+    assertThat(afterRestart)
+        .extracting(appended -> appended.position().epoch())
+        .containsOnly("epoch-b");
     assertThat(rows("true")).isZero();
   }
 
