@@ -264,7 +264,7 @@ class OutboxWorkerIT {
 
   /**
    * A node's Redis side, as the server wires it: its own Vert.x, Redis client and backplane, under
-   * the test's key prefix. Stopping it is the node process ending.
+   * the test's key prefix. Stopping it is the node process ending. Used from the test thread only.
    */
   private final class RedisNode {
     final Vertx nodeVertx = Vertx.vertx();
@@ -321,9 +321,9 @@ class OutboxWorkerIT {
    * A node process killed between publish and mark, and a new process (new Vert.x, Redis client,
    * backplane and hub; nothing kept in memory) on the same Redis retrying the batch: Redis
    * remembers the row ids, so the retry is acknowledged with the first positions and not delivered
-   * again. This test fails when the idempotency memory is not shared: with a new in-memory
-   * backplane as node B (see the test below) the retry gets new positions in a new epoch and is
-   * delivered a second time.
+   * again. This test fails when the idempotency memory is not shared: with node B's hub on a new
+   * in-memory backplane instead ({@code hubOn(memoryBackplane("epoch-b"))}, tried) the retry gets
+   * new positions in B's epoch, not duplicates; the test below pins that behaviour.
    */
   @Test
   void onTheRedisBackplaneARowPublishedBeforeANodeRestartIsDeliveredOnce() throws Exception {
