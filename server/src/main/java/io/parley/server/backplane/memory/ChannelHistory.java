@@ -4,9 +4,7 @@ import io.parley.protocol.Position;
 import io.parley.server.hub.ChannelMessage;
 import io.parley.server.hub.Replay;
 import java.util.ArrayDeque;
-import java.util.ArrayList;
 import java.util.Iterator;
-import java.util.List;
 
 /**
  * One channel's sequence and its bounded history: the last {@code maxSize} messages that are
@@ -84,38 +82,8 @@ final class ChannelHistory {
   /** See {@link io.parley.server.hub.Backplane#replay}. */
   Replay replay(Position since, int limit, long nowNanos) {
     evictOlderThan(nowNanos);
-    Position current = position();
-    if (since == null) {
-      return new Replay(current, null, List.of(), false, false);
-    }
-    boolean sameEpoch = since.epoch().equals(epoch);
-    if (sameEpoch && since.seq() > lastSeq) {
-      return new Replay(current, null, List.of(), false, true);
-    }
     long firstRetained = entries.isEmpty() ? lastSeq + 1 : entries.peekFirst().message().seq();
-    // seq 0 means "from the very start": any epoch's start is the same point.
-    boolean continuous = sameEpoch || since.seq() == 0;
-    long resumeAfter = continuous ? since.seq() : 0;
-    Replay.Gap gap = null;
-    if (!continuous || resumeAfter + 1 < firstRetained) {
-      long lostThrough = firstRetained - 1;
-      gap = new Replay.Gap(since, new Position(epoch, lostThrough));
-      resumeAfter = Math.max(resumeAfter, lostThrough);
-    }
-    List<ChannelMessage> messages = new ArrayList<>();
-    boolean truncated = false;
-    for (Iterator<Entry> it = entries.iterator(); it.hasNext(); ) {
-      ChannelMessage message = it.next().message();
-      if (message.seq() <= resumeAfter) {
-        continue;
-      }
-      if (messages.size() == limit) {
-        truncated = true;
-        break;
-      }
-      messages.add(message);
-    }
-    Position reached = truncated ? messages.get(messages.size() - 1).position() : current;
-    return new Replay(reached, gap, messages, truncated, false);
+    Iterable<ChannelMessage> retained = () -> entries.stream().map(Entry::message).iterator();
+    return Replay.of(since, position(), firstRetained, retained, limit);
   }
 }

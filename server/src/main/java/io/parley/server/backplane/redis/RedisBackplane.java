@@ -22,6 +22,7 @@ import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
 import java.io.IOException;
 import java.time.Duration;
+import java.util.AbstractList;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -381,43 +382,26 @@ public final class RedisBackplane implements Backplane, AutoCloseable {
         .thenApply(response -> toReplay(channel, since, limit, response));
   }
 
-  /** The same reading of history as the in-memory backplane's, over what the script returned. */
+  /**
+   * History read as every backplane reads it ({@link Replay#of}), over what the script returned.
+   */
   private Replay toReplay(String channel, Position since, int limit, Response response) {
     String epoch = response.get(0).toString();
-    long lastSeq = response.get(1).toLong();
     long firstRetained = response.get(2).toLong();
-    Position current = new Position(epoch, lastSeq);
-    if (since == null) {
-      return new Replay(current, null, List.of(), false, false);
-    }
-    boolean sameEpoch = since.epoch().equals(epoch);
-    if (sameEpoch && since.seq() > lastSeq) {
-      return new Replay(current, null, List.of(), false, true);
-    }
-    // seq 0 means "from the very start": any epoch's start is the same point.
-    boolean continuous = sameEpoch || since.seq() == 0;
-    long resumeAfter = continuous ? since.seq() : 0;
-    Replay.Gap gap = null;
-    if (!continuous || resumeAfter + 1 < firstRetained) {
-      long lostThrough = firstRetained - 1;
-      gap = new Replay.Gap(since, new Position(epoch, lostThrough));
-      resumeAfter = Math.max(resumeAfter, lostThrough);
-    }
-    List<ChannelMessage> messages = new ArrayList<>();
-    boolean truncated = false;
-    for (int i = 3; i < response.size(); i++) {
-      ChannelMessage message = historyEntry(channel, epoch, response.get(i).toString());
-      if (message.seq() <= resumeAfter) {
-        continue;
-      }
-      if (messages.size() == limit) {
-        truncated = true;
-        break;
-      }
-      messages.add(message);
-    }
-    Position reached = truncated ? messages.get(messages.size() - 1).position() : current;
-    return new Replay(reached, gap, messages, truncated, false);
+    List<ChannelMessage> retained =
+        new AbstractList<>() {
+          @Override
+          public ChannelMessage get(int index) {
+            return historyEntry(channel, epoch, response.get(index + 3).toString());
+          }
+
+          @Override
+          public int size() {
+            return response.size() - 3;
+          }
+        };
+    return Replay.of(
+        since, new Position(epoch, response.get(1).toLong()), firstRetained, retained, limit);
   }
 
   /**
