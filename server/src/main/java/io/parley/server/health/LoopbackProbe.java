@@ -292,10 +292,16 @@ final class LoopbackProbe {
         .onSuccess(
             ws -> {
               socket = ws;
+              // A loaded server may have closed it already; Vert.x refuses handlers on a closed
+              // socket (it throws, into the event loop). Same loop as the close: no race here.
+              if (ws.isClosed()) {
+                done.tryFail("the server closed " + uri);
+                return;
+              }
+              ws.closeHandler(v -> done.tryFail("the server closed " + uri));
               if (done.future().isComplete()) {
                 ws.close();
               }
-              ws.closeHandler(v -> done.tryFail("the server closed " + uri));
             })
         .onFailure(
             failure -> done.tryFail("connect to " + uri + " failed: " + failure.getMessage()));
