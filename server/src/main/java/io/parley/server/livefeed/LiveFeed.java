@@ -33,8 +33,11 @@ public class LiveFeed {
   /** How often dashboards get a stats snapshot. */
   public static final Duration STATS_PERIOD = Duration.ofSeconds(1);
 
-  /** Every how many snapshots the channel part is rebuilt. */
-  static final int CHANNELS_EVERY = 5;
+  /**
+   * Every how many snapshots the channel part is rebuilt: every 30 s. Rebuilt every 5 s, it was
+   * most of what an open dashboard cost the node (docs/benchmarks.md, "Live feed").
+   */
+  static final int CHANNELS_EVERY = 30;
 
   @Inject Vertx vertx;
   @Inject NodeStats stats;
