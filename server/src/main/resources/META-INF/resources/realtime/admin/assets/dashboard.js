@@ -11,6 +11,8 @@
   const API = "/realtime/admin/";
   const TOKEN_KEY = "parley.admin.token";
   const TRANSPORTS = ["SOCKET_IO", "WEBSOCKET", "HTTP_LONG_POLL", "HTTP_POLL"];
+  const LABELS = { SOCKET_IO: "Socket.IO", WEBSOCKET: "WebSocket", HTTP_LONG_POLL: "HTTP long-poll",
+    HTTP_POLL: "HTTP poll" };
   const HISTORY_SECONDS = 3600; // chart span: one point per stats snapshot, one per second
   const LOG_ROWS = 500; // most event rows in the DOM
   const LOG_KEPT = 2000; // most events kept in memory for re-filtering
@@ -384,10 +386,10 @@
     const transports = (stats.selfTest && stats.selfTest.transports) || {};
     const rows = Object.keys(transports).map((name) => {
       const result = transports[name];
-      return "<tr><td>" + esc(name) + "</td><td class=\"" + esc(result.state) + "\">" +
-        esc(result.state) + "</td><td class=\"num\">" +
+      return "<tr><td>" + esc(LABELS[name] || name) + "</td><td class=\"" + esc(result.state) +
+        "\">" + esc(result.state) + "</td><td class=\"num\">" +
         (result.latencyMs == null ? "" : esc(result.latencyMs + " ms")) + "</td><td>" +
-        esc(result.checkedAt ? time(result.checkedAt) : "") + "</td><td>" +
+        esc(result.checkedAt ? time(result.checkedAt).substring(0, 8) : "") + "</td><td>" +
         esc(result.error || "") + "</td></tr>";
     });
     const html = rows.length ? rows.join("")
@@ -481,18 +483,26 @@
     const colors = ["#1d2330", "#1f5fbf", "#2e9d57", "#c7821a", "#8e44ad"];
     const size = (id) => ({ width: Math.max(200, $(id).clientWidth), height: 170 });
     const axes = [{}, { size: 50 }];
+    // At least the last minute on the x axis (seconds), counts and rates from 0.
+    const scales = {
+      x: { time: true, range: (u, min, max) => [Math.min(min, max - 60), max] },
+      y: { range: (u, min, max) => [0, Math.max(1, Math.ceil(max * 1.1))] },
+    };
+    const points = { show: false };
     const connections = new uPlot(Object.assign(size("connections-chart"), {
-      series: [{}, { label: "all", stroke: colors[0], width: 2 }].concat(
+      series: [{}, { label: "all", stroke: colors[0], width: 2, points }].concat(
         ["Socket.IO", "WebSocket", "long-poll", "poll"].map((label, i) =>
-          ({ label, stroke: colors[i + 1] }))),
+          ({ label, stroke: colors[i + 1], points }))),
       axes,
+      scales,
       legend: { live: false },
       cursor: { show: false },
     }), [[]].concat([[], [], [], [], []]), $("connections-chart"));
     const messages = new uPlot(Object.assign(size("messages-chart"), {
-      series: [{}, { label: "published/s", stroke: colors[1], width: 2 },
-        { label: "delivered/s", stroke: colors[2], width: 2 }],
+      series: [{}, { label: "published/s", stroke: colors[1], width: 2, points },
+        { label: "delivered/s", stroke: colors[2], width: 2, points }],
       axes,
+      scales,
       legend: { live: false },
       cursor: { show: false },
     }), [[], [], []], $("messages-chart"));
