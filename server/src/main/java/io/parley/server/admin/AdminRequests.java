@@ -106,6 +106,27 @@ final class AdminRequests {
     }
   }
 
+  /** {@code GET events?after=&limit=}: the last id the reader has (0 for none) and a limit. */
+  record Events(long after, int limit) {
+    static Events read(String after, String limit) {
+      long from = 0;
+      if (after != null) {
+        if (!after.matches("[0-9]{1,18}")) {
+          throw new FrameDecodeException(
+              ErrorCode.INVALID_FIELD,
+              "after",
+              null,
+              "after must be the id of the last event you have, an integer of 0 or more (0 for"
+                  + " none), but got '"
+                  + after
+                  + "'");
+        }
+        from = Long.parseLong(after);
+      }
+      return new Events(from, readLimit(limit, 1_000));
+    }
+  }
+
   /** The {@code limit} query parameter: an integer in {@code [1, MAX_LIMIT]}, or the fallback. */
   static int readLimit(String text, int fallback) {
     if (text == null) {

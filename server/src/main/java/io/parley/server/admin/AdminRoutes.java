@@ -6,14 +6,13 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.parley.protocol.ChannelName;
 import io.parley.protocol.ErrorCode;
 import io.parley.protocol.Position;
-import io.parley.protocol.Transport;
 import io.parley.protocol.codec.FrameCodec;
 import io.parley.protocol.codec.FrameDecodeException;
 import io.parley.server.auth.TokenVerifier;
 import io.parley.server.config.RealtimeConfig;
-import io.parley.server.config.ServerWiring.NodeIdentity;
 import io.parley.server.drain.Drain;
-import io.parley.server.health.StatusRoute;
+import io.parley.server.eventlog.EventLog;
+import io.parley.server.eventlog.LoggedEvent;
 import io.parley.server.hub.Backplane;
 import io.parley.server.hub.Hub;
 import io.parley.server.hub.Refusal;
@@ -28,13 +27,10 @@ import io.vertx.ext.web.handler.BodyHandler;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
-import java.lang.management.ManagementFactory;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.EnumMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Function;
 
@@ -53,22 +49,36 @@ public class AdminRoutes {
   /** Where the admin API lives. */
   public static final String BASE = "/realtime/admin/";
 
-  /** How many channels each "top" list of {@code stats} shows. */
-  static final int TOP = 10;
+  /** The dashboard page and its assets, served from the jar without a token. */
+  static final String PAGE = "/realtime/admin";
+
+  /** The live feed, checked at its upgrade by {@code io.parley.server.livefeed}. */
+  static final String LIVE = BASE + "live";
 
   @Inject Hub hub;
   @Inject Drain drain;
-  @Inject StatusRoute selfTests;
   @Inject FrameCodec codec;
   @Inject RealtimeConfig config;
   @Inject TokenVerifier tokens;
-  @Inject NodeIdentity node;
+  @Inject NodeStats stats;
+  @Inject EventLog eventLog;
 
   void routes(@Observes Router router) {
-    AdminAccess access = new AdminAccess(tokens, config.auth().adminRole());
+    AdminAccess access = new AdminAccess(tokens, config.auth().adminRole(), eventLog);
     BodyHandler body = BodyHandler.create(false).setBodyLimit(config.maxFrameBytes());
-    router.route(BASE + "*").handler(access::check);
+    router.get(PAGE).handler(AdminRoutes::toPage);
+    router
+        .route(BASE + "*")
+        .handler(
+            context -> {
+              if (isPublic(context.normalizedPath())) {
+                context.next();
+              } else {
+                access.check(context);
+              }
+            });
     router.get(BASE + "stats").blockingHandler(guarded(this::stats), false);
+    router.get(BASE + "events").blockingHandler(guarded(this::events), false);
     router.get(BASE + "connections").blockingHandler(guarded(this::connections), false);
     router.get(BASE + "channels").blockingHandler(guarded(this::channels), false);
     router.get(BASE + "channels/:name").handler(guarded(this::channel));
@@ -78,6 +88,28 @@ public class AdminRoutes {
     router
         .route(BASE + "*")
         .failureHandler(context -> RouteFailures.failed(context, config.maxFrameBytes()));
+  }
+
+  /**
+   * Whether {@code path} is open without a token: the page ({@code /realtime/admin/}, {@code
+   * index.html}, {@code assets/*}) and the live feed, whose upgrade is checked by the feed itself
+   * (a browser's token comes in {@code Sec-WebSocket-Protocol}). Every other path under {@link
+   * #BASE} is the admin API: guarded, unknown ones included.
+   */
+  static boolean isPublic(String path) {
+    return path.equals(BASE)
+        || path.equals(BASE + "index.html")
+        || path.startsWith(BASE + "assets/")
+        || path.equals(LIVE);
+  }
+
+  /** {@code /realtime/admin} to {@code /realtime/admin/}, where the page's relative links work. */
+  private static void toPage(RoutingContext context) {
+    if (!context.normalizedPath().equals(PAGE)) {
+      context.next();
+      return;
+    }
+    context.response().setStatusCode(301).putHeader("Location", BASE).end();
   }
 
   /** Runs {@code handler}; a request it could not read is answered 400 (413 when too large). */
@@ -94,71 +126,21 @@ public class AdminRoutes {
   // ---------------------------------------------------------------- reads
 
   private void stats(RoutingContext context) {
-    List<Session> sessions = hub.sessions();
-    Map<Transport, Integer> byTransport = new EnumMap<>(Transport.class);
-    for (Transport transport : Transport.values()) {
-      byTransport.put(transport, 0);
-    }
-    int unknown = 0;
-    for (Session session : sessions) {
-      if (session.transport() == null) {
-        unknown++;
-      } else {
-        byTransport.merge(session.transport(), 1, Integer::sum);
-      }
-    }
-    Map<String, Integer> subscribed = hub.subscribedChannels("", Integer.MAX_VALUE);
-    List<Backplane.Held> held = hub.held("", Integer.MAX_VALUE).toCompletableFuture().join();
+    respond(context, 200, stats.snapshot());
+  }
+
+  private void events(RoutingContext context) {
+    AdminRequests.Events query =
+        AdminRequests.Events.read(
+            context.request().getParam("after"), context.request().getParam("limit"));
+    EventLog.Page page = eventLog.read(query.after(), query.limit());
     ObjectNode json = codec.mapper().createObjectNode();
-    json.put("node", node.id());
-    json.put("uptimeMs", ManagementFactory.getRuntimeMXBean().getUptime());
-    json.put("draining", drain.draining());
-    selfTests.writeSelfTests(json.putObject("selfTest"));
-    json.put("sessions", sessions.size());
-    ObjectNode connections = json.putObject("connections");
-    byTransport.forEach((transport, count) -> connections.put(transport.name(), count));
-    if (unknown > 0) {
-      connections.put("OTHER", unknown);
+    json.put("last", page.last());
+    json.put("lost", page.lost());
+    ArrayNode rows = json.putArray("events");
+    for (LoggedEvent event : page.events()) {
+      event.writeTo(rows.addObject());
     }
-    json.put("channels", held.size());
-    json.put("subscribedChannels", subscribed.size());
-    ArrayNode bySubscribers = json.putArray("topBySubscribers");
-    subscribed.entrySet().stream()
-        .sorted(
-            Map.Entry.<String, Integer>comparingByValue()
-                .reversed()
-                .thenComparing(Map.Entry.comparingByKey()))
-        .limit(TOP)
-        .forEach(
-            entry ->
-                bySubscribers
-                    .addObject()
-                    .put("channel", entry.getKey())
-                    .put("subscribers", entry.getValue()));
-    ArrayNode byRate = json.putArray("topByPublishRate");
-    held.stream()
-        .filter(channel -> channel.lastMinute() > 0)
-        .sorted(
-            Comparator.comparingInt(Backplane.Held::lastMinute)
-                .reversed()
-                .thenComparing(Backplane.Held::channel))
-        .limit(TOP)
-        .forEach(
-            channel ->
-                byRate
-                    .addObject()
-                    .put("channel", channel.channel())
-                    .put("lastMinute", channel.lastMinute()));
-    long historyMessages = 0;
-    int largest = 0;
-    for (Backplane.Held channel : held) {
-      historyMessages += channel.historyMessages();
-      largest = Math.max(largest, channel.historyMessages());
-    }
-    json.putObject("history")
-        .put("messages", historyMessages)
-        .put("largestChannel", largest)
-        .put("maxPerChannel", config.history().size());
     respond(context, 200, json);
   }
 
@@ -273,6 +255,18 @@ public class AdminRoutes {
             + request.mayReconnect()
             + "): "
             + request.reason());
+    eventLog.append(
+        LoggedEvent.Kind.ADMIN_ACTION,
+        AdminAccess.operator(context),
+        request.session(),
+        null,
+        "disconnect",
+        "disconnected "
+            + closed
+            + (closed == 1 ? " session of " : " sessions of ")
+            + (request.user() != null ? "user " + request.user() : "session " + request.session())
+            + (request.mayReconnect() ? " (may reconnect): " : " (may not reconnect): ")
+            + request.reason());
     ObjectNode json = codec.mapper().createObjectNode();
     json.put("disconnected", closed);
     respond(context, 200, json);
@@ -280,9 +274,28 @@ public class AdminRoutes {
 
   private void broadcast(RoutingContext context) {
     AdminRequests.Broadcast request = AdminRequests.Broadcast.read(parse(context));
+    String operator = AdminAccess.operator(context);
+    CompletionStage<Backplane.Appended> broadcast = hub.broadcast(request.event(), request.data());
+    broadcast.whenComplete(
+        (appended, failure) ->
+            eventLog.append(
+                LoggedEvent.Kind.ADMIN_ACTION,
+                operator,
+                null,
+                null,
+                "broadcast",
+                failure == null
+                    ? "broadcast "
+                        + request.event()
+                        + " at seq "
+                        + appended.position().seq()
+                        + " to "
+                        + hub.sessionCount()
+                        + " sessions"
+                    : "broadcast " + request.event() + " refused: " + failure.getMessage()));
     answer(
         context,
-        hub.broadcast(request.event(), request.data()),
+        broadcast,
         appended -> {
           ObjectNode json = codec.mapper().createObjectNode();
           json.put("channel", appended.channel());
@@ -298,6 +311,19 @@ public class AdminRoutes {
     JsonNode body = text == null || text.isBlank() ? null : codec.parseObject(text);
     AdminRequests.Drain request = AdminRequests.Drain.read(body);
     Drain.Started started = drain.start(request.deadline());
+    eventLog.append(
+        LoggedEvent.Kind.ADMIN_ACTION,
+        AdminAccess.operator(context),
+        null,
+        null,
+        "drain",
+        "drain started: "
+            + started.sessions()
+            + " sessions, "
+            + started.hinted()
+            + " hinted, deadline "
+            + started.deadline().toMillis()
+            + " ms");
     ObjectNode json = codec.mapper().createObjectNode();
     json.put("draining", true);
     json.put("startedAt", Instant.ofEpochMilli(started.startedAtMillis()).toString());

@@ -580,6 +580,29 @@ public interface RealtimeConfig {
      */
     @WithDefault("10m")
     Duration noReconnectWindow();
+
+    /** The ring of recent events behind {@code GET /realtime/admin/events} and the live feed. */
+    EventLog eventLog();
+
+    /** The dashboards' live feed at {@code /realtime/admin/live}. */
+    Live live();
+
+    /** The event log. */
+    interface EventLog {
+      /** How many of the newest events the node keeps; older ones are dropped. At least 1. */
+      @WithDefault("10000")
+      int size();
+    }
+
+    /** The live feed. */
+    interface Live {
+      /**
+       * Event lines one dashboard may have waiting to be written; when full the oldest are dropped
+       * and the dashboard is told how many ({@code lost}). At least 1.
+       */
+      @WithDefault("1000")
+      int queue();
+    }
   }
 
   /** Parley's metrics. */

@@ -56,6 +56,12 @@ public final class Hub {
   private final AtomicInteger openSessions = new AtomicInteger();
 
   /**
+   * Open sessions per transport, the last slot for those that named none: counted at open and at
+   * the close that removes them, so stats never walk the sessions.
+   */
+  private final AtomicInteger[] openByTransport = new AtomicInteger[Transport.values().length + 1];
+
+  /**
    * Why the node admits no new session whatever its load (it is draining), or {@code null}: set
    * once by {@link #stopAdmitting}.
    */
@@ -147,6 +153,9 @@ public final class Hub {
     this.sessionIds = Objects.requireNonNull(sessionIds, "sessionIds");
     this.wallClockMillis = Objects.requireNonNull(wallClockMillis, "wallClockMillis");
     this.maxPendingPerSubscription = maxPendingPerSubscription;
+    for (int i = 0; i < openByTransport.length; i++) {
+      openByTransport[i] = new AtomicInteger();
+    }
     backplane.listen(this::onMessage);
   }
 
@@ -214,6 +223,7 @@ public final class Hub {
             address,
             wallClockMillis.getAsLong());
     sessions.put(session.id(), session);
+    openByTransport[slot(transport)].incrementAndGet();
     join(session, null, ChannelName.BROADCAST, null, new CompletableFuture<>());
     if (identity.subject() != null) {
       join(session, null, ChannelName.ofUser(identity.subject()), null, new CompletableFuture<>());
@@ -292,6 +302,7 @@ public final class Hub {
     session.markClosed();
     if (sessions.remove(session.id(), session)) {
       openSessions.decrementAndGet();
+      openByTransport[slot(session.transport())].decrementAndGet();
       if (session.subject() != null) {
         perSubject.computeIfPresent(session.subject(), (s, n) -> n <= 1 ? null : n - 1);
       }
@@ -608,6 +619,18 @@ public final class Hub {
   /** The open sessions, for metrics and admin. */
   public int sessionCount() {
     return sessions.size();
+  }
+
+  /**
+   * The open sessions on {@code transport}, or of those that named none for {@code null}: read from
+   * a counter kept at open and close, never by walking the sessions.
+   */
+  public int sessionCount(Transport transport) {
+    return openByTransport[slot(transport)].get();
+  }
+
+  private static int slot(Transport transport) {
+    return transport == null ? Transport.values().length : transport.ordinal();
   }
 
   /** A snapshot of the open sessions, in no particular order. */
