@@ -9,7 +9,8 @@
 //   rows {id}                          how many rows a table body holds
 //   disconnect {target, id, reason, mayReconnect}   fills the form, confirms, answers the result text
 //   broadcast {event, text}            fills the form, confirms, answers the result text
-//   framesStart / framesStop           requestAnimationFrame intervals in the page: {frames, p50, p95, max, over50}
+//   framesStart / framesStop           requestAnimationFrame intervals in the page: {frames, p50, p95,
+//                                      p99, max, over50} and its long tasks {longTasks, longTaskMs, longestTaskMs}
 //   screenshot {path, width?, height?} a PNG of the page at that size
 //   quit
 // The browser is launched fresh (its own --user-data-dir under the system temp dir, removed on quit)
@@ -136,7 +137,15 @@ const commands = {
 
   async framesStart() {
     await page.evaluate(() => {
-      const frames = (window.__parleyFrames = { last: 0, gaps: [], running: true });
+      const frames = (window.__parleyFrames = { last: 0, gaps: [], running: true, longTasks: [] });
+      // Tasks of 50 ms or more on the page's main thread: the page's own cost, apart from a
+      // machine too busy to give the browser its frames.
+      frames.observer = new PerformanceObserver((list) => {
+        for (const entry of list.getEntries()) {
+          frames.longTasks.push(entry.duration);
+        }
+      });
+      frames.observer.observe({ type: "longtask" });
       const tick = (now) => {
         if (frames.last) {
           frames.gaps.push(now - frames.last);
@@ -155,6 +164,7 @@ const commands = {
     return page.evaluate(() => {
       const frames = window.__parleyFrames;
       frames.running = false;
+      frames.observer.disconnect();
       const gaps = frames.gaps.slice().sort((a, b) => a - b);
       const at = (q) => gaps.length ? gaps[Math.min(gaps.length - 1, Math.floor(q * gaps.length))] : 0;
       return {
@@ -164,6 +174,9 @@ const commands = {
         p99: at(0.99),
         max: gaps.length ? gaps[gaps.length - 1] : 0,
         over50: gaps.filter((gap) => gap > 50).length,
+        longTasks: frames.longTasks.length,
+        longTaskMs: frames.longTasks.reduce((sum, d) => sum + d, 0),
+        longestTaskMs: frames.longTasks.reduce((max, d) => Math.max(max, d), 0),
       };
     });
   },

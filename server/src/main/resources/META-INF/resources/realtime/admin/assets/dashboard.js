@@ -20,13 +20,14 @@
   const CHANNELS_EVERY_MS = 5000;
   const POLL_EVERY_MS = 1000; // while the live feed is away
   const LIVE_RETRY_MS = 5000;
+  const MIN_RATE_MS = 500; // shortest interval a rate is computed over
 
   const $ = (id) => document.getElementById(id);
   const state = {
     token: null,
     stats: null,
     statsDirty: false,
-    previousTotals: null, // {at, published, delivered} of the previous snapshot
+    previousTotals: null, // {at: uptimeMs, published, delivered} of the snapshot rates start from
     rates: { published: null, delivered: null },
     history: { t: [], total: [], byTransport: TRANSPORTS.map(() => []), published: [], delivered: [] },
     events: [], // sorted by id, at most LOG_KEPT
@@ -228,13 +229,26 @@
     }
   }
 
+  /**
+   * Reads the event log after the last event shown. When more than a screenful is waiting (the
+   * first read, or a burst while polling) it reads only the newest LOG_ROWS, and counts the ones
+   * it leaves out with those the log lost.
+   */
   async function loadEvents() {
     try {
-      const page = await api("GET", "events?after=" + state.lastEventId + "&limit=" + LOG_ROWS);
-      if (page && page.lost) {
+      let page = await api("GET", "events?after=" + state.lastEventId + "&limit=" + LOG_ROWS);
+      if (page.last - state.lastEventId > LOG_ROWS) {
+        const skipTo = page.last - LOG_ROWS;
+        if (state.lastEventId > 0) {
+          state.lost += skipTo - state.lastEventId;
+        }
+        state.lastEventId = skipTo;
+        page = await api("GET", "events?after=" + skipTo + "&limit=" + LOG_ROWS);
+      }
+      if (page.lost && state.lastEventId > 0) {
         state.lost += page.lost;
       }
-      acceptEvents((page && page.events) || []);
+      acceptEvents(page.events || []);
     } catch (e) {
       if (!refusedToken(e) && e.status === 404) {
         setFeed("this node has no event log");
@@ -259,14 +273,19 @@
     state.statsDirty = true;
     const now = Date.now();
     const totals = stats.messages;
-    if (totals && typeof totals.published === "number") {
+    // Rates over the node's own clock (uptimeMs), so that snapshots arriving bunched up (a busy
+    // browser, a slow poll) still divide by the time between them; closer than MIN_RATE_MS apart,
+    // a snapshot waits to be compared with a later one.
+    if (totals && typeof totals.published === "number" && typeof stats.uptimeMs === "number") {
       const previous = state.previousTotals;
-      if (previous && now > previous.at) {
-        const seconds = (now - previous.at) / 1000;
-        state.rates.published = Math.max(0, (totals.published - previous.published) / seconds);
-        state.rates.delivered = Math.max(0, (totals.delivered - previous.delivered) / seconds);
+      const elapsed = previous ? stats.uptimeMs - previous.at : 0;
+      if (!previous || elapsed < 0) {
+        state.previousTotals = { at: stats.uptimeMs, published: totals.published, delivered: totals.delivered };
+      } else if (elapsed >= MIN_RATE_MS) {
+        state.rates.published = Math.max(0, (totals.published - previous.published) * 1000 / elapsed);
+        state.rates.delivered = Math.max(0, (totals.delivered - previous.delivered) * 1000 / elapsed);
+        state.previousTotals = { at: stats.uptimeMs, published: totals.published, delivered: totals.delivered };
       }
-      state.previousTotals = { at: now, published: totals.published, delivered: totals.delivered };
     }
     const h = state.history;
     h.t.push(now / 1000);
@@ -355,7 +374,8 @@
       prependEvents(batch);
     }
     $("events-lost").textContent = state.lost
-      ? state.lost + " older entries were lost before this page could read them" : "";
+      ? number(state.lost) + " entries not shown (dropped by the node's log or the live feed, or skipped in a burst)"
+      : "";
     if (state.channelsDirty) {
       state.channelsDirty = false;
       renderChannels();
@@ -481,8 +501,8 @@
       return;
     }
     const colors = ["#1d2330", "#1f5fbf", "#2e9d57", "#c7821a", "#8e44ad"];
-    const size = (id) => ({ width: Math.max(200, $(id).clientWidth), height: 170 });
-    const axes = [{}, { size: 50 }];
+    const size = (id) => ({ width: Math.max(200, $(id).clientWidth), height: 150 });
+    const axes = [{}, { size: 48, values: (u, values) => values.map(compact) }];
     // At least the last minute on the x axis (seconds), counts and rates from 0.
     const scales = {
       x: { time: true, range: (u, min, max) => [Math.min(min, max - 60), max] },
@@ -543,6 +563,12 @@
 
   function number(value) {
     return value == null ? "—" : Number(value).toLocaleString("en-US");
+  }
+
+  function compact(value) {
+    const abs = Math.abs(value);
+    return abs >= 1e6 ? +(value / 1e6).toFixed(1) + "M" : abs >= 1e4 ? +(value / 1e3).toFixed(0) + "k"
+      : abs >= 1e3 ? +(value / 1e3).toFixed(1) + "k" : String(+value.toFixed(1));
   }
 
   function rate(value) {
