@@ -1,5 +1,6 @@
 package io.parley.server.admin;
 
+import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -8,21 +9,21 @@ import io.parley.client.ConnectionException;
 import io.parley.client.ParleyClient;
 import io.parley.client.StatusChanged;
 import io.parley.client.TokenSupplier;
-import io.parley.protocol.ClientFrame;
 import io.parley.protocol.ConnectionStatus;
 import io.parley.protocol.ErrorCode;
 import io.parley.protocol.Transport;
 import io.parley.protocol.backoff.BackoffPolicy;
-import io.parley.protocol.codec.FrameCodec;
 import io.parley.server.testing.TestTokens;
 import io.parley.server.transport.socketio.NodeScript;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
-import java.net.URI;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
 import java.net.URL;
-import java.net.http.HttpClient;
-import java.net.http.WebSocket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -52,8 +53,8 @@ class DashboardBrowserIT {
   private static final AtomicInteger USERS = new AtomicInteger();
   private static final Duration STEP = Duration.ofSeconds(10);
 
-  /** Connections opened at once by the burst test. */
-  private static final int BURST = 1_000;
+  /** Connections opened at once by the burst test ({@code -Ddashboard.burst=} for another size). */
+  private static final int BURST = Integer.getInteger("dashboard.burst", 1_000);
 
   /**
    * A generous bound on the 95th percentile of the page's frame intervals during the burst: a page
@@ -115,6 +116,16 @@ class DashboardBrowserIT {
             .put("user", user)
             .put("timeoutMs", timeout.toMillis()),
         timeout);
+  }
+
+  private static int webSocketSessions() {
+    return given()
+        .header("Authorization", "Bearer " + ADMIN)
+        .get("/realtime/admin/stats")
+        .then()
+        .statusCode(200)
+        .extract()
+        .path("connections.WEBSOCKET");
   }
 
   private ParleyClient javaClient(String user) {
@@ -291,7 +302,7 @@ class DashboardBrowserIT {
     int before = number("count-WEBSOCKET");
     page.call(DashboardPage.command("framesStart"), STEP);
     long started = System.nanoTime();
-    List<WebSocket> sockets = burst(BURST);
+    Process sockets = burst(BURST);
     try {
       JsonNode reached = waitText("count-WEBSOCKET", before + BURST, Duration.ofSeconds(30));
       long countMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
@@ -337,53 +348,46 @@ class DashboardBrowserIT {
               .put("height", 844),
           STEP);
     } finally {
-      for (WebSocket socket : sockets) {
-        socket.abort();
+      sockets.getOutputStream().close();
+      if (!sockets.waitFor(30, TimeUnit.SECONDS)) {
+        sockets.destroyForcibly();
       }
+      // The next test counts from a quiet node.
+      await().atMost(Duration.ofSeconds(60)).until(() -> webSocketSessions() <= before);
     }
   }
 
   /**
-   * Opens {@code count} raw {@code /ws} connections at once over one HTTP client, each greeted,
-   * subscribed to its own channel and publishing one message there (so the node holds {@code count}
-   * channels).
+   * Opens {@code count} raw {@code /ws} connections at once from Node ({@code
+   * src/test/js/burst.js}, outside this JVM), each greeted, subscribed to its own channel and
+   * publishing one message there (so the node holds {@code count} channels); returns once all are
+   * welcomed. Closing the returned process's stdin closes them.
    */
-  private List<WebSocket> burst(int count) {
-    FrameCodec codec = FrameCodec.withMaxFrameBytes(64 * 1024);
-    HttpClient http = HttpClient.newHttpClient();
-    URI uri = URI.create(base.toString().replaceFirst("^http", "ws") + "ws");
-    List<CompletableFuture<WebSocket>> opening = new ArrayList<>();
-    for (int i = 0; i < count; i++) {
-      String channel = "burst:" + i;
-      opening.add(
-          http.newWebSocketBuilder()
-              .connectTimeout(STEP)
-              .buildAsync(uri, new WebSocket.Listener() {})
-              .thenCompose(
-                  socket ->
-                      socket
-                          .sendText(
-                              codec.encode(new ClientFrame.Hello(null, "burst-" + channel)), true)
-                          .thenCompose(
-                              s ->
-                                  s.sendText(
-                                      codec.encode(new ClientFrame.Subscribe("s", channel, null)),
-                                      true))
-                          .thenCompose(
-                              s ->
-                                  s.sendText(
-                                      codec.encode(
-                                          new ClientFrame.Publish(
-                                              "p",
-                                              channel,
-                                              "tick",
-                                              codec.mapper().getNodeFactory().numberNode(1))),
-                                      true))));
+  private Process burst(int count) throws Exception {
+    Process node =
+        new ProcessBuilder(
+                "node",
+                "--experimental-websocket",
+                "burst.js",
+                base.toString().replaceAll("/$", ""),
+                Integer.toString(count))
+            .directory(Path.of("src", "test", "js").toFile())
+            .redirectErrorStream(true)
+            .start();
+    BufferedReader out =
+        new BufferedReader(new InputStreamReader(node.getInputStream(), StandardCharsets.UTF_8));
+    CompletableFuture<String> first = CompletableFuture.supplyAsync(() -> readLine(out));
+    String line = first.get(150, TimeUnit.SECONDS);
+    assertThat(line).as("burst.js").startsWith("OPEN " + count);
+    return node;
+  }
+
+  private static String readLine(BufferedReader out) {
+    try {
+      String line = out.readLine();
+      return line == null ? "(burst.js ended)" : line;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
-    List<WebSocket> sockets = new ArrayList<>();
-    for (CompletableFuture<WebSocket> socket : opening) {
-      sockets.add(socket.orTimeout(30, TimeUnit.SECONDS).join());
-    }
-    return sockets;
   }
 }

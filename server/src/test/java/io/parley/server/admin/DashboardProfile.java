@@ -5,7 +5,8 @@ import java.util.Map;
 
 /**
  * Self-tests on (they are off in other tests), every 2 seconds, so that the dashboard's status
- * panel shows each transport's last result and latency.
+ * panel shows each transport's last result and latency; room for a burst of 10,000 connections
+ * ({@code -Ddashboard.burst=10000}) beside the test profile's other connections.
  */
 public class DashboardProfile implements QuarkusTestProfile {
   @Override
@@ -13,6 +14,7 @@ public class DashboardProfile implements QuarkusTestProfile {
     return Map.of(
         "realtime.health.enabled", "true",
         "realtime.health.interval", "2s",
-        "realtime.health.timeout", "10s");
+        "realtime.health.timeout", "10s",
+        "quarkus.http.limits.max-connections", "15000");
   }
 }

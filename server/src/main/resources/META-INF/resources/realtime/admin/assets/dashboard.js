@@ -17,6 +17,7 @@
   const LOG_ROWS = 500; // most event rows in the DOM
   const LOG_KEPT = 2000; // most events kept in memory for re-filtering
   const CHANNEL_ROWS = 1000; // channels asked for per refresh
+  const CHANNELS_SHOWN = 200; // of those, the most subscribed in the DOM
   const CHANNELS_EVERY_MS = 5000;
   const POLL_EVERY_MS = 1000; // while the live feed is away
   const LIVE_RETRY_MS = 5000;
@@ -479,8 +480,9 @@
     if (!state.channels) {
       return;
     }
-    const rows = state.channels.rows.slice().sort((a, b) =>
-      (b.subscribers - a.subscribers) || (a.channel < b.channel ? -1 : 1));
+    const all = state.channels.rows;
+    const rows = all.slice().sort((a, b) =>
+      (b.subscribers - a.subscribers) || (a.channel < b.channel ? -1 : 1)).slice(0, CHANNELS_SHOWN);
     let html = "";
     for (const row of rows) {
       html += "<tr><td>" + esc(row.channel) + "</td><td class=\"num\">" + number(row.subscribers) +
@@ -488,10 +490,17 @@
         (row.position ? esc(row.position.epoch + ":" + row.position.seq) : "") +
         "</td><td class=\"num\">" + number(row.history) + "</td></tr>";
     }
-    $("channels").innerHTML = html ||
+    html = html ||
       "<tr><td colspan=\"5\">No channel" + (state.channels.prefix ? " starts with that" : "") + ".</td></tr>";
-    setText("channels-shown", rows.length + (rows.length >= CHANNEL_ROWS ? "+" : "") +
-      " channels" + (rows.length >= CHANNEL_ROWS ? " (the first " + CHANNEL_ROWS + " by name)" : ""));
+    const body = $("channels");
+    if (body.dataset.html !== html) { // an unchanged table costs no layout
+      body.dataset.html = html;
+      body.innerHTML = html;
+    }
+    const more = all.length >= CHANNEL_ROWS;
+    setText("channels-shown", (rows.length < all.length
+      ? "the " + rows.length + " most subscribed of " : "") + number(all.length) + (more ? "+" : "") +
+      " channels" + (more ? " (the first " + number(CHANNEL_ROWS) + " by name; search to narrow)" : ""));
   }
 
   // ------------------------------------------------------------------ charts (uPlot)
@@ -502,7 +511,10 @@
     }
     const colors = ["#1d2330", "#1f5fbf", "#2e9d57", "#c7821a", "#8e44ad"];
     const size = (id) => ({ width: Math.max(200, $(id).clientWidth), height: 150 });
-    const axes = [{}, { size: 48, values: (u, values) => values.map(compact) }];
+    // Times in UTC like the event log: HH:MM, with seconds while ticks are under a minute apart.
+    const clock = (u, values, axis, space, step) =>
+      values.map((v) => new Date(v * 1000).toISOString().substring(11, step < 60 ? 19 : 16));
+    const axes = [{ values: clock, space: 60 }, { size: 48, values: (u, values) => values.map(compact) }];
     // At least the last minute on the x axis (seconds), counts and rates from 0.
     const scales = {
       x: { time: true, range: (u, min, max) => [Math.min(min, max - 60), max] },
