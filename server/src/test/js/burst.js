@@ -1,4 +1,4 @@
-// Opens COUNT raw /ws connections to a Parley server at once, for DashboardBrowserIT's burst: each
+// Opens COUNT raw /ws connections to a Parley server, a thousand at a time, for DashboardBrowserIT's burst: each
 // says hello (anonymous), subscribes to its own channel burst:<i> and publishes one message there,
 // so the node holds COUNT sessions and COUNT channels. Runs outside the server's JVM so that the
 // two sides do not share one process's file descriptors. Prints:
@@ -22,7 +22,19 @@ const timer = setTimeout(() => {
   process.exit(1);
 }, TIMEOUT_MS);
 
-for (let i = 0; i < COUNT; i++) {
+// Connects in waves of WAVE, the next as soon as the last is welcomed: a burst as fast as the
+// server takes it, without ten thousand handshakes queued at once on a two-core machine.
+const WAVE = 1000;
+let opened = 0;
+
+function wave() {
+  const end = Math.min(COUNT, opened + WAVE);
+  for (; opened < end; opened++) {
+    open(opened);
+  }
+}
+
+function open(i) {
   const channel = "burst:" + i;
   const socket = new WebSocket(URL_WS);
   sockets.push(socket);
@@ -36,6 +48,8 @@ for (let i = 0; i < COUNT; i++) {
     if (frame.type === "welcome" && ++welcomed === COUNT) {
       clearTimeout(timer);
       console.log("OPEN " + COUNT + " " + (Date.now() - started));
+    } else if (frame.type === "welcome" && welcomed === opened) {
+      wave();
     } else if (frame.type === "ping") {
       socket.send(JSON.stringify({ type: "pong", ts: frame.ts }));
     }
@@ -45,6 +59,8 @@ for (let i = 0; i < COUNT; i++) {
     process.exit(1);
   };
 }
+
+wave();
 
 process.stdin.resume();
 process.stdin.on("end", () => {

@@ -10,7 +10,8 @@
 //   disconnect {target, id, reason, mayReconnect}   fills the form, confirms, answers the result text
 //   broadcast {event, text}            fills the form, confirms, answers the result text
 //   framesStart / framesStop           requestAnimationFrame intervals in the page: {frames, p50, p95,
-//                                      p99, max, over50} and its long tasks {longTasks, longTaskMs, longestTaskMs}
+//                                      p99, max, over50}, its long tasks {longTasks, longTaskMs,
+//                                      longestTaskMs} and its renders {renders, renderMs, longestRenderMs}
 //   screenshot {path, width?, height?} a PNG of the page at that size
 //   quit
 // The browser is launched fresh (its own --user-data-dir under the system temp dir, removed on quit)
@@ -137,7 +138,8 @@ const commands = {
 
   async framesStart() {
     await page.evaluate(() => {
-      const frames = (window.__parleyFrames = { last: 0, gaps: [], running: true, longTasks: [] });
+      const frames = (window.__parleyFrames = { last: 0, gaps: [], running: true, longTasks: [],
+        cost: Object.assign({}, window.parleyDashboardCost) });
       // Tasks of 50 ms or more on the page's main thread: the page's own cost, apart from a
       // machine too busy to give the browser its frames.
       frames.observer = new PerformanceObserver((list) => {
@@ -177,6 +179,9 @@ const commands = {
         longTasks: frames.longTasks.length,
         longTaskMs: frames.longTasks.reduce((sum, d) => sum + d, 0),
         longestTaskMs: frames.longTasks.reduce((max, d) => Math.max(max, d), 0),
+        renders: window.parleyDashboardCost.renders - frames.cost.renders,
+        renderMs: window.parleyDashboardCost.ms - frames.cost.ms,
+        longestRenderMs: window.parleyDashboardCost.maxMs,
       };
     });
   },

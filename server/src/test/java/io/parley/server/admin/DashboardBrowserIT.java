@@ -315,8 +315,8 @@ class DashboardBrowserIT {
           String.format(
               "burst of %d connects: count reached in %d ms (page saw it %d ms after it began"
                   + " waiting); frames %d, p50 %.1f ms, p95 %.1f ms, p99 %.1f ms, max %.1f ms,"
-                  + " over 50 ms %d; long tasks %d (%.0f ms in all, longest %.0f ms); event"
-                  + " rows %d%n",
+                  + " over 50 ms %d; long tasks %d (%.0f ms in all, longest %.0f ms); renders"
+                  + " %d (%.0f ms of script in all, longest %.1f ms); event rows %d%n",
               BURST,
               countMs,
               reached.path("ms").asLong(),
@@ -329,6 +329,9 @@ class DashboardBrowserIT {
               frames.path("longTasks").asInt(),
               frames.path("longTaskMs").asDouble(),
               frames.path("longestTaskMs").asDouble(),
+              frames.path("renders").asInt(),
+              frames.path("renderMs").asDouble(),
+              frames.path("longestRenderMs").asDouble(),
               rows);
       System.out.print(figures);
       Files.writeString(Path.of("target", "dashboard-frames.txt"), figures);
