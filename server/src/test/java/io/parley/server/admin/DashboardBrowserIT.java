@@ -92,6 +92,14 @@ class DashboardBrowserIT {
     assertThat(opened.path("status").asInt()).isEqualTo(200);
     JsonNode signIn = page.call(DashboardPage.command("signIn").put("token", ADMIN), STEP);
     assertThat(signIn.path("signedIn").asBoolean()).as("signed in: %s", signIn).isTrue();
+    assertThat(signIn.path("url").asText()).isEqualTo(pageUrl());
+    // Every case runs on the live feed, not on the page's polling fallback.
+    page.call(
+        DashboardPage.command("waitText")
+            .put("id", "feed")
+            .put("equals", "live")
+            .put("timeoutMs", STEP.toMillis()),
+        STEP);
   }
 
   private JsonNode waitText(String id, int atLeast, Duration timeout) {

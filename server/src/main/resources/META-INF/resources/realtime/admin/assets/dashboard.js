@@ -4,8 +4,9 @@
 // API while the feed is away.
 //
 // Cheap at scale: incoming stats and events only update plain data; the DOM is touched at most
-// once per animation frame (render()), the event log holds at most LOG_ROWS rows, the charts are
-// redrawn at most once per stats snapshot, and the channel table is rebuilt in one assignment.
+// once per animation frame (render()), the event log takes new rows at most every LOG_EVERY_MS
+// and holds at most LOG_ROWS, the charts are redrawn at most once per stats snapshot, and the
+// channel table is rebuilt in one assignment, only when it changed.
 "use strict";
 (() => {
   const API = "/realtime/admin/";
@@ -22,6 +23,7 @@
   const POLL_EVERY_MS = 1000; // while the live feed is away
   const LIVE_RETRY_MS = 5000;
   const MIN_RATE_MS = 500; // shortest interval a rate is computed over
+  const LOG_EVERY_MS = 250; // the event log takes new rows at most this often
 
   const $ = (id) => document.getElementById(id);
   /** What rendering has cost this page so far (script time in render(), not layout or paint). */
@@ -33,9 +35,11 @@
     previousTotals: null, // {at: uptimeMs, published, delivered} of the snapshot rates start from
     rates: { published: null, delivered: null },
     history: { t: [], total: [], byTransport: TRANSPORTS.map(() => []), published: [], delivered: [] },
-    events: [], // sorted by id, at most LOG_KEPT
+    events: [], // sorted by id; trimmed back to LOG_KEPT once LOG_ROWS over it
     lastEventId: 0,
     pendingEvents: [],
+    logRenderedAt: 0,
+    logTimer: 0,
     logRebuild: true,
     lost: 0,
     channels: null,
@@ -319,8 +323,8 @@
       state.pendingEvents.push(event);
       added++;
     }
-    if (state.events.length > LOG_KEPT) {
-      state.events.splice(0, state.events.length - LOG_KEPT);
+    if (state.events.length > LOG_KEPT + LOG_ROWS) {
+      state.events.splice(0, state.events.length - LOG_KEPT); // in chunks, not one per event
     }
     if (state.pendingEvents.length > LOG_ROWS) {
       // More arrived within one frame than the log shows: only the newest can be seen.
@@ -382,11 +386,25 @@
     if (state.logRebuild) {
       state.logRebuild = false;
       state.pendingEvents = [];
+      state.logRenderedAt = performance.now();
       rebuildLog();
     } else if (state.pendingEvents.length) {
-      const batch = state.pendingEvents;
-      state.pendingEvents = [];
-      prependEvents(batch);
+      // A new row moves every row below it: during a flood, re-lay the log a few times a second
+      // rather than every frame, and take what arrived meanwhile in one batch.
+      const wait = state.logRenderedAt + LOG_EVERY_MS - performance.now();
+      if (wait > 0) {
+        if (!state.logTimer) {
+          state.logTimer = setTimeout(() => {
+            state.logTimer = 0;
+            scheduleRender();
+          }, wait);
+        }
+      } else {
+        const batch = state.pendingEvents;
+        state.pendingEvents = [];
+        state.logRenderedAt = performance.now();
+        prependEvents(batch);
+      }
     }
     $("events-lost").textContent = state.lost
       ? number(state.lost) + " entries not shown (dropped by the node's log or the live feed, or skipped in a burst)"
