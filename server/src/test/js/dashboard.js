@@ -9,6 +9,8 @@
 //   rows {id}                          how many rows a table body holds
 //   disconnect {target, id, reason, mayReconnect}   fills the form, confirms, answers the result text
 //   broadcast {event, text}            fills the form, confirms, answers the result text
+//   unlabelled                         controls without an accessible name or out of the tab order
+//   cancelDrain                        opens the drain dialog by keyboard, Escape; answers the result
 //   framesStart / framesStop           requestAnimationFrame intervals in the page: {frames, p50, p95,
 //                                      p99, max, over50}, its long tasks {longTasks, longTaskMs,
 //                                      longestTaskMs} and its renders {renders, renderMs, longestRenderMs}
@@ -136,6 +138,35 @@ const commands = {
     return confirmAndRead("broadcast-result");
   },
 
+  /** Controls with no accessible name or out of the tab order; an empty list is right. */
+  async unlabelled() {
+    return {
+      controls: await page.evaluate(() => {
+        const bad = [];
+        for (const el of document.querySelectorAll("input, select, textarea, button")) {
+          const named = el.tagName === "BUTTON"
+            ? el.textContent.trim() !== ""
+            : el.labels.length > 0 || el.hasAttribute("aria-label");
+          if (!named || el.tabIndex < 0) {
+            bad.push(el.id || el.outerHTML.substring(0, 80));
+          }
+        }
+        return bad;
+      }),
+    };
+  },
+
+  /** Opens the drain dialog from the keyboard and dismisses it with Escape. */
+  async cancelDrain() {
+    await page.focus("#drain-form button[type=submit]");
+    await page.keyboard.press("Enter");
+    await page.waitForSelector("#confirm[open]", { timeout: 5000 });
+    const question = await page.textContent("#confirm-text");
+    await page.keyboard.press("Escape");
+    await page.waitForSelector("#confirm:not([open])", { state: "attached", timeout: 5000 });
+    return { question, result: await page.textContent("#drain-result") };
+  },
+
   async framesStart() {
     await page.evaluate(() => {
       const frames = (window.__parleyFrames = { last: 0, gaps: [], running: true, longTasks: [],
@@ -199,7 +230,12 @@ const commands = {
 async function confirmAndRead(outputId) {
   await page.waitForSelector("#confirm[open]", { timeout: 5000 });
   const question = await page.textContent("#confirm-text");
-  await page.click("#confirm-ok");
+  // The dialog opens with its confirm button focused: Enter confirms, as from the keyboard.
+  const focused = await page.evaluate(() => document.activeElement && document.activeElement.id);
+  if (focused !== "confirm-ok") {
+    throw new Error("the confirm dialog opened with focus on " + focused);
+  }
+  await page.keyboard.press("Enter");
   await page.waitForFunction(
     (id) => {
       const text = document.getElementById(id).textContent;

@@ -178,6 +178,21 @@ class DashboardBrowserIT {
   }
 
   @Test
+  void everyControlIsLabelledAndADialogDismissedFromTheKeyboardDoesNothing() {
+    openAndSignIn();
+    assertThat(page.call(DashboardPage.command("unlabelled"), STEP).path("controls")).isEmpty();
+    JsonNode cancelled = page.call(DashboardPage.command("cancelDrain"), STEP);
+    assertThat(cancelled.path("question").asText()).startsWith("Drain this node?");
+    assertThat(cancelled.path("result").asText()).isEqualTo("Cancelled.");
+    given()
+        .header("Authorization", "Bearer " + ADMIN)
+        .get("/realtime/admin/stats")
+        .then()
+        .statusCode(200)
+        .body("draining", org.hamcrest.Matchers.equalTo(false));
+  }
+
+  @Test
   void aWrongTokenIsRefusedWithAClearMessageAndNotKept() {
     page.call(DashboardPage.command("open").put("url", pageUrl()), STEP);
     JsonNode garbage = page.call(DashboardPage.command("signIn").put("token", "not-a-token"), STEP);
