@@ -32,7 +32,8 @@ final class BenchCommand implements Command {
           "--token",
           "--token-file",
           "--payload-bytes",
-          "--compression");
+          "--compression",
+          "--dashboards");
 
   @Override
   public String name() {
@@ -72,6 +73,10 @@ final class BenchCommand implements Command {
           --compression on|off  offer permessage-deflate in every handshake; default off.
                               Fan-out and channels report wireBytesPerDelivery: the bytes the
                               connections read off their sockets while measuring, per delivery
+          --dashboards N      hold N admin dashboards open on the live feed
+                              (/realtime/admin/live) for the run, reading all they are sent;
+                              the token must carry the admin group (the dev token does);
+                              default 0
 
         example:
           parley-harness bench --server http://127.0.0.1:8080 --scenario fanout \\
@@ -85,6 +90,11 @@ final class BenchCommand implements Command {
     Options options = new Options(args, OPTIONS);
     if (!options.has("--server")) {
       throw new UsageException("--server", "required");
+    }
+    int dashboards = (int) atLeast(options, "--dashboards", 0, 0);
+    if (dashboards > 0 && !options.has("--token") && !options.has("--token-file")) {
+      throw new UsageException(
+          "--dashboards", "needs --token or --token-file with the admin group");
     }
     BenchSettings settings =
         new BenchSettings(
@@ -101,7 +111,8 @@ final class BenchCommand implements Command {
             options.number("--seed", 1),
             TokenOption.of(options.string("--token", null), options.string("--token-file", null)),
             (int) atLeast(options, "--payload-bytes", 0, 0),
-            onOff(options.string("--compression", "off")));
+            onOff(options.string("--compression", "off")),
+            dashboards);
     try (LoadGenerator generator = new LoadGenerator(settings)) {
       BenchResult result = generator.run();
       out.println(result.toJsonLine());

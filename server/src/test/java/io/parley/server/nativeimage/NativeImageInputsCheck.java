@@ -91,6 +91,16 @@ class NativeImageInputsCheck {
     }
     assertThat(required)
         .contains("db/parley/outbox.sql", "parley/socket.io-client/socket.io.min.js");
+    // The dashboard page's static files: Quarkus adds META-INF/resources itself, no
+    // quarkus.native.resources.includes entry needed; this keeps it so.
+    Path page = CLASSES.resolve("META-INF/resources/realtime/admin");
+    if (Files.isDirectory(page)) {
+      try (Stream<Path> files = Files.walk(page)) {
+        files
+            .filter(Files::isRegularFile)
+            .forEach(file -> required.add(CLASSES.relativize(file).toString().replace('\\', '/')));
+      }
+    }
     assertThat(required)
         .allSatisfy(
             resource ->

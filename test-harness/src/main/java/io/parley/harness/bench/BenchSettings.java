@@ -27,6 +27,8 @@ import java.util.Objects;
  * @param payloadBytes about how many bytes of padding each published message carries in its data
  *     ({@link BenchPayload}); 0 for none (a message of about 150 bytes on the wire)
  * @param compression whether the connections offer permessage-deflate in their handshake
+ * @param dashboards admin dashboards to hold open on the live feed for the run ({@code
+ *     /realtime/admin/live}, with {@code token}, which must then carry the admin group); 0 for none
  */
 public record BenchSettings(
     URI server,
@@ -41,7 +43,8 @@ public record BenchSettings(
     long seed,
     String token,
     int payloadBytes,
-    boolean compression) {
+    boolean compression,
+    int dashboards) {
 
   /** The scenarios the load generator runs. */
   public enum Scenario {
@@ -73,6 +76,13 @@ public record BenchSettings(
     }
     if (payloadBytes < 0) {
       throw new IllegalArgumentException("payloadBytes must be >= 0 but was " + payloadBytes);
+    }
+    if (dashboards < 0) {
+      throw new IllegalArgumentException("dashboards must be >= 0 but was " + dashboards);
+    }
+    if (dashboards > 0 && token == null) {
+      throw new IllegalArgumentException(
+          "dashboards need a token with the admin group, but no token was given");
     }
     if (sourceAddresses.isEmpty()) {
       throw new IllegalArgumentException("sourceAddresses must name at least one address");

@@ -109,11 +109,23 @@ public final class LoadGenerator implements AutoCloseable {
         .put("connectsPerSecond", connections.size() / connectSeconds)
         .put("handshakeP50Ms", handshakes.getValueAtPercentile(50) / 1000.0)
         .put("handshakeP99Ms", handshakes.getValueAtPercentile(99) / 1000.0);
-    switch (settings.scenario()) {
-      case CONNECT -> {}
-      case IDLE -> idle(result, baselineRss, baselineLiveHeap);
-      case FANOUT -> publishAndCount(result, true);
-      case CHANNELS -> publishAndCount(result, false);
+    Dashboards dashboards =
+        settings.dashboards() > 0
+            ? Dashboards.open(
+                clients.get(0), settings.server(), settings.token(), settings.dashboards())
+            : null;
+    try {
+      switch (settings.scenario()) {
+        case CONNECT -> {}
+        case IDLE -> idle(result, baselineRss, baselineLiveHeap);
+        case FANOUT -> publishAndCount(result, true);
+        case CHANNELS -> publishAndCount(result, false);
+      }
+    } finally {
+      if (dashboards != null) {
+        dashboards.report(result);
+        dashboards.close();
+      }
     }
     // Connections the server closed during the run (none should be: held means still open).
     result.put("closedConnections", connections.stream().filter(BenchConnection::isClosed).count());

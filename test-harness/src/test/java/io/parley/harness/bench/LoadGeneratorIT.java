@@ -80,7 +80,8 @@ class LoadGeneratorIT {
             7,
             token,
             0,
-            false);
+            false,
+            0);
     try (LoadGenerator generator = new LoadGenerator(settings)) {
       return generator.run();
     }
