@@ -36,6 +36,7 @@
     rates: { published: null, delivered: null },
     history: { t: [], total: [], byTransport: TRANSPORTS.map(() => []), published: [], delivered: [] },
     events: [], // sorted by id; trimmed back to LOG_KEPT once LOG_ROWS over it
+    seen: new Set(), // the ids in events
     lastEventId: 0,
     pendingEvents: [],
     logRenderedAt: 0,
@@ -243,16 +244,18 @@
    */
   async function loadEvents() {
     try {
-      let page = await api("GET", "events?after=" + state.lastEventId + "&limit=" + LOG_ROWS);
-      if (page.last - state.lastEventId > LOG_ROWS) {
-        const skipTo = page.last - LOG_ROWS;
-        if (state.lastEventId > 0) {
-          state.lost += skipTo - state.lastEventId;
+      // Read from where this call started: the feed may move lastEventId on meanwhile.
+      const from = state.lastEventId;
+      let page = await api("GET", "events?after=" + from + "&limit=" + LOG_ROWS);
+      let after = from;
+      if (page.last - from > LOG_ROWS) {
+        after = page.last - LOG_ROWS;
+        if (from > 0) {
+          state.lost += after - from;
         }
-        state.lastEventId = skipTo;
-        page = await api("GET", "events?after=" + skipTo + "&limit=" + LOG_ROWS);
+        page = await api("GET", "events?after=" + after + "&limit=" + LOG_ROWS);
       }
-      if (page.lost && state.lastEventId > 0) {
+      if (page.lost && after > 0) {
         state.lost += page.lost;
       }
       acceptEvents(page.events || []);
@@ -312,19 +315,37 @@
     scheduleRender();
   }
 
+  /**
+   * Takes events from a read of the log or from the feed, in any order and overlapping: a read
+   * that started before the feed's first events may answer after them. Each id is kept once;
+   * one older than the newest kept has the log rebuilt in order.
+   */
   function acceptEvents(events) {
     let added = 0;
     for (const event of events) {
-      if (!event || typeof event.id !== "number" || event.id <= state.lastEventId) {
-        continue; // already shown (the first read and the feed may overlap)
+      if (!event || typeof event.id !== "number" || state.seen.has(event.id)) {
+        continue; // already kept
       }
-      state.lastEventId = event.id;
-      state.events.push(event);
-      state.pendingEvents.push(event);
+      if (state.events.length && event.id < state.events[state.events.length - 1].id) {
+        if (event.id <= state.events[0].id && state.events.length >= LOG_KEPT) {
+          continue; // older than everything kept: it would be trimmed at once
+        }
+        state.logRebuild = true;
+        state.events.push(event);
+        state.events.sort((a, b) => a.id - b.id);
+      } else {
+        state.events.push(event);
+        state.pendingEvents.push(event);
+      }
+      state.seen.add(event.id);
+      state.lastEventId = Math.max(state.lastEventId, event.id);
       added++;
     }
     if (state.events.length > LOG_KEPT + LOG_ROWS) {
-      state.events.splice(0, state.events.length - LOG_KEPT); // in chunks, not one per event
+      // In chunks, not one per event.
+      for (const dropped of state.events.splice(0, state.events.length - LOG_KEPT)) {
+        state.seen.delete(dropped.id);
+      }
     }
     if (state.pendingEvents.length > LOG_ROWS) {
       // More arrived within one frame than the log shows: only the newest can be seen.
