@@ -79,6 +79,7 @@ public class AdminRoutes {
                 access.check(context);
               }
             });
+    DashboardFiles.load().mount(router, BASE);
     router.get(BASE + "stats").blockingHandler(guarded(this::stats), false);
     router.get(BASE + "events").blockingHandler(guarded(this::events), false);
     router.get(BASE + "connections").blockingHandler(guarded(this::connections), false);
@@ -93,15 +94,14 @@ public class AdminRoutes {
   }
 
   /**
-   * Whether {@code path} is open without a token: the page ({@code /realtime/admin/}, {@code
-   * index.html}, {@code assets/*}) and the live feed, whose upgrade is checked by the feed itself
-   * (a browser's token comes in {@code Sec-WebSocket-Protocol}). Every other path under {@link
-   * #BASE} is the admin API: guarded, unknown ones included.
+   * Whether {@code path} is open without a token: the page ({@code /realtime/admin/} and its files,
+   * {@link DashboardFiles}) and the live feed, whose upgrade is checked by the feed itself (a
+   * browser's token comes in {@code Sec-WebSocket-Protocol}). Every other path under {@link #BASE}
+   * is the admin API: guarded, unknown ones included.
    */
-  static boolean isPublic(String path) {
+  public static boolean isPublic(String path) {
     return path.equals(BASE)
-        || path.equals(BASE + "index.html")
-        || path.startsWith(BASE + "assets/")
+        || (path.startsWith(BASE) && DashboardFiles.serves(path.substring(BASE.length())))
         || path.equals(LIVE);
   }
 

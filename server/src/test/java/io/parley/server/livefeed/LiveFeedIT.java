@@ -3,8 +3,9 @@ package io.parley.server.livefeed;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
-import static org.hamcrest.Matchers.not;
+import static org.hamcrest.Matchers.startsWith;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -275,9 +276,19 @@ class LiveFeedIT {
         .then()
         .statusCode(301)
         .header("Location", "/realtime/admin/");
-    given().get("/realtime/admin/").then().statusCode(not(401));
-    given().get("/realtime/admin/assets/no-such.js").then().statusCode(404);
-    for (String path : List.of("stats", "events", "connections", "no-such-endpoint")) {
+    given()
+        .get("/realtime/admin/")
+        .then()
+        .statusCode(200)
+        .contentType(startsWith("text/html"))
+        .body(containsString("assets/dashboard.js"));
+    for (String file :
+        List.of("index.html", "assets/dashboard.js", "assets/uplot/uPlot.iife.min.js")) {
+      given().get("/realtime/admin/" + file).then().statusCode(200);
+    }
+    // Only the page's own files are public: any other path is the API's, and guarded.
+    for (String path :
+        List.of("stats", "events", "connections", "no-such-endpoint", "assets/no-such.js")) {
       given()
           .get("/realtime/admin/" + path)
           .then()

@@ -81,8 +81,9 @@ class NativeImageInputsCheck {
         .path("includes")
         .forEach(include -> includes.add(Pattern.compile(include.path("pattern").asText())));
     List<String> required = new ArrayList<>();
-    // ServedClient's bundle and OutboxTable's migration: everything under these folders.
-    for (String folder : List.of("parley/socket.io-client", "db/parley")) {
+    // ServedClient's bundle, the dashboard (DashboardFiles) and OutboxTable's migration: every
+    // file under these folders.
+    for (String folder : List.of("parley/socket.io-client", "parley/admin", "db/parley")) {
       try (Stream<Path> files = Files.walk(CLASSES.resolve(folder))) {
         files
             .filter(Files::isRegularFile)
@@ -90,17 +91,11 @@ class NativeImageInputsCheck {
       }
     }
     assertThat(required)
-        .contains("db/parley/outbox.sql", "parley/socket.io-client/socket.io.min.js");
-    // The dashboard page's static files: Quarkus adds META-INF/resources itself, no
-    // quarkus.native.resources.includes entry needed; this keeps it so.
-    Path page = CLASSES.resolve("META-INF/resources/realtime/admin");
-    if (Files.isDirectory(page)) {
-      try (Stream<Path> files = Files.walk(page)) {
-        files
-            .filter(Files::isRegularFile)
-            .forEach(file -> required.add(CLASSES.relativize(file).toString().replace('\\', '/')));
-      }
-    }
+        .contains(
+            "db/parley/outbox.sql",
+            "parley/socket.io-client/socket.io.min.js",
+            "parley/admin/index.html",
+            "parley/admin/assets/uplot/uPlot.iife.min.js");
     assertThat(required)
         .allSatisfy(
             resource ->
