@@ -14,6 +14,7 @@ import io.parley.server.drain.Drain;
 import io.parley.server.eventlog.EventLog;
 import io.parley.server.eventlog.LoggedEvent;
 import io.parley.server.hub.Backplane;
+import io.parley.server.hub.Cluster;
 import io.parley.server.hub.Hub;
 import io.parley.server.hub.Refusal;
 import io.parley.server.hub.Session;
@@ -31,6 +32,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Function;
 
@@ -62,8 +64,11 @@ public class AdminRoutes {
   @Inject TokenVerifier tokens;
   @Inject NodeStats stats;
   @Inject EventLog eventLog;
+  @Inject Cluster cluster;
 
   void routes(@Observes Router router) {
+    // Another node's operator: carried out here as if asked here, without an operator name.
+    cluster.listen(order -> disconnectHere(order, null));
     AdminAccess access = new AdminAccess(tokens, config.auth().adminRole(), eventLog);
     BodyHandler body = BodyHandler.create(false).setBodyLimit(config.maxFrameBytes());
     // A regular expression route: a redirect to the page, not an API path (OpenApiDocumentIT lists
@@ -128,7 +133,16 @@ public class AdminRoutes {
   // ---------------------------------------------------------------- reads
 
   private void stats(RoutingContext context) {
-    respond(context, 200, stats.snapshot());
+    ObjectNode json = stats.snapshot();
+    answer(
+        context,
+        cluster.nodeReports(),
+        reports -> {
+          if (!reports.isEmpty()) {
+            stats.writeCluster(json.putObject("cluster"), reports);
+          }
+          return json;
+        });
   }
 
   private void events(RoutingContext context) {
@@ -229,49 +243,85 @@ public class AdminRoutes {
 
   private void disconnect(RoutingContext context) {
     AdminRequests.Disconnect request = AdminRequests.Disconnect.read(parse(context));
+    Cluster.DisconnectOrder order =
+        new Cluster.DisconnectOrder(
+            request.user(), request.session(), request.reason(), request.mayReconnect());
+    String operator = AdminAccess.operator(context);
+    int here = disconnectHere(order, operator);
+    // A session lives on one node: found here, nobody else needs asking.
+    CompletionStage<Cluster.Disconnected> elsewhere =
+        order.session() != null && here == 1
+            ? CompletableFuture.completedFuture(Cluster.Disconnected.NONE)
+            : cluster.disconnectElsewhere(order);
+    answer(
+        context,
+        elsewhere,
+        others -> {
+          ObjectNode json = codec.mapper().createObjectNode();
+          json.put("disconnected", here + others.sessions());
+          json.put("thisNode", here);
+          json.putObject("otherNodes")
+              .put("asked", others.nodes())
+              .put("answered", others.answered())
+              .put("disconnected", others.sessions());
+          return json;
+        });
+  }
+
+  /**
+   * Carries out an operator's disconnect on this node, whichever node's admin API took it: closes
+   * the sessions, logs it and records it in the event log.
+   *
+   * @param operator who ordered it, as the event log names them
+   * @return how many sessions it closed here
+   */
+  private int disconnectHere(Cluster.DisconnectOrder order, String operator) {
     Refusal reason =
         Refusal.of(
-            request.mayReconnect()
+            order.mayReconnect()
                 ? ErrorCode.DISCONNECTED_BY_ADMIN
                 : ErrorCode.DISCONNECTED_NO_RECONNECT,
-            request.reason(),
+            order.reason(),
             null);
     int closed;
-    if (request.user() != null) {
+    if (order.user() != null) {
       long window =
-          request.mayReconnect()
+          order.mayReconnect()
               ? config.poll().maxWait().toMillis() * 2
               : config.admin().noReconnectWindow().toMillis();
-      closed = hub.disconnectSubject(request.user(), reason, System.currentTimeMillis() + window);
+      closed = hub.disconnectSubject(order.user(), reason, System.currentTimeMillis() + window);
     } else {
-      Session session = hub.session(request.session());
+      Session session = hub.session(order.session());
       closed = session != null && hub.disconnect(session, reason) ? 1 : 0;
     }
+    String whom = order.user() != null ? "user " + order.user() : "session " + order.session();
     LOG.log(
         System.Logger.Level.INFO,
-        "admin disconnected "
+        (operator == null ? "an operator on another node" : operator)
+            + " disconnected "
             + closed
             + " sessions of "
-            + (request.user() != null ? "user " + request.user() : "session " + request.session())
-            + " (mayReconnect="
-            + request.mayReconnect()
+            + whom
+            + " on this node (mayReconnect="
+            + order.mayReconnect()
             + "): "
-            + request.reason());
-    eventLog.append(
-        LoggedEvent.Kind.ADMIN_ACTION,
-        AdminAccess.operator(context),
-        request.session(),
-        null,
-        "disconnect",
-        "disconnected "
-            + closed
-            + (closed == 1 ? " session of " : " sessions of ")
-            + (request.user() != null ? "user " + request.user() : "session " + request.session())
-            + (request.mayReconnect() ? " (may reconnect): " : " (may not reconnect): ")
-            + request.reason());
-    ObjectNode json = codec.mapper().createObjectNode();
-    json.put("disconnected", closed);
-    respond(context, 200, json);
+            + order.reason());
+    if (closed > 0 || operator != null) {
+      eventLog.append(
+          LoggedEvent.Kind.ADMIN_ACTION,
+          operator,
+          order.session(),
+          null,
+          "disconnect",
+          "disconnected "
+              + closed
+              + (closed == 1 ? " session of " : " sessions of ")
+              + whom
+              + (operator == null ? " on another node's order" : "")
+              + (order.mayReconnect() ? " (may reconnect): " : " (may not reconnect): ")
+              + order.reason());
+    }
+    return closed;
   }
 
   private void broadcast(RoutingContext context) {

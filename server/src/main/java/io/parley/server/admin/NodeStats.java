@@ -1,5 +1,6 @@
 package io.parley.server.admin;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.parley.protocol.Transport;
@@ -14,6 +15,7 @@ import io.parley.server.hub.Hub;
 import io.parley.server.metrics.DeliveryCounters;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
+import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.util.Comparator;
 import java.util.List;
@@ -75,6 +77,39 @@ public class NodeStats {
     json.putObject("messages")
         .put("published", hub.counters().published())
         .put("delivered", delivered);
+  }
+
+  /**
+   * Writes the cluster part of the stats from every live node's report ({@link #writeCounters} as
+   * each node last wrote it, at most a heartbeat old): {@code nodes} (the reports, in node order),
+   * and their sums {@code sessions} and {@code connections} per transport. A report that is not a
+   * JSON object is left out.
+   */
+  public void writeCluster(ObjectNode json, List<String> reports) {
+    ArrayNode nodes = json.putArray("nodes");
+    ObjectNode connections = codec.mapper().createObjectNode();
+    long sessions = 0;
+    for (String report : reports) {
+      JsonNode node;
+      try {
+        node = codec.mapper().readTree(report);
+      } catch (IOException e) {
+        continue;
+      }
+      if (!node.isObject()) {
+        continue;
+      }
+      nodes.add(node);
+      sessions += node.path("sessions").asLong();
+      node.path("connections")
+          .fields()
+          .forEachRemaining(
+              e ->
+                  connections.put(
+                      e.getKey(), connections.path(e.getKey()).asLong() + e.getValue().asLong()));
+    }
+    json.put("sessions", sessions);
+    json.set("connections", connections);
   }
 
   /**

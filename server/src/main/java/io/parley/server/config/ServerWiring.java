@@ -1,11 +1,16 @@
 package io.parley.server.config;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.parley.protocol.codec.FrameCodec;
 import io.parley.protocol.time.Ticker;
+import io.parley.server.admin.NodeStats;
 import io.parley.server.backplane.memory.MemoryBackplane;
 import io.parley.server.backplane.redis.RedisBackplane;
+import io.parley.server.backplane.redis.RedisCluster;
 import io.parley.server.hub.Backplane;
+import io.parley.server.hub.Cluster;
 import io.parley.server.hub.Hub;
+import io.parley.server.hub.SingleNode;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.vertx.core.Vertx;
@@ -61,9 +66,48 @@ public class ServerWiring {
     }
   }
 
+  /**
+   * The nodes sharing the backplane: on Redis every node with the same key prefix, each reporting
+   * its counters ({@link NodeStats#writeCounters}) for the others' admin stats; one node alone on
+   * the memory backplane.
+   */
   @Produces
   @Singleton
-  Hub hub(Backplane backplane, RealtimeConfig config) {
+  Cluster cluster(
+      RealtimeConfig config,
+      Vertx vertx,
+      Backplane backplane,
+      Instance<Redis> redis,
+      NodeIdentity node,
+      FrameCodec codec,
+      Instance<NodeStats> stats) {
+    if (backplane instanceof RedisBackplane shared) {
+      return new RedisCluster(
+          vertx,
+          redis.get(),
+          shared,
+          config.redis().keyPrefix(),
+          node.id(),
+          config.redis().commandTimeout(),
+          config.redis().channelTtl(),
+          () -> {
+            ObjectNode report = codec.mapper().createObjectNode();
+            stats.get().writeCounters(report);
+            return report.toString();
+          });
+    }
+    return new SingleNode();
+  }
+
+  void leaveCluster(@Disposes Cluster cluster) {
+    if (cluster instanceof RedisCluster redis) {
+      redis.close();
+    }
+  }
+
+  @Produces
+  @Singleton
+  Hub hub(Backplane backplane, RealtimeConfig config, Cluster cluster) {
     RealtimeConfig.Limits limits = config.limits();
     return new Hub(
         backplane,
@@ -77,7 +121,8 @@ public class ServerWiring {
             limits.httpPublishers(),
             limits.maxConnectionsPerUser(),
             limits.maxConnections()),
-        Ticker.system());
+        Ticker.system(),
+        cluster);
   }
 
   @Produces
@@ -92,8 +137,12 @@ public class ServerWiring {
     return new NodeIdentity(config.nodeId().orElseGet(() -> "node-" + randomId(4)));
   }
 
-  void start(@Observes StartupEvent event, Vertx vertx, Hub hub, RealtimeConfig config) {
+  void start(
+      @Observes StartupEvent event, Vertx vertx, Hub hub, RealtimeConfig config, Cluster cluster) {
     requireATransport(config.transports());
+    if (cluster instanceof RedisCluster redis) {
+      redis.join(); // now that the beans its reports read exist
+    }
     // Expiry walks every channel: off the event loop, on a worker.
     expiryTimer =
         vertx.setPeriodic(

@@ -70,6 +70,9 @@ public final class Hub {
   /** Subjects an operator disconnected, for their stateless reads. */
   private final DisconnectedSubjects disconnectedSubjects = new DisconnectedSubjects();
 
+  /** The nodes sharing the backplane. */
+  private final Cluster cluster;
+
   /** Open sessions per token subject; an entry is removed when its count drops to 0. */
   private final ConcurrentHashMap<String, Integer> perSubject = new ConcurrentHashMap<>();
 
@@ -142,6 +145,36 @@ public final class Hub {
       int maxPendingPerSubscription,
       Limits limits,
       Ticker ticker) {
+    this(
+        backplane,
+        sessionIds,
+        wallClockMillis,
+        maxPendingPerSubscription,
+        limits,
+        ticker,
+        new SingleNode());
+  }
+
+  /**
+   * @param backplane where sequences and history live
+   * @param sessionIds makes unguessable session ids
+   * @param wallClockMillis the time stamped on published messages
+   * @param maxPendingPerSubscription live messages buffered while a replay is read; past it the
+   *     session is disconnected as a slow consumer
+   * @param limits what one session, one subject and the node may use
+   * @param ticker the clock of the publish rate limits
+   * @param cluster the nodes sharing the backplane, which count a subject's connections when there
+   *     are several
+   */
+  public Hub(
+      Backplane backplane,
+      Supplier<String> sessionIds,
+      LongSupplier wallClockMillis,
+      int maxPendingPerSubscription,
+      Limits limits,
+      Ticker ticker,
+      Cluster cluster) {
+    this.cluster = Objects.requireNonNull(cluster, "cluster");
     this.limits = Objects.requireNonNull(limits, "limits");
     this.ticker = Objects.requireNonNull(ticker, "ticker");
     this.statelessPublishers =
@@ -203,15 +236,7 @@ public final class Hub {
     String subject = identity.subject();
     if (subject != null && !countIn(subject)) {
       openSessions.decrementAndGet();
-      throw Refusal.of(
-              ErrorCode.TOO_MANY_CONNECTIONS,
-              subject
-                  + " already has "
-                  + limits.maxConnectionsPerUser()
-                  + " connections, the limit per user (realtime.limits.max-connections-per-user);"
-                  + " close one or retry later",
-              null)
-          .toException();
+      throw tooManyConnections(subject, "").toException();
     }
     Session session =
         new Session(
@@ -227,8 +252,54 @@ public final class Hub {
     join(session, null, ChannelName.BROADCAST, null, new CompletableFuture<>());
     if (identity.subject() != null) {
       join(session, null, ChannelName.ofUser(identity.subject()), null, new CompletableFuture<>());
+      if (cluster.countsConnections()) {
+        countInCluster(session);
+      }
     }
     return session;
+  }
+
+  private Refusal tooManyConnections(String subject, String where) {
+    return Refusal.of(
+        ErrorCode.TOO_MANY_CONNECTIONS,
+        subject
+            + " already has "
+            + limits.maxConnectionsPerUser()
+            + " connections"
+            + where
+            + ", the limit per user (realtime.limits.max-connections-per-user); close one or retry"
+            + " later",
+        null);
+  }
+
+  /**
+   * Counts a session the node admitted in its subject's connections over every node, and
+   * disconnects it ({@code TOO_MANY_CONNECTIONS}) when the other nodes' connections of the subject
+   * leave no room. The session is open meanwhile, for one Redis round trip. When the count cannot
+   * be reached (Redis down) the node's own count alone admitted it, and it is not counted.
+   */
+  private void countInCluster(Session session) {
+    String subject = session.subject();
+    cluster
+        .countIn(subject, limits.maxConnectionsPerUser())
+        .whenComplete(
+            (counted, failure) -> {
+              if (failure != null) {
+                LOG.log(
+                    System.Logger.Level.WARNING,
+                    "could not count "
+                        + session
+                        + " of "
+                        + subject
+                        + " across the cluster ("
+                        + failure
+                        + "); admitted by this node's count alone");
+              } else if (!counted) {
+                disconnect(session, tooManyConnections(subject, " across the cluster"));
+              } else if (!session.countedInCluster()) {
+                cluster.countOut(subject); // closed while the count was asked
+              }
+            });
   }
 
   /**
@@ -305,6 +376,9 @@ public final class Hub {
       openByTransport[slot(session.transport())].decrementAndGet();
       if (session.subject() != null) {
         perSubject.computeIfPresent(session.subject(), (s, n) -> n <= 1 ? null : n - 1);
+        if (session.endClusterCount()) {
+          cluster.countOut(session.subject());
+        }
       }
     }
     for (Subscription subscription : List.copyOf(session.subscriptions.values())) {

@@ -32,6 +32,12 @@ public final class Session {
 
   private volatile boolean closed;
 
+  /** Whether the cluster counted this session in its subject's connections; guarded by this. */
+  private boolean countedInCluster;
+
+  /** Whether the hub closed the session, so that it counts nowhere any more; guarded by this. */
+  private boolean ended;
+
   Session(
       String id,
       String clientId,
@@ -118,6 +124,26 @@ public final class Session {
 
   SessionSink sink() {
     return sink;
+  }
+
+  /**
+   * Records that the cluster counted this session; false when the hub already closed it (the caller
+   * then takes the count back itself).
+   */
+  synchronized boolean countedInCluster() {
+    if (ended) {
+      return false;
+    }
+    countedInCluster = true;
+    return true;
+  }
+
+  /** Records that the hub closed the session; returns whether the cluster had counted it. */
+  synchronized boolean endClusterCount() {
+    ended = true;
+    boolean counted = countedInCluster;
+    countedInCluster = false;
+    return counted;
   }
 
   /** Marks the session closed; returns whether this call did it. */

@@ -23,6 +23,16 @@ final class RedisKeys {
     }
   }
 
+  /** The sum of a hash's values (0 when there is no such key). */
+  static long hashSum(String key) {
+    if (!key.startsWith("parley-test:")) {
+      throw new IllegalArgumentException("not a test key: " + key);
+    }
+    return run("redis-cli", "-h", "127.0.0.1", "hvals", key).stream()
+        .mapToLong(Long::parseLong)
+        .sum();
+  }
+
   private static List<String> run(String... command) {
     try {
       Process process = new ProcessBuilder(command).redirectErrorStream(true).start();

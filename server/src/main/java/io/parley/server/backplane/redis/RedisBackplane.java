@@ -31,6 +31,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
 import java.util.random.RandomGenerator;
@@ -75,12 +76,16 @@ public final class RedisBackplane implements Backplane, AutoCloseable {
   private final Supplier<String> epochs;
   private final ObjectMapper mapper = new ObjectMapper();
   private final Context context;
-  private final Script publish = new Script(RedisScripts.PUBLISH);
-  private final Script replay = new Script(RedisScripts.REPLAY);
-  private final Script held = new Script(RedisScripts.HELD);
+  private final LuaScript publish = new LuaScript(RedisScripts.PUBLISH);
+  private final LuaScript replay = new LuaScript(RedisScripts.REPLAY);
+  private final LuaScript held = new LuaScript(RedisScripts.HELD);
   private final ChannelSequencer sequencer;
   private final Backoff backoff;
   private final String fanout;
+  private final String control;
+
+  /** Where control messages from other nodes go ({@link #onControl}); only set once. */
+  private volatile Consumer<String> controlHandler = message -> {};
 
   private volatile boolean subscribed;
   private volatile boolean commandsFailing;
@@ -167,6 +172,7 @@ public final class RedisBackplane implements Backplane, AutoCloseable {
     this.settings = Objects.requireNonNull(settings, "settings");
     this.epochs = Objects.requireNonNull(epochs, "epochs");
     this.fanout = settings.keyPrefix() + "fanout";
+    this.control = settings.keyPrefix() + "control";
     this.backoff =
         new Backoff(
             BackoffPolicy.exponentialFullJitter(
@@ -325,7 +331,7 @@ public final class RedisBackplane implements Backplane, AutoCloseable {
                 c.send(publish.request(Command.EVALSHA, keys, args))
                     .recover(
                         failure ->
-                            isNoScript(failure)
+                            LuaScript.isNoScript(failure)
                                 ? c.send(publish.request(Command.EVAL, keys, args))
                                 : Future.failedFuture(failure)))
         .timeout(settings.commandTimeout().toMillis(), TimeUnit.MILLISECONDS)
@@ -362,10 +368,6 @@ public final class RedisBackplane implements Backplane, AutoCloseable {
     }
   }
 
-  private static boolean isNoScript(Throwable failure) {
-    return failure.getMessage() != null && failure.getMessage().startsWith("NOSCRIPT");
-  }
-
   private CompletionStage<Replay> readReplay(String channel, Position since, int limit) {
     Future<Response> sent =
         eval(
@@ -379,7 +381,19 @@ public final class RedisBackplane implements Backplane, AutoCloseable {
                 Long.toString(since == null ? 0 : since.seq()),
                 Integer.toString(Math.min(limit, settings.historySize()))));
     return sent.toCompletionStage()
-        .thenApply(response -> toReplay(channel, since, limit, response));
+        .handle(
+            (response, failure) -> {
+              if (failure != null) {
+                // Retryable, as a refused publish: the subscribe or poll succeeds once Redis is
+                // back.
+                throw unavailable(
+                    "the Redis backplane could not read the history of "
+                        + channel
+                        + ": "
+                        + failure);
+              }
+              return toReplay(channel, since, limit, response);
+            });
   }
 
   /**
@@ -547,7 +561,9 @@ public final class RedisBackplane implements Backplane, AutoCloseable {
                       connection
                           .send(Request.cmd(Command.CLIENT).arg("SETNAME").arg(subscriberName()))
                           .compose(
-                              named -> connection.send(Request.cmd(Command.SUBSCRIBE).arg(fanout)))
+                              named ->
+                                  connection.send(
+                                      Request.cmd(Command.SUBSCRIBE).arg(fanout).arg(control)))
                           .timeout(settings.commandTimeout().toMillis(), TimeUnit.MILLISECONDS)
                           .onComplete(
                               done ->
@@ -610,12 +626,44 @@ public final class RedisBackplane implements Backplane, AutoCloseable {
     vertx.setTimer(Math.max(1, delay.toMillis()), id -> onContext(this::subscribe));
   }
 
-  /** A pub/sub push: {@code message <fanout> <payload>} (RESP2 array or RESP3 push). */
+  /**
+   * Hands every message other nodes send on the control channel ({@code <prefix>control}) to {@code
+   * handler}, on the backplane's context; the handler must not block. Call once, at startup.
+   */
+  public void onControl(Consumer<String> handler) {
+    controlHandler = Objects.requireNonNull(handler, "handler");
+  }
+
+  /**
+   * Sends {@code message} to every node's {@link #onControl} handler, this node's included.
+   *
+   * @return a stage completed with the number of nodes that received it
+   */
+  public CompletionStage<Integer> sendControl(String message) {
+    return redis
+        .send(Request.cmd(Command.PUBLISH).arg(control).arg(message))
+        .timeout(settings.commandTimeout().toMillis(), TimeUnit.MILLISECONDS)
+        .map(Response::toInteger)
+        .toCompletionStage();
+  }
+
+  /**
+   * A pub/sub push: {@code message <channel> <payload>} (RESP2 array or RESP3 push), on the fan-out
+   * or the control channel.
+   */
   private void onPush(Response push) {
     if (push.size() < 3 || !"message".equals(push.get(0).toString())) {
       return; // subscribe confirmations and the like
     }
     String payload = push.get(2).toString();
+    if (control.equals(push.get(1).toString())) {
+      try {
+        controlHandler.accept(payload);
+      } catch (RuntimeException e) {
+        LOG.log(System.Logger.Level.ERROR, "a control message failed: " + payload, e);
+      }
+      return;
+    }
     ChannelMessage message;
     try {
       int a = payload.indexOf(' ');
@@ -661,15 +709,8 @@ public final class RedisBackplane implements Backplane, AutoCloseable {
     return body.toString();
   }
 
-  private Future<Response> eval(Script script, List<String> keys, List<String> args) {
-    return redis
-        .send(script.request(Command.EVALSHA, keys, args))
-        .recover(
-            failure ->
-                isNoScript(failure)
-                    ? redis.send(script.request(Command.EVAL, keys, args))
-                    : Future.failedFuture(failure))
-        .timeout(settings.commandTimeout().toMillis(), TimeUnit.MILLISECONDS);
+  private Future<Response> eval(LuaScript script, List<String> keys, List<String> args) {
+    return script.eval(redis, keys, args, settings.commandTimeout());
   }
 
   private void onContext(Runnable action) {
@@ -694,20 +735,5 @@ public final class RedisBackplane implements Backplane, AutoCloseable {
 
   private static RuntimeException unavailable(String why) {
     return Refusal.of(ErrorCode.SERVER_UNAVAILABLE, why + "; retry later", null).toException();
-  }
-
-  /** A script with its SHA-1, sent by {@code EVALSHA} and loaded by {@code EVAL} when missing. */
-  private record Script(String source, String sha) {
-    Script(String source) {
-      this(source, RedisScripts.sha1(source));
-    }
-
-    Request request(Command command, List<String> keys, List<String> args) {
-      Request request =
-          Request.cmd(command).arg(command == Command.EVALSHA ? sha : source).arg(keys.size());
-      keys.forEach(request::arg);
-      args.forEach(request::arg);
-      return request;
-    }
   }
 }

@@ -110,6 +110,64 @@ final class RedisScripts {
           return {meta[1], tonumber(meta[2] or '0'), #entries, recent}
           """;
 
+  /**
+   * A node's heartbeat. KEYS: the node set (sorted set: member to last heartbeat, Redis time), the
+   * node's report key. ARGV: member, report JSON, ms after which a silent node counts as dead, ms
+   * after which a dead node is forgotten. Returns {@code {live members, dead members}}, both in
+   * member order.
+   */
+  static final String HEARTBEAT =
+      TRIM_BY_AGE
+          + """
+          local now = nowMs()
+          local deadAfter = tonumber(ARGV[3])
+          redis.call('ZADD', KEYS[1], now, ARGV[1])
+          redis.call('SET', KEYS[2], ARGV[2], 'PX', deadAfter)
+          redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - tonumber(ARGV[4]))
+          redis.call('PEXPIRE', KEYS[1], tonumber(ARGV[4]))
+          local live = redis.call('ZRANGEBYSCORE', KEYS[1], now - deadAfter, '+inf')
+          local dead = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', '(' .. (now - deadAfter))
+          table.sort(live)
+          table.sort(dead)
+          return {live, dead}
+          """;
+
+  /**
+   * A node leaving on purpose. KEYS: the node set, the node's report key. ARGV: member, ms after
+   * which a silent node counts as dead. Dates its last heartbeat back so that it counts as dead at
+   * once (and is forgotten with the others): other nodes stop counting its connections now rather
+   * than when its heartbeat would have aged out.
+   */
+  static final String LEAVE =
+      TRIM_BY_AGE
+          + """
+          redis.call('ZADD', KEYS[1], nowMs() - tonumber(ARGV[2]) - 1, ARGV[1])
+          redis.call('DEL', KEYS[2])
+          return 1
+          """;
+
+  /**
+   * One subject's connections over every node, a hash of member to count. KEYS: the subject's
+   * connection count hash. ARGV: member, {@code 1} (count in) or {@code -1} (count out), limit, ttl
+   * ms, then the members known dead, whose counts are dropped first. Counting in returns 1 when the
+   * subject had fewer than the limit (and counts it), 0 otherwise; counting out returns 1.
+   */
+  static final String COUNT_CONNECTION =
+      """
+      local key = KEYS[1]
+      if ARGV[2] == '-1' then
+        if redis.call('HINCRBY', key, ARGV[1], -1) <= 0 then redis.call('HDEL', key, ARGV[1]) end
+        return 1
+      end
+      for i = 5, #ARGV do redis.call('HDEL', key, ARGV[i]) end
+      local total = 0
+      for _, count in ipairs(redis.call('HVALS', key)) do total = total + tonumber(count) end
+      if total >= tonumber(ARGV[3]) then return 0 end
+      redis.call('HINCRBY', key, ARGV[1], 1)
+      redis.call('PEXPIRE', key, tonumber(ARGV[4]))
+      return 1
+      """;
+
   private RedisScripts() {}
 
   /** The SHA-1 Redis names a script by ({@code EVALSHA}). */
