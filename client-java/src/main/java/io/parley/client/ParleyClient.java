@@ -434,7 +434,8 @@ public interface ParleyClient {
     }
 
     /**
-     * The immutable options this builder describes now, as {@link #build()} would use them.
+     * The immutable options this builder describes now, as {@link #build()} would use them. Each
+     * call shuffles the server URLs anew, drawing from the {@link #random} source.
      *
      * @throws IllegalStateException when neither {@link #serverUrl} nor {@link #serverUrls} was set
      */
