@@ -12,6 +12,7 @@ import io.parley.client.ParleyClient;
 import io.parley.client.ParleyPublisher;
 import io.parley.client.ReconnectScheduled;
 import io.parley.client.ServerChanged;
+import io.parley.client.TokenSupplier;
 import io.parley.harness.auth.TestIssuer;
 import io.parley.harness.server.ServerProcess;
 import io.parley.protocol.ConnectionStatus;
@@ -33,8 +34,9 @@ import org.junit.jupiter.api.Test;
  * Clients given the URLs of two server processes that share the machine's Redis under a key prefix
  * of this test's own ({@code ParleyClient.Builder.serverUrls}): with no balancer in front, a client
  * whose node dies moves to the other URL of its list by itself and resumes there, every message
- * once, in order, with no gap, on Socket.IO, {@code /ws} and HTTP long-polling; and a dead URL
- * first in a client's order costs one failed round, not a backoff.
+ * once, in order, with no gap, on Socket.IO, {@code /ws} and HTTP long-polling (and a backend
+ * publisher given both URLs moves too); and a dead URL first in a client's order costs one failed
+ * round, not a backoff.
  */
 class ServerListIT {
   private static final List<Transport> TRANSPORTS =
@@ -61,81 +63,89 @@ class ServerListIT {
     String channel = "it.serverlist.move";
     try (ServerProcess a = node().start();
         ServerProcess b = node().start();
-        Closer closer = new Closer();
-        ParleyPublisher toB = TestClients.publisher(issuer, b.baseUrl())) {
+        Closer closer = new Closer()) {
       List<String> urls = List.of(a.baseUrl(), b.baseUrl());
       URI urlA = normalized(a.baseUrl());
       URI urlB = normalized(b.baseUrl());
-      List<Recorder> recorders = new ArrayList<>();
-      List<ParleyClient> clients = new ArrayList<>();
-      List<ServerLog> logs = new ArrayList<>();
-      for (int i = 0; i < TRANSPORTS.size(); i++) {
-        // Each client shuffles the list with its seed; this one's order starts with node A.
-        long seed = seedStartingWith(urls, urlA, 100L * (i + 1));
-        ParleyClient client =
-            closer.add(
-                TestClients.client(issuer, a.baseUrl(), seed, TRANSPORTS.get(i))
-                    .serverUrls(urls)
-                    .random(new SplittableRandom(seed))
-                    .build());
-        assertThat(client.options().serverUrls()).containsExactly(urlA, urlB);
-        ServerLog log = new ServerLog();
-        client.addListener(log);
-        Recorder recorder = new Recorder();
-        client.subscribe(channel, recorder);
-        join(client.connect());
-        assertThat(client.server()).contains(urlA);
-        recorders.add(recorder);
-        clients.add(client);
-        logs.add(log);
-      }
-      // Subscriptions confirmed: a first message reaches every client before counting.
-      await()
-          .atMost(PATIENCE)
-          .until(
-              () -> {
-                publish(toB, channel, 0);
-                return recorders.stream().allMatch(r -> !r.messages().isEmpty());
-              });
-      for (long n = 1; n <= 6; n++) {
-        publish(toB, channel, n);
-      }
-      await().atMost(PATIENCE).until(() -> recorders.stream().allMatch(r -> lastN(r) == 6));
-
-      a.kill();
-      for (long n = 7; n <= 12; n++) {
-        publish(toB, channel, n); // while the clients find their way to B
-      }
-      await().atMost(PATIENCE).until(() -> recorders.stream().allMatch(r -> lastN(r) == 12));
-
-      for (int i = 0; i < recorders.size(); i++) {
-        Recorder recorder = recorders.get(i);
-        Transport transport = TRANSPORTS.get(i);
-        assertThat(clients.get(i).server()).as("%s: on node B", transport).contains(urlB);
-        assertThat(clients.get(i).status())
-            .as("%s: on its best transport", transport)
-            .isEqualTo(ConnectionStatus.CONNECTED);
-        assertThat(logs.get(i).servers())
-            .as("%s: A, then B", transport)
-            .containsExactly(new ServerChanged(null, urlA), new ServerChanged(urlA, urlB));
-        assertThat(recorder.gaps()).as("%s: no gap", transport).isEmpty();
-        List<Long> ns =
-            recorder.messages().stream()
-                .map(m -> TestClients.n(m.dataJson()))
-                .filter(n -> n > 0)
-                .toList();
-        assertThat(ns)
-            .as("%s: every message once, in order", transport)
-            .isEqualTo(LongStream.rangeClosed(1, 12).boxed().toList());
-        List<Long> seqs = recorder.seqs();
-        for (int k = 1; k < seqs.size(); k++) {
-          assertThat(seqs.get(k))
-              .as("%s: seqs consecutive", transport)
-              .isEqualTo(seqs.get(k - 1) + 1);
+      // A backend publisher given both URLs too, starting on A: it moves to B on its own.
+      try (ParleyPublisher backend =
+          ParleyPublisher.builder()
+              .serverUrls(urls)
+              .random(new SplittableRandom(seedStartingWith(urls, urlA, 1)))
+              .tokenSupplier(TokenSupplier.of(issuer.publisherToken("it-backend")))
+              .clientId("it-backend")
+              .build()) {
+        List<Recorder> recorders = new ArrayList<>();
+        List<ParleyClient> clients = new ArrayList<>();
+        List<ServerLog> logs = new ArrayList<>();
+        for (int i = 0; i < TRANSPORTS.size(); i++) {
+          // Each client shuffles the list with its seed; this one's order starts with node A.
+          long seed = seedStartingWith(urls, urlA, 100L * (i + 1));
+          ParleyClient client =
+              closer.add(
+                  TestClients.client(issuer, a.baseUrl(), seed, TRANSPORTS.get(i))
+                      .serverUrls(urls)
+                      .random(new SplittableRandom(seed))
+                      .build());
+          assertThat(client.options().serverUrls()).containsExactly(urlA, urlB);
+          ServerLog log = new ServerLog();
+          client.addListener(log);
+          Recorder recorder = new Recorder();
+          client.subscribe(channel, recorder);
+          join(client.connect());
+          assertThat(client.server()).contains(urlA);
+          recorders.add(recorder);
+          clients.add(client);
+          logs.add(log);
         }
-        assertThat(recorder.messages().stream().map(Message::epoch).distinct())
-            .as("%s: one epoch across both nodes", transport)
-            .hasSize(1);
+        // Subscriptions confirmed: a first message reaches every client before counting.
+        await()
+            .atMost(PATIENCE)
+            .until(
+                () -> {
+                  publish(backend, channel, 0);
+                  return recorders.stream().allMatch(r -> !r.messages().isEmpty());
+                });
+        for (long n = 1; n <= 6; n++) {
+          publish(backend, channel, n);
+        }
+        await().atMost(PATIENCE).until(() -> recorders.stream().allMatch(r -> lastN(r) == 6));
+
+        a.kill();
+        for (long n = 7; n <= 12; n++) {
+          publish(backend, channel, n); // while the clients find their way to B
+        }
+        await().atMost(PATIENCE).until(() -> recorders.stream().allMatch(r -> lastN(r) == 12));
+
+        for (int i = 0; i < recorders.size(); i++) {
+          Recorder recorder = recorders.get(i);
+          Transport transport = TRANSPORTS.get(i);
+          assertThat(clients.get(i).server()).as("%s: on node B", transport).contains(urlB);
+          assertThat(clients.get(i).status())
+              .as("%s: on its best transport", transport)
+              .isEqualTo(ConnectionStatus.CONNECTED);
+          assertThat(logs.get(i).servers())
+              .as("%s: A, then B", transport)
+              .containsExactly(new ServerChanged(null, urlA), new ServerChanged(urlA, urlB));
+          assertThat(recorder.gaps()).as("%s: no gap", transport).isEmpty();
+          List<Long> ns =
+              recorder.messages().stream()
+                  .map(m -> TestClients.n(m.dataJson()))
+                  .filter(n -> n > 0)
+                  .toList();
+          assertThat(ns)
+              .as("%s: every message once, in order", transport)
+              .isEqualTo(LongStream.rangeClosed(1, 12).boxed().toList());
+          List<Long> seqs = recorder.seqs();
+          for (int k = 1; k < seqs.size(); k++) {
+            assertThat(seqs.get(k))
+                .as("%s: seqs consecutive", transport)
+                .isEqualTo(seqs.get(k - 1) + 1);
+          }
+          assertThat(recorder.messages().stream().map(Message::epoch).distinct())
+              .as("%s: one epoch across both nodes", transport)
+              .hasSize(1);
+        }
       }
     }
   }
