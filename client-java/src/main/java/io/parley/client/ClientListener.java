@@ -16,6 +16,9 @@ public interface ClientListener {
   /** The transport changed (including to or from no transport). */
   default void onTransportChanged(TransportChanged event) {}
 
+  /** The client connected to another server of its list (or to its first). */
+  default void onServerChanged(ServerChanged event) {}
+
   /** A retry round was scheduled after a failure. */
   default void onReconnectScheduled(ReconnectScheduled event) {}
 

@@ -6,6 +6,8 @@ import io.parley.protocol.time.Scheduler;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.Executor;
 import java.util.random.RandomGenerator;
@@ -63,7 +65,7 @@ public final class ClientOptions {
   /** How often the client pings to measure round-trip time: 15 s. */
   public static final Duration DEFAULT_PING_INTERVAL = Duration.ofSeconds(15);
 
-  private final URI serverUrl;
+  private final List<URI> serverUrls;
   private final TokenSupplier tokenSupplier;
   private final String clientId;
   private final List<Transport> transports;
@@ -86,7 +88,7 @@ public final class ClientOptions {
   private final Clock clock;
 
   ClientOptions(ParleyClient.Builder b, RandomGenerator random) {
-    this.serverUrl = b.serverUrl;
+    this.serverUrls = shuffled(b.serverUrls, random);
     this.tokenSupplier = b.tokenSupplier;
     this.clientId = b.clientId;
     this.transports = b.transports;
@@ -113,9 +115,21 @@ public final class ClientOptions {
     this.clock = b.clock;
   }
 
-  /** The server's base URL ({@code http} or {@code https}), without a trailing slash. */
+  /**
+   * The server's base URL ({@code http} or {@code https}), without a trailing slash: the first of
+   * {@link #serverUrls()}, the one the client tries first.
+   */
   public URI serverUrl() {
-    return serverUrl;
+    return serverUrls.get(0);
+  }
+
+  /**
+   * The servers' base URLs in this client's order (the builder's list shuffled once by its random
+   * source), each without a trailing slash; one URL when only {@code serverUrl} was set. The client
+   * tries them in this order, wrapping around.
+   */
+  public List<URI> serverUrls() {
+    return serverUrls;
   }
 
   /** Where tokens come from. */
@@ -214,6 +228,18 @@ public final class ClientOptions {
   /** The scheduler timers run on, or {@code null} for the client's own thread. */
   public Scheduler scheduler() {
     return scheduler;
+  }
+
+  /**
+   * {@code urls} in a random order (Fisher-Yates). A single URL draws nothing from {@code random},
+   * so a one-server client's backoff jitter is what it was before server lists.
+   */
+  private static List<URI> shuffled(List<URI> urls, RandomGenerator random) {
+    List<URI> order = new ArrayList<>(urls);
+    for (int i = order.size() - 1; i > 0; i--) {
+      Collections.swap(order, i, random.nextInt(i + 1));
+    }
+    return List.copyOf(order);
   }
 
   /** The wall clock used for the timestamps in {@link ClientMetrics}. */

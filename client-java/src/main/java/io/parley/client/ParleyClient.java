@@ -54,7 +54,10 @@ import java.util.random.RandomGenerator;
  */
 public interface ParleyClient {
 
-  /** A builder with every option at its default; only {@link Builder#serverUrl} is required. */
+  /**
+   * A builder with every option at its default; only {@link Builder#serverUrl} (or {@link
+   * Builder#serverUrls}) is required.
+   */
   static Builder builder() {
     return new Builder();
   }
@@ -118,6 +121,12 @@ public interface ParleyClient {
   /** The transport of the current connection; empty when not connected. */
   Optional<Transport> transport();
 
+  /**
+   * The server (one of {@link ClientOptions#serverUrls()}) of the current connection; empty when
+   * not connected. {@link ServerChanged} reports each change.
+   */
+  Optional<URI> server();
+
   /** Adds a listener; it sees events that happen after this call. */
   void addListener(ClientListener listener);
 
@@ -132,7 +141,7 @@ public interface ParleyClient {
    * then call {@link #build()}. Each setter validates its argument and names it when it is wrong.
    */
   final class Builder {
-    URI serverUrl;
+    List<URI> serverUrls;
     TokenSupplier tokenSupplier = TokenSupplier.anonymous();
     String clientId;
     List<Transport> transports = ClientOptions.DEFAULT_TRANSPORTS;
@@ -160,8 +169,11 @@ public interface ParleyClient {
     /**
      * The server's base URL, such as {@code https://rt.example.com} or {@code
      * http://localhost:8080/parley}. The client derives {@code /socket.io/}, {@code /ws} (as {@code
-     * ws:} or {@code wss:}), {@code /realtime/poll} and {@code /realtime/publish} from it.
-     * Required.
+     * ws:} or {@code wss:}), {@code /realtime/poll} and {@code /realtime/publish} from it. This or
+     * {@link #serverUrls(List)} is required; the one called last wins.
+     *
+     * @throws IllegalArgumentException when the URL is not {@code http} or {@code https}, names no
+     *     host, or has a query or fragment
      */
     public Builder serverUrl(String serverUrl) {
       Objects.requireNonNull(serverUrl, "serverUrl");
@@ -170,7 +182,56 @@ public interface ParleyClient {
 
     /** See {@link #serverUrl(String)}. */
     public Builder serverUrl(URI serverUrl) {
-      this.serverUrl = checkServerUrl(serverUrl);
+      this.serverUrls = List.of(checkServerUrl("serverUrl", serverUrl));
+      return this;
+    }
+
+    /**
+     * Several nodes of one Parley cluster, each a base URL as for {@link #serverUrl(String)}. Each
+     * client shuffles them once, with the {@link #random} source, so that a fleet of clients
+     * spreads over the nodes; it connects to the first in its order and moves to the next
+     * (wrapping) when a whole connection round to its node fails, resuming every subscription there
+     * from its position ({@code docs/client.md}, "Several servers"). The nodes must share their
+     * channels (a Redis backplane), or the positions mean nothing on the next one. This or {@link
+     * #serverUrl(String)} is required; the one called last wins.
+     *
+     * @throws IllegalArgumentException when the list is empty, lists a URL twice (after a trailing
+     *     slash is dropped), or a URL is invalid; the message names its index, {@code
+     *     serverUrls[1]}
+     */
+    public Builder serverUrls(List<String> serverUrls) {
+      Objects.requireNonNull(serverUrls, "serverUrls");
+      List<URI> urls = new ArrayList<>(serverUrls.size());
+      for (int i = 0; i < serverUrls.size(); i++) {
+        String url = Objects.requireNonNull(serverUrls.get(i), "serverUrls[" + i + "] is null");
+        try {
+          urls.add(URI.create(url));
+        } catch (IllegalArgumentException e) {
+          throw new IllegalArgumentException(
+              "serverUrls[" + i + "] is not a URL: " + e.getMessage(), e);
+        }
+      }
+      return serverUrls(urls.toArray(URI[]::new));
+    }
+
+    /** See {@link #serverUrls(List)}. */
+    public Builder serverUrls(URI... serverUrls) {
+      Objects.requireNonNull(serverUrls, "serverUrls");
+      if (serverUrls.length == 0) {
+        throw new IllegalArgumentException("serverUrls must name at least one URL");
+      }
+      List<URI> checked = new ArrayList<>(serverUrls.length);
+      for (int i = 0; i < serverUrls.length; i++) {
+        String name = "serverUrls[" + i + "]";
+        URI url = checkServerUrl(name, Objects.requireNonNull(serverUrls[i], name + " is null"));
+        int first = checked.indexOf(url);
+        if (first >= 0) {
+          throw new IllegalArgumentException(
+              name + " repeats serverUrls[" + first + "]: " + url + " is listed twice");
+        }
+        checked.add(url);
+      }
+      this.serverUrls = List.copyOf(checked);
       return this;
     }
 
@@ -239,8 +300,9 @@ public interface ParleyClient {
     }
 
     /**
-     * The jitter source of the default backoff policy; seed it in tests to pin delays. Default: a
-     * new {@link SplittableRandom}. Ignored when {@link #backoff} is set.
+     * The jitter source of the default backoff policy, and what shuffles {@link #serverUrls(List)}
+     * (once, when the options are made); seed it in tests to pin delays and the order. Default: a
+     * new {@link SplittableRandom}. The backoff ignores it when {@link #backoff} is set.
      */
     public Builder random(RandomGenerator random) {
       this.random = Objects.requireNonNull(random, "random");
@@ -372,12 +434,13 @@ public interface ParleyClient {
     }
 
     /**
-     * The immutable options this builder describes now, as {@link #build()} would use them.
+     * The immutable options this builder describes now, as {@link #build()} would use them. Each
+     * call shuffles the server URLs anew, drawing from the {@link #random} source.
      *
-     * @throws IllegalStateException when {@link #serverUrl} was not set
+     * @throws IllegalStateException when neither {@link #serverUrl} nor {@link #serverUrls} was set
      */
     public ClientOptions options() {
-      if (serverUrl == null) {
+      if (serverUrls == null) {
         throw new IllegalStateException("serverUrl is required");
       }
       if (clientId == null) {
@@ -390,24 +453,24 @@ public interface ParleyClient {
      * A new, unconnected client; call {@link ParleyClient#connect()} to start it. Its threads start
      * when it is first used.
      *
-     * @throws IllegalStateException when {@link #serverUrl} was not set
+     * @throws IllegalStateException when neither {@link #serverUrl} nor {@link #serverUrls} was set
      */
     public ParleyClient build() {
       return RealParleyClient.create(options());
     }
 
-    private static URI checkServerUrl(URI url) {
-      Objects.requireNonNull(url, "serverUrl");
+    /** {@code url} without trailing slashes; {@code name} is what an error calls it. */
+    private static URI checkServerUrl(String name, URI url) {
+      Objects.requireNonNull(url, name);
       String scheme = url.getScheme();
       if (!"http".equalsIgnoreCase(scheme) && !"https".equalsIgnoreCase(scheme)) {
-        throw new IllegalArgumentException("serverUrl must be an http or https URL but was " + url);
+        throw new IllegalArgumentException(name + " must be an http or https URL but was " + url);
       }
       if (url.getHost() == null) {
-        throw new IllegalArgumentException("serverUrl must name a host but was " + url);
+        throw new IllegalArgumentException(name + " must name a host but was " + url);
       }
       if (url.getRawQuery() != null || url.getRawFragment() != null) {
-        throw new IllegalArgumentException(
-            "serverUrl must have no query or fragment but was " + url);
+        throw new IllegalArgumentException(name + " must have no query or fragment but was " + url);
       }
       String text = url.toString();
       while (text.endsWith("/")) {

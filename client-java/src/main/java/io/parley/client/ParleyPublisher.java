@@ -3,10 +3,11 @@ package io.parley.client;
 import io.parley.client.internal.PublishRetries;
 import io.parley.client.internal.RealParleyPublisher;
 import io.parley.protocol.time.Scheduler;
-import java.net.URI;
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletionStage;
+import java.util.random.RandomGenerator;
 
 /**
  * A thread-safe publisher for backends (share one instance): it publishes over plain HTTP ({@code
@@ -22,11 +23,13 @@ import java.util.concurrent.CompletionStage;
  * publish makes at most {@link Builder#maxAttempts} requests in all (default 3); then, or for any
  * other refusal or failure, the stage fails with the last one. Network failures are not retried: to
  * retry one safely, call {@link #publish(String, String, String, String)} again with the same
- * idempotency id.
+ * idempotency id. The exception is a publisher given several {@link Builder#serverUrls}: a network
+ * failure (no answer) sends the publish again at once, with the same id, to the next node of its
+ * order, which later publishes go to as well; that counts as an attempt.
  */
 public interface ParleyPublisher extends AutoCloseable {
 
-  /** A builder; only {@link Builder#serverUrl} is required. */
+  /** A builder; only {@link Builder#serverUrl} (or {@link Builder#serverUrls}) is required. */
   static Builder builder() {
     return new Builder();
   }
@@ -81,10 +84,32 @@ public interface ParleyPublisher extends AutoCloseable {
 
     Builder() {}
 
-    /** The server's base URL, as for {@link ParleyClient.Builder#serverUrl(String)}. */
+    /**
+     * The server's base URL, as for {@link ParleyClient.Builder#serverUrl(String)}. This or {@link
+     * #serverUrls} is required; the one called last wins.
+     */
     public Builder serverUrl(String serverUrl) {
       url.serverUrl(serverUrl);
       urlSet = true;
+      return this;
+    }
+
+    /**
+     * Several nodes of one cluster, validated and shuffled once as for {@link
+     * ParleyClient.Builder#serverUrls(List)}. Publishes go to the first node of the publisher's
+     * order; a network failure moves the publisher to the next (see {@link ParleyPublisher}). The
+     * nodes must share a Redis backplane, which keeps idempotency ids, so a publish sent to two
+     * nodes is applied once.
+     */
+    public Builder serverUrls(List<String> serverUrls) {
+      url.serverUrls(serverUrls);
+      urlSet = true;
+      return this;
+    }
+
+    /** What shuffles {@link #serverUrls}; seed it in tests. Default: a new SplittableRandom. */
+    public Builder random(RandomGenerator random) {
+      url.random(random);
       return this;
     }
 
@@ -159,15 +184,14 @@ public interface ParleyPublisher extends AutoCloseable {
     /**
      * A new publisher.
      *
-     * @throws IllegalStateException when {@link #serverUrl} was not set
+     * @throws IllegalStateException when neither {@link #serverUrl} nor {@link #serverUrls} was set
      */
     public ParleyPublisher build() {
       if (!urlSet) {
         throw new IllegalStateException("serverUrl is required");
       }
-      URI serverUrl = url.options().serverUrl();
       return new RealParleyPublisher(
-          serverUrl,
+          url.options().serverUrls(),
           tokenSupplier,
           clientId,
           requestTimeout,

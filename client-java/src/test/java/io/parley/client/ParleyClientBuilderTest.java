@@ -7,6 +7,11 @@ import io.parley.protocol.ConnectionStatus;
 import io.parley.protocol.Transport;
 import java.net.URI;
 import java.time.Duration;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
 class ParleyClientBuilderTest {
@@ -67,11 +72,111 @@ class ParleyClientBuilderTest {
   }
 
   @Test
+  void shufflesTheServerUrlsOncePerClientWithTheSeededRandomSource() {
+    List<String> urls =
+        List.of("http://10.0.0.1:8080", "http://10.0.0.2:8080/", "http://10.0.0.3:8080");
+
+    List<URI> first =
+        ParleyClient.builder()
+            .serverUrls(urls)
+            .random(new SplittableRandom(7))
+            .options()
+            .serverUrls();
+    List<URI> again =
+        ParleyClient.builder()
+            .serverUrls(urls)
+            .random(new SplittableRandom(7))
+            .options()
+            .serverUrls();
+
+    assertThat(first)
+        .containsExactlyInAnyOrder(
+            URI.create("http://10.0.0.1:8080"),
+            URI.create("http://10.0.0.2:8080"),
+            URI.create("http://10.0.0.3:8080"));
+    assertThat(again).isEqualTo(first);
+    Set<List<URI>> orders = new HashSet<>();
+    for (int seed = 0; seed < 50; seed++) {
+      orders.add(
+          ParleyClient.builder()
+              .serverUrls(urls)
+              .random(new SplittableRandom(seed))
+              .options()
+              .serverUrls());
+    }
+    assertThat(orders).as("every order of three URLs, over 50 seeds").hasSize(6);
+  }
+
+  @Test
+  void theFirstUrlOfTheClientsOrderIsItsServerUrl() {
+    ClientOptions options =
+        ParleyClient.builder()
+            .serverUrls(URI.create("http://a.example"), URI.create("http://b.example"))
+            .random(new SplittableRandom(1))
+            .options();
+
+    assertThat(options.serverUrl()).isEqualTo(options.serverUrls().get(0));
+  }
+
+  @Test
+  void aSingleServerUrlDrawsNothingFromTheRandomSource() {
+    SplittableRandom used = new SplittableRandom(42);
+    ClientOptions options =
+        ParleyClient.builder().serverUrls(List.of("http://a.example")).random(used).options();
+
+    assertThat(options.serverUrls()).containsExactly(URI.create("http://a.example"));
+    assertThat(used.nextLong()).isEqualTo(new SplittableRandom(42).nextLong());
+  }
+
+  @Test
+  void theLastOfServerUrlAndServerUrlsWins() {
+    ParleyClient.Builder builder =
+        ParleyClient.builder().serverUrls(List.of("http://a.example", "http://b.example"));
+
+    assertThat(builder.serverUrl("http://c.example").options().serverUrls())
+        .containsExactly(URI.create("http://c.example"));
+  }
+
+  @Test
+  void rejectsBadServerUrlsNamingTheOneAtFault() {
+    ParleyClient.Builder builder = ParleyClient.builder();
+
+    assertThatThrownBy(() -> builder.serverUrls(List.of()))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("serverUrls must name at least one URL");
+    assertThatThrownBy(() -> builder.serverUrls(new URI[0]))
+        .hasMessage("serverUrls must name at least one URL");
+    assertThatThrownBy(() -> builder.serverUrls(List.of("http://a.example", "ws://b.example")))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("serverUrls[1] must be an http or https URL but was ws://b.example");
+    assertThatThrownBy(() -> builder.serverUrls(List.of("http://a.example/?x=1")))
+        .hasMessage("serverUrls[0] must have no query or fragment but was http://a.example/?x=1");
+    assertThatThrownBy(() -> builder.serverUrls(List.of("http://a.example", "http://a b")))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageStartingWith("serverUrls[1] is not a URL: ");
+    assertThatThrownBy(() -> builder.serverUrls(URI.create("http:///path")))
+        .hasMessage("serverUrls[0] must name a host but was http:///path");
+    assertThatThrownBy(() -> builder.serverUrls(Arrays.asList("http://a.example", null)))
+        .isInstanceOf(NullPointerException.class)
+        .hasMessage("serverUrls[1] is null");
+    assertThatThrownBy(
+            () ->
+                builder.serverUrls(
+                    List.of("http://a.example:8080", "http://b.example", "http://A.example:8080/")))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("serverUrls[2] repeats serverUrls[0]: http://A.example:8080 is listed twice");
+    assertThatThrownBy(builder::build)
+        .as("nothing was set by the refused calls")
+        .hasMessage("serverUrl is required");
+  }
+
+  @Test
   void buildsADisconnectedClientWithoutConnecting() {
     ParleyClient client = ParleyClient.builder().serverUrl("http://127.0.0.1:1").build();
     try {
       assertThat(client.status()).isEqualTo(ConnectionStatus.DISCONNECTED);
       assertThat(client.transport()).isEmpty();
+      assertThat(client.server()).isEmpty();
       assertThat(client.metrics().totalConnections()).isZero();
       assertThat(client.metrics().uptime()).isEqualTo(Duration.ZERO);
     } finally {

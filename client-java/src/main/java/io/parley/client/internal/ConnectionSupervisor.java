@@ -9,6 +9,7 @@ import io.parley.client.Gap;
 import io.parley.client.Message;
 import io.parley.client.ParleyException;
 import io.parley.client.ReconnectScheduled;
+import io.parley.client.ServerChanged;
 import io.parley.client.StatusChanged;
 import io.parley.client.TransportChanged;
 import io.parley.client.internal.transport.ClientTransport.ConnectRequest;
@@ -25,6 +26,7 @@ import io.parley.protocol.time.Scheduler.Cancellable;
 import io.parley.protocol.time.Ticker;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
+import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumSet;
@@ -43,16 +45,18 @@ import java.util.concurrent.ConcurrentMap;
  * FALLBACK} and switches without loss, resubscribes from the last positions, drops duplicates,
  * reports gaps and drives the outbox.
  *
- * <p>Threading: every method except {@link #claim}, {@link #release}, {@link #status()} and {@link
- * #transport()} runs on the {@link EventLoop}; transports' callbacks are handed to the loop by
- * {@link Link}. User code is only ever called through {@link Delivery}, on the dispatcher.
+ * <p>Threading: every method except {@link #claim}, {@link #release}, {@link #status()}, {@link
+ * #transport()} and {@link #server()} runs on the {@link EventLoop}; transports' callbacks are
+ * handed to the loop by {@link Link}. User code is only ever called through {@link Delivery}, on
+ * the dispatcher.
  *
  * <p>Roles (after Lettuce's split), each on this loop: {@link ReconnectRounds} says what to try and
- * how long to wait while there is no connection, with {@link TransportLadder} (which transports)
- * and {@link TokenRenewal} (which token); {@link HeartbeatWatchdog} says when a connection is dead;
- * {@link Handover} when and where to open a candidate beside it; {@link Link} is one connection and
- * what was asked on it; {@link ChannelCursor} what each message of a channel means; {@link Outbox}
- * and {@link RequestRetries} what to resend and when. This class only sequences them.
+ * how long to wait while there is no connection, with {@link ServerList} (which server), {@link
+ * TransportLadder} (which transports) and {@link TokenRenewal} (which token); {@link
+ * HeartbeatWatchdog} says when a connection is dead; {@link Handover} when and where to open a
+ * candidate beside it; {@link Link} is one connection and what was asked on it; {@link
+ * ChannelCursor} what each message of a channel means; {@link Outbox} and {@link RequestRetries}
+ * what to resend and when. This class only sequences them.
  */
 final class ConnectionSupervisor implements Link.Events {
   private static final Logger LOG = System.getLogger(ConnectionSupervisor.class.getName());
@@ -67,6 +71,7 @@ final class ConnectionSupervisor implements Link.Events {
   private final Delivery delivery;
   private final ClientStats stats;
   private final Outbox outbox;
+  private final ServerList servers;
   private final TransportLadder ladder;
   private final ReconnectRounds rounds;
   private final TokenRenewal tokens;
@@ -84,6 +89,12 @@ final class ConnectionSupervisor implements Link.Events {
   private volatile ConnectionStatus status = ConnectionStatus.DISCONNECTED;
   private volatile Transport transport;
   private Transport reportedTransport;
+
+  /** The server of the current connection; {@code null} while there is none. */
+  private volatile URI server;
+
+  /** The server of the last connection reported by {@link ServerChanged}. */
+  private URI reportedServer;
 
   /** Transports the server said it does not offer, reported with the next change of transport. */
   private final Set<Transport> notOffered = EnumSet.noneOf(Transport.class);
@@ -131,6 +142,7 @@ final class ConnectionSupervisor implements Link.Events {
     this.delivery = delivery;
     this.stats = stats;
     this.outbox = outbox;
+    this.servers = new ServerList(options.serverUrls());
     this.ladder =
         new TransportLadder(
             options.transports(), options.failureThreshold(), options.skipDuration(), ticker);
@@ -150,6 +162,10 @@ final class ConnectionSupervisor implements Link.Events {
 
   Transport transport() {
     return transport;
+  }
+
+  URI server() {
+    return server;
   }
 
   /** Reserves {@code subscription}'s channel; false when another subscription holds it. */
@@ -298,10 +314,10 @@ final class ConnectionSupervisor implements Link.Events {
   private void tryNextInRound() {
     Transport next = rounds.next();
     if (next == null) {
-      roundFailed(rounds.lastFailure());
+      serverFailed(rounds.lastFailure());
       return;
     }
-    pending = open(next, Link.Role.MAIN);
+    pending = open(servers.current(), next, Link.Role.MAIN);
   }
 
   private void attemptFailed(Link link, ParleyException cause) {
@@ -314,9 +330,10 @@ final class ConnectionSupervisor implements Link.Events {
     Duration retryAfter = ReconnectRounds.retryAfter(cause);
     if (retryAfter != null) {
       // The server is there but busy: other transports would reach the same busy server, so the
-      // round ends here and the next one waits at least as long as it asked.
+      // round ends here; another server may take the client at once, and the next backoff waits at
+      // least as long as it asked.
       rounds.noSoonerThan(retryAfter);
-      roundFailed(cause);
+      serverFailed(cause);
       return;
     }
     if (cause instanceof ConnectionException refused
@@ -332,12 +349,40 @@ final class ConnectionSupervisor implements Link.Events {
     rounds.tryNextAfterFallbackDelay(this::tryNextInRound);
   }
 
+  /**
+   * A round failed on every rung of its server, or the server said it is busy: the rounds move to
+   * the next server of the list (see {@link ServerList}). Its round starts at once unless every
+   * server failed since the client last backed off or connected; then the client backs off. A
+   * client with one server backs off, as it always did.
+   */
+  private void serverFailed(ParleyException cause) {
+    URI failed = servers.current();
+    boolean atOnce = servers.roundFailed();
+    if (servers.isList()) {
+      // Failure counts, skips and "not offered" describe the node that failed, not the next one.
+      ladder.reset();
+      LOG.log(
+          Level.INFO,
+          "no transport reached {0}; moving to {1}{2}",
+          failed,
+          servers.current(),
+          atOnce ? "" : " after the backoff delay");
+    }
+    if (!atOnce) {
+      roundFailed(cause);
+      return;
+    }
+    setStatus(ConnectionStatus.RECONNECTING, cause);
+    beginRound();
+  }
+
   /** Every rung failed (or the connection was lost): wait, then start a new round. */
   private void roundFailed(ParleyException cause) {
     if (rounds.exhausted()) {
       giveUp(rounds.gaveUp(cause));
       return;
     }
+    servers.backedOff();
     ReconnectScheduled scheduled = rounds.schedule(cause, this::beginRound);
     setStatus(ConnectionStatus.RECONNECTING, cause);
     delivery.reconnectScheduled(scheduled);
@@ -383,15 +428,18 @@ final class ConnectionSupervisor implements Link.Events {
 
   // ---------------------------------------------------------------- links
 
-  private Link open(Transport kind, Link.Role role) {
-    Link link = new Link(kind, role, tokens.token(), loop, this);
+  private Link open(URI server, Transport kind, Link.Role role) {
+    Link link = new Link(server, kind, role, tokens.token(), loop, this);
     link.connectTimer = loop.schedule(options.connectTimeout(), () -> connectTimedOut(link));
     try {
       link.connection =
-          transports.get(kind).open(new ConnectRequest(link.token, options.clientId()), link);
+          transports
+              .get(server, kind)
+              .open(new ConnectRequest(link.token, options.clientId()), link);
     } catch (RuntimeException e) {
       ConnectionException cause =
-          new ConnectionException("cannot open " + kind + ": " + e.getMessage(), kind, null, e);
+          new ConnectionException(
+              "cannot open " + kind + " to " + server + ": " + e.getMessage(), kind, null, e);
       loop.execute(() -> linkFailed(link, cause));
     }
     return link;
@@ -454,6 +502,7 @@ final class ConnectionSupervisor implements Link.Events {
       link.connectTimer.cancel();
       pending = null;
       tokens.connected();
+      rounds.connected();
       becomeCurrent(link, null);
     } else {
       syncCandidate();
@@ -466,7 +515,14 @@ final class ConnectionSupervisor implements Link.Events {
     stats.connected(previous != null);
     if (previous != null) {
       previous.retire();
+      if (!previous.server.equals(link.server)) {
+        // A migration moved to another server: what the ladder learnt was about the old one.
+        ladder.reset();
+      }
     }
+    servers.connectedTo(link.server);
+    server = link.server;
+    changeServer(link.server);
     ConnectionStatus next =
         link.kind == ladder.best() ? ConnectionStatus.CONNECTED : ConnectionStatus.FALLBACK;
     if (next == ConnectionStatus.FALLBACK && status != ConnectionStatus.FALLBACK) {
@@ -595,7 +651,10 @@ final class ConnectionSupervisor implements Link.Events {
     }
     Transport next = handover.nextCandidate();
     if (next != null) {
-      candidate = open(next, Link.Role.CANDIDATE);
+      // A probe looks for a better transport to the same server; a migration leaves the server
+      // that asked for it for the next one of the list (the same one when it is alone).
+      URI target = handover.isProbing() ? current.server : servers.after(current.server);
+      candidate = open(target, next, Link.Role.CANDIDATE);
       return;
     }
     candidate = null;
@@ -964,8 +1023,20 @@ final class ConnectionSupervisor implements Link.Events {
     delivery.statusChanged(new StatusChanged(previous, next, cause));
   }
 
+  /** Reports the server of a new connection when it is not the last connection's. */
+  private void changeServer(URI next) {
+    if (!next.equals(reportedServer)) {
+      URI previous = reportedServer;
+      reportedServer = next;
+      delivery.serverChanged(new ServerChanged(previous, next));
+    }
+  }
+
   private void changeTransport(Transport next) {
     transport = next;
+    if (next == null) {
+      server = null;
+    }
     if (reportedTransport == next) {
       return;
     }

@@ -5,6 +5,7 @@ import io.parley.client.Gap;
 import io.parley.client.HandlerFailed;
 import io.parley.client.Message;
 import io.parley.client.ReconnectScheduled;
+import io.parley.client.ServerChanged;
 import io.parley.client.StatusChanged;
 import io.parley.client.SubscriptionRejectedException;
 import io.parley.client.TransportChanged;
@@ -49,6 +50,10 @@ final class Delivery {
 
   void transportChanged(TransportChanged event) {
     toListeners(listener -> listener.onTransportChanged(event));
+  }
+
+  void serverChanged(ServerChanged event) {
+    toListeners(listener -> listener.onServerChanged(event));
   }
 
   void reconnectScheduled(ReconnectScheduled event) {

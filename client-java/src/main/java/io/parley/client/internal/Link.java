@@ -5,6 +5,7 @@ import io.parley.client.internal.transport.ClientTransport;
 import io.parley.protocol.ServerFrame;
 import io.parley.protocol.Transport;
 import io.parley.protocol.time.Scheduler.Cancellable;
+import java.net.URI;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
@@ -36,6 +37,9 @@ final class Link implements ClientTransport.Listener {
 
     void onClosed(Link link, ParleyException cause);
   }
+
+  /** The server this link connects to: one of the client's server URLs. */
+  final URI server;
 
   final Transport kind;
   final Role role;
@@ -69,7 +73,8 @@ final class Link implements ClientTransport.Listener {
   private long establishedAt;
   private long lastHeard;
 
-  Link(Transport kind, Role role, String token, EventLoop loop, Events events) {
+  Link(URI server, Transport kind, Role role, String token, EventLoop loop, Events events) {
+    this.server = server;
     this.kind = kind;
     this.role = role;
     this.token = token;

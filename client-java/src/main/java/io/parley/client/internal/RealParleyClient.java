@@ -22,6 +22,7 @@ import io.parley.protocol.Position;
 import io.parley.protocol.Transport;
 import io.parley.protocol.codec.FrameCodec;
 import io.parley.protocol.time.Scheduler;
+import java.net.URI;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
@@ -194,6 +195,11 @@ public final class RealParleyClient implements ParleyClient {
   @Override
   public Optional<Transport> transport() {
     return Optional.ofNullable(supervisor.transport());
+  }
+
+  @Override
+  public Optional<URI> server() {
+    return Optional.ofNullable(supervisor.server());
   }
 
   @Override

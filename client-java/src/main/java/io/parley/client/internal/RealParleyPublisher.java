@@ -3,6 +3,7 @@ package io.parley.client.internal;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.parley.client.Ack;
 import io.parley.client.ClientClosedException;
+import io.parley.client.ConnectionException;
 import io.parley.client.ParleyException;
 import io.parley.client.ParleyPublisher;
 import io.parley.client.TokenSupplier;
@@ -16,6 +17,7 @@ import io.parley.protocol.time.Scheduler;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import java.util.UUID;
@@ -42,23 +44,31 @@ public final class RealParleyPublisher implements ParleyPublisher {
   private final ExecutorService threads;
   private final ScheduledExecutorService timer;
   private final Scheduler scheduler;
-  private final PublishEndpoint endpoint;
+
+  /** One per server URL, in the publisher's order. */
+  private final List<PublishEndpoint> endpoints;
+
+  /** The index in {@link #endpoints} publishes go to; moves on a network failure. */
+  private final AtomicInteger node = new AtomicInteger();
+
   private final PublishRetries retries;
   private final Set<CompletableFuture<Ack>> inFlight = ConcurrentHashMap.newKeySet();
   private final AtomicBoolean closed = new AtomicBoolean();
 
   /**
-   * A publisher for {@code serverUrl}; {@code clientId} may be {@code null}, and so may {@code
-   * scheduler}, for a timer thread owned by the publisher.
+   * A publisher for {@code serverUrls} (at least one, in the order it tries them); {@code clientId}
+   * may be {@code null}, and so may {@code scheduler}, for a timer thread owned by the publisher.
    */
   public RealParleyPublisher(
-      URI serverUrl,
+      List<URI> serverUrls,
       TokenSupplier tokenSupplier,
       String clientId,
       Duration requestTimeout,
       PublishRetries retries,
       Scheduler scheduler) {
-    Objects.requireNonNull(serverUrl, "serverUrl");
+    if (serverUrls.isEmpty()) {
+      throw new IllegalArgumentException("serverUrls must name at least one URL");
+    }
     Objects.requireNonNull(requestTimeout, "requestTimeout");
     this.tokenSupplier = Objects.requireNonNull(tokenSupplier, "tokenSupplier");
     this.clientId = clientId;
@@ -79,9 +89,13 @@ public final class RealParleyPublisher implements ParleyPublisher {
             .followRedirects(HttpClient.Redirect.NEVER)
             .version(HttpClient.Version.HTTP_1_1)
             .build();
-    this.endpoint =
-        new PublishEndpoint(
-            http, new Endpoints(serverUrl).publish(), requestTimeout, FrameCodec.create());
+    FrameCodec codec = FrameCodec.create();
+    this.endpoints =
+        serverUrls.stream()
+            .map(
+                url ->
+                    new PublishEndpoint(http, new Endpoints(url).publish(), requestTimeout, codec))
+            .toList();
   }
 
   @Override
@@ -151,12 +165,28 @@ public final class RealParleyPublisher implements ParleyPublisher {
       if (result.isDone()) {
         return;
       }
-      endpoint
+      int at = node.get();
+      endpoints
+          .get(at)
           .send(token, id, clientId, channel, event, data)
-          .thenAccept(outcome -> settle(outcome, attempt, token, renewed));
+          .thenAccept(outcome -> settle(outcome, at, attempt, token, renewed));
     }
 
-    private void settle(PublishOutcome outcome, int attempt, String token, boolean renewed) {
+    /**
+     * @param at the index of the node that gave {@code outcome}
+     */
+    private void settle(
+        PublishOutcome outcome, int at, int attempt, String token, boolean renewed) {
+      if (outcome instanceof PublishOutcome.Failed failed
+          && failed.cause() instanceof ConnectionException
+          && endpoints.size() > 1
+          && attempt < retries.maxAttempts()) {
+        // No answer from that node: the next one, at once. Concurrent publishes that saw the same
+        // node fail move the publisher once.
+        node.compareAndSet(at, (at + 1) % endpoints.size());
+        send(attempt + 1, token, renewed);
+        return;
+      }
       if (outcome instanceof PublishOutcome.Refused refused && attempt < retries.maxAttempts()) {
         if (!renewed && refused.problem().effectiveCode() == ErrorCode.TOKEN_EXPIRED) {
           String fresh;

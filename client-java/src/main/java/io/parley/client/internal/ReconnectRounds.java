@@ -133,6 +133,14 @@ final class ReconnectRounds {
     return new ReconnectScheduled(backoff.attempt(), delay, cause);
   }
 
+  /**
+   * A connection was welcomed: a server's {@code Retry-After} noted on the way (a busy server the
+   * client moved away from) no longer delays anything.
+   */
+  void connected() {
+    serverDelay = null;
+  }
+
   /** A connection stayed up for the stable period: the backoff starts over. */
   void stable() {
     backoff.reset();

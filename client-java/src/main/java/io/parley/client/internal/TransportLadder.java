@@ -81,6 +81,15 @@ final class TransportLadder {
     skippedUntil.put(transport, ticker.nanoTime() + skipNanos);
   }
 
+  /**
+   * Forgets every transport's failures and skip: the client moved to another server, where they may
+   * all work.
+   */
+  void reset() {
+    failures.clear();
+    skippedUntil.clear();
+  }
+
   /** Clears the transport's failures and skip. */
   void recordSuccess(Transport transport) {
     failures.remove(transport);

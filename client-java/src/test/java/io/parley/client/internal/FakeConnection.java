@@ -9,6 +9,7 @@ import io.parley.protocol.ErrorCode;
 import io.parley.protocol.Position;
 import io.parley.protocol.ServerFrame;
 import io.parley.protocol.Transport;
+import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,6 +22,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 final class FakeConnection implements ClientTransport.Connection {
   static final ServerFrame.Heartbeat HEARTBEAT = new ServerFrame.Heartbeat(25_000, 20_000);
 
+  final URI server;
   final Transport kind;
   final ClientTransport.ConnectRequest request;
   private final ClientTransport.Listener listener;
@@ -28,7 +30,11 @@ final class FakeConnection implements ClientTransport.Connection {
   private volatile boolean closed;
 
   FakeConnection(
-      Transport kind, ClientTransport.ConnectRequest request, ClientTransport.Listener listener) {
+      URI server,
+      Transport kind,
+      ClientTransport.ConnectRequest request,
+      ClientTransport.Listener listener) {
+    this.server = server;
     this.kind = kind;
     this.request = request;
     this.listener = listener;

@@ -3,6 +3,7 @@ package io.parley.client.internal;
 import io.parley.client.ConnectionException;
 import io.parley.client.internal.transport.ClientTransport;
 import io.parley.protocol.Transport;
+import java.net.URI;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
@@ -43,12 +44,20 @@ final class FakeTransport implements ClientTransport {
     return kind;
   }
 
+  /** The default server of {@link ClientFixture}. */
+  static final URI SERVER = URI.create("http://127.0.0.1:1");
+
   @Override
   public Connection open(ConnectRequest request, Listener listener) {
-    FakeConnection connection = new FakeConnection(kind, request, listener);
+    return open(SERVER, false, request, listener);
+  }
+
+  /** Opens a connection to {@code server}; refused at once when the server is {@code down}. */
+  Connection open(URI server, boolean down, ConnectRequest request, Listener listener) {
+    FakeConnection connection = new FakeConnection(server, kind, request, listener);
     connections.add(connection);
     allConnections.add(connection);
-    switch (script) {
+    switch (down ? Script.REFUSE : script) {
       case ACCEPT -> connection.welcome();
       case REFUSE -> connection.drop(kind + " refused");
       case MANUAL -> {}

@@ -17,9 +17,11 @@ class LinkTest {
   private final FakeScheduler scheduler = new FakeScheduler();
   private final EventLoop loop = new EventLoop(scheduler);
   private final RecordingEvents events = new RecordingEvents();
-  private final Link link = new Link(Transport.WEBSOCKET, Link.Role.MAIN, "t1", loop, events);
+  private final Link link =
+      new Link(FakeTransport.SERVER, Transport.WEBSOCKET, Link.Role.MAIN, "t1", loop, events);
   private final FakeConnection connection =
-      new FakeConnection(Transport.WEBSOCKET, new ConnectRequest("t1", "client-1"), link);
+      new FakeConnection(
+          FakeTransport.SERVER, Transport.WEBSOCKET, new ConnectRequest("t1", "client-1"), link);
 
   /** Records what the link handed to the loop, and on which side of the loop it ran. */
   private final class RecordingEvents implements Link.Events {

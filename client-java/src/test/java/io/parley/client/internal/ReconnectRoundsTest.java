@@ -225,4 +225,15 @@ class ReconnectRoundsTest {
 
     assertThat(rounds.lastFailure()).isSameAs(second);
   }
+
+  @Test
+  void aConnectionForgetsARetryAfterNotedOnTheWay() {
+    ReconnectRounds rounds = rounds(ClientOptions.UNLIMITED_ATTEMPTS, Duration.ZERO);
+    rounds.noSoonerThan(Duration.ofSeconds(60)); // a busy node the client moved away from
+
+    rounds.connected();
+
+    assertThat(rounds.schedule(refused(), steps::incrementAndGet).delay())
+        .isEqualTo(Duration.ofSeconds(1));
+  }
 }

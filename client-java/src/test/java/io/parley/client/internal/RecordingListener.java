@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.parley.client.ClientListener;
 import io.parley.client.HandlerFailed;
 import io.parley.client.ReconnectScheduled;
+import io.parley.client.ServerChanged;
 import io.parley.client.StatusChanged;
 import io.parley.client.TransportChanged;
 import io.parley.protocol.ConnectionStatus;
@@ -22,6 +23,9 @@ final class RecordingListener implements ClientListener {
   private final Queue<Object> events = new ConcurrentLinkedQueue<>();
   private final Queue<Thread> threads = new ConcurrentLinkedQueue<>();
 
+  /** Kept apart from the other events, so tests of one server need not take them. */
+  private final Queue<ServerChanged> servers = new ConcurrentLinkedQueue<>();
+
   @Override
   public void onStatusChanged(StatusChanged event) {
     record(event);
@@ -30,6 +34,11 @@ final class RecordingListener implements ClientListener {
   @Override
   public void onTransportChanged(TransportChanged event) {
     record(event);
+  }
+
+  @Override
+  public void onServerChanged(ServerChanged event) {
+    servers.add(event);
   }
 
   @Override
@@ -88,6 +97,16 @@ final class RecordingListener implements ClientListener {
     List<Object> all = new ArrayList<>();
     Object event;
     while ((event = events.poll()) != null) {
+      all.add(event);
+    }
+    return all;
+  }
+
+  /** Every {@link ServerChanged} so far, removed. */
+  List<ServerChanged> takeServers() {
+    List<ServerChanged> all = new ArrayList<>();
+    ServerChanged event;
+    while ((event = servers.poll()) != null) {
       all.add(event);
     }
     return all;

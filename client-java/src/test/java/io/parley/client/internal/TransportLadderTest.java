@@ -39,4 +39,19 @@ class TransportLadderTest {
     ladder.recordFailure(WEBSOCKET);
     assertThat(ladder.roundOrder()).doesNotContain(WEBSOCKET);
   }
+
+  @Test
+  void resetForgetsEveryFailureAndSkipForTheNextServer() {
+    for (int i = 0; i < 3; i++) {
+      ladder.recordFailure(SOCKET_IO);
+    }
+    ladder.notOffered(WEBSOCKET);
+    ladder.recordFailure(HTTP_LONG_POLL);
+
+    ladder.reset();
+
+    assertThat(ladder.roundOrder()).containsExactly(SOCKET_IO, WEBSOCKET, HTTP_LONG_POLL);
+    assertThat(ladder.failures(SOCKET_IO)).isZero();
+    assertThat(ladder.failures(HTTP_LONG_POLL)).isZero();
+  }
 }

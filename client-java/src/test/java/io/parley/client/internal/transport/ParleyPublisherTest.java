@@ -8,6 +8,7 @@ import io.parley.client.Ack;
 import io.parley.client.AuthenticationException;
 import io.parley.client.ClientClosedException;
 import io.parley.client.ConnectionException;
+import io.parley.client.ParleyClient;
 import io.parley.client.ParleyPublisher;
 import io.parley.client.PublishRejectedException;
 import io.parley.client.TokenSupplier;
@@ -15,10 +16,12 @@ import io.parley.client.internal.transport.TestHttpServer.Reply;
 import io.parley.protocol.ErrorCode;
 import io.parley.protocol.time.FakeScheduler;
 import java.net.ServerSocket;
+import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Queue;
+import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
@@ -173,6 +176,77 @@ class ParleyPublisherTest {
         .havingCause()
         .isInstanceOf(ConnectionException.class)
         .withMessageContaining("publish to a failed");
+  }
+
+  @Test
+  void aPublisherWithSeveralNodesSendsToTheNextAtOnceWhenItsNodeDoesNotAnswerAndStaysThere()
+      throws Exception {
+    String dead = deadUrl();
+    server = new TestHttpServer();
+    server.respond(request -> ACK);
+    List<String> urls = List.of(dead, server.base().toString());
+    publisher =
+        ParleyPublisher.builder()
+            .serverUrls(urls)
+            .random(new SplittableRandom(seedPuttingFirst(urls, dead)))
+            .clientId("billing")
+            .scheduler(scheduler)
+            .build();
+
+    Ack first =
+        publisher.publish("a", "e", "1", "p-1").toCompletableFuture().get(10, TimeUnit.SECONDS);
+    Ack second =
+        publisher.publish("a", "e", "2", "p-2").toCompletableFuture().get(10, TimeUnit.SECONDS);
+
+    assertThat(first.id()).isEqualTo("p-1");
+    assertThat(second.id()).isEqualTo("p-2");
+    assertThat(server.requests()).hasSize(2);
+    assertThat(server.requests().get(0).body()).contains("\"id\":\"p-1\"");
+    assertThat(scheduler.pendingDelays()).as("no wait before the next node").isEmpty();
+  }
+
+  @Test
+  void aPublisherWithSeveralNodesCountsTheMoveAsAnAttempt() throws Exception {
+    String dead = deadUrl();
+    server = new TestHttpServer();
+    server.respond(request -> ACK);
+    List<String> urls = List.of(dead, server.base().toString());
+    publisher =
+        ParleyPublisher.builder()
+            .serverUrls(urls)
+            .random(new SplittableRandom(seedPuttingFirst(urls, dead)))
+            .maxAttempts(1)
+            .build();
+
+    assertThat(publisher.publish("a", "e", "1").toCompletableFuture())
+        .failsWithin(PATIENCE)
+        .withThrowableThat()
+        .havingCause()
+        .isInstanceOf(ConnectionException.class);
+    assertThat(server.requests()).isEmpty();
+  }
+
+  /** A loopback URL nothing listens on. */
+  private static String deadUrl() throws Exception {
+    try (ServerSocket socket = new ServerSocket(0)) {
+      return "http://127.0.0.1:" + socket.getLocalPort();
+    }
+  }
+
+  /** The first seed whose shuffle of {@code urls} puts {@code first} first. */
+  private static long seedPuttingFirst(List<String> urls, String first) {
+    for (long seed = 0; seed < 1_000; seed++) {
+      URI head =
+          ParleyClient.builder()
+              .serverUrls(urls)
+              .random(new SplittableRandom(seed))
+              .options()
+              .serverUrl();
+      if (head.equals(URI.create(first))) {
+        return seed;
+      }
+    }
+    throw new AssertionError("no seed puts " + first + " first");
   }
 
   @Test
