@@ -6,6 +6,7 @@
 #
 #   bench/redis-backplane.sh                       # 3 rounds, about 10 minutes
 #   RUNS=1 SECONDS_MEASURED=10 bench/redis-backplane.sh
+#   PREWARM=0 bench/redis-backplane.sh             # fresh JVMs, only the run's own warm-up
 #
 # Each round runs six cells, each with fresh servers:
 #   memory-1      one node, memory backplane
@@ -37,6 +38,11 @@ SECONDS_MEASURED=${SECONDS_MEASURED:-15}
 WARMUP=${WARMUP:-5}
 COUNT_FROM=${COUNT_FROM:-8}
 WINDOW=${WINDOW:-10}
+# Seconds of publishing at full speed to the fresh node(s) before each measured run, from one
+# connection, so that the per-publish paths are compiled too (0 for none): the measured run's own
+# warm-up at 20 msg/s makes about 100 publishes, which leaves them in the interpreter, while its
+# 30,000 deliveries compile the per-delivery path.
+PREWARM=${PREWARM:-8}
 lean_jvm="-XX:+UseSerialGC -Xms64m -Xmx256m -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=30"
 lean_jvm="$lean_jvm -XX:+UnlockExperimentalVMOptions -XX:TrimNativeHeapInterval=5000"
 PARLEY_JAVA_OPTS=${PARLEY_JAVA_OPTS:-$lean_jvm}
@@ -159,6 +165,11 @@ run_cell() { # label backplane nodes subscribers rate
     publish_args=(--publish-server "http://127.0.0.1:$a_port")
   fi
   await_ready "$b_pid" "$b_port" "$label-b"
+  if [ "$PREWARM" -gt 0 ]; then
+    ${load_cpu[@]+"${load_cpu[@]}"} "${harness[@]}" bench --server "http://127.0.0.1:$b_port" \
+      ${publish_args[@]+"${publish_args[@]}"} --scenario fanout --connections 1 --rate 0 \
+      --seconds "$PREWARM" --token-file "$out/token" > "$out/$label.prewarm" 2>&1
+  fi
   ${load_cpu[@]+"${load_cpu[@]}"} "${harness[@]}" bench --server "http://127.0.0.1:$b_port" \
     ${publish_args[@]+"${publish_args[@]}"} --scenario fanout --connections "$subs" \
     --rate "$rate" --seconds "$SECONDS_MEASURED" --warmup "$WARMUP" --server-pid "$b_pid" \
@@ -180,6 +191,7 @@ run_cell() { # label backplane nodes subscribers rate
   stop_nodes
 }
 
+echo "pre-warm: ${PREWARM} s at full speed before each cell"
 echo "pinning: servers ${server_cpu[*]:-unpinned}, generator and Redis ${load_cpu[*]:-unpinned}"
 echo "redis on port $redis_port; results in $results"
 for run in $(seq 1 "$RUNS"); do
