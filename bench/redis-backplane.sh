@@ -180,6 +180,7 @@ run_cell() { # label backplane nodes subscribers rate
     --rate "$rate" --seconds "$SECONDS_MEASURED" --warmup "$WARMUP" --server-pid "$b_pid" \
     --token-file "$out/token" > "$out/$label.out" 2>&1 &
   gen=$!
+  pids+=("$gen") # stopped with the nodes if the script ends early
   sleep "$COUNT_FROM"
   redis_counters > "$out/$label.before"
   [ "$nodes" = 2 ] && a_before=$(cpu_ticks "$a_pid")
