@@ -6,6 +6,7 @@ import io.parley.harness.bench.BenchSettings;
 import io.parley.harness.bench.LoadGenerator;
 import java.io.PrintStream;
 import java.net.URI;
+import java.net.URISyntaxException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -33,7 +34,8 @@ final class BenchCommand implements Command {
           "--token-file",
           "--payload-bytes",
           "--compression",
-          "--dashboards");
+          "--dashboards",
+          "--publish-server");
 
   @Override
   public String name() {
@@ -77,6 +79,10 @@ final class BenchCommand implements Command {
                               (/realtime/admin/live) for the run, reading all they are sent;
                               the token must carry the admin group (the dev token does);
                               default 0
+          --publish-server URL  fanout and channels: connect the publisher to this node
+                              instead of --server (another node of the same cluster), to
+                              measure delivery across nodes; an http://HOST:PORT URL;
+                              default the --server URL
 
         example:
           parley-harness bench --server http://127.0.0.1:8080 --scenario fanout \\
@@ -96,12 +102,14 @@ final class BenchCommand implements Command {
       throw new UsageException(
           "--dashboards", "needs --token or --token-file with the admin group");
     }
+    BenchSettings.Scenario scenario =
+        choose(BenchSettings.Scenario.class, "--scenario", options.string("--scenario", "fanout"));
+    URI publishServer = publishServer(options, scenario);
     BenchSettings settings =
         new BenchSettings(
             URI.create(options.string("--server", null)),
             choose(BenchProtocol.class, "--protocol", options.string("--protocol", "native")),
-            choose(
-                BenchSettings.Scenario.class, "--scenario", options.string("--scenario", "fanout")),
+            scenario,
             (int) atLeast(options, "--connections", 1000, 1),
             (int) options.number("--rate", 0),
             Duration.ofSeconds(atLeast(options, "--seconds", 10, 1)),
@@ -112,13 +120,45 @@ final class BenchCommand implements Command {
             TokenOption.of(options.string("--token", null), options.string("--token-file", null)),
             (int) atLeast(options, "--payload-bytes", 0, 0),
             onOff(options.string("--compression", "off")),
-            dashboards);
+            dashboards,
+            publishServer);
     try (LoadGenerator generator = new LoadGenerator(settings)) {
       BenchResult result = generator.run();
       out.println(result.toJsonLine());
       out.print(result.toTable());
     }
     return 0;
+  }
+
+  /**
+   * The {@code --publish-server} URL, or null without one; only fan-out and channels publish, and
+   * the generator connects by host and port, so the URL must name both.
+   */
+  private static URI publishServer(Options options, BenchSettings.Scenario scenario) {
+    if (!options.has("--publish-server")) {
+      return null;
+    }
+    if (scenario != BenchSettings.Scenario.FANOUT && scenario != BenchSettings.Scenario.CHANNELS) {
+      throw new UsageException(
+          "--publish-server",
+          "only fanout and channels publish, but the scenario is "
+              + scenario.name().toLowerCase(Locale.ROOT));
+    }
+    String text = options.string("--publish-server", null);
+    URI uri;
+    try {
+      uri = new URI(text);
+    } catch (URISyntaxException e) {
+      uri = null;
+    }
+    if (uri == null
+        || !"http".equals(uri.getScheme())
+        || uri.getHost() == null
+        || uri.getPort() < 0) {
+      throw new UsageException(
+          "--publish-server", "expected an http://HOST:PORT URL but was '" + text + "'");
+    }
+    return uri;
   }
 
   private static boolean onOff(String text) {

@@ -166,4 +166,27 @@ class HarnessCliTest {
         .hasMessageContaining(expected);
     assertThat(outBytes.toString(StandardCharsets.UTF_8)).isEmpty();
   }
+
+  @ParameterizedTest
+  @CsvSource({
+    "fanout, 127.0.0.1:8081, expected an http://HOST:PORT URL but was '127.0.0.1:8081'",
+    "fanout, http://127.0.0.1, expected an http://HOST:PORT URL but was 'http://127.0.0.1'",
+    "channels, ws://127.0.0.1:8081, expected an http://HOST:PORT URL",
+    "idle, http://127.0.0.1:8081, only fanout and channels publish, but the scenario is idle"
+  })
+  void benchRejectsABadPublishServerNamingIt(String scenario, String url, String expected) {
+    assertThatThrownBy(
+            () ->
+                new BenchCommand()
+                    .run(
+                        List.of(
+                            "--server", "http://127.0.0.1:1",
+                            "--scenario", scenario,
+                            "--publish-server", url),
+                        out))
+        .isInstanceOf(UsageException.class)
+        .satisfies(e -> assertThat(((UsageException) e).option()).isEqualTo("--publish-server"))
+        .hasMessageContaining(expected);
+    assertThat(outBytes.toString(StandardCharsets.UTF_8)).isEmpty();
+  }
 }

@@ -29,6 +29,9 @@ import java.util.Objects;
  * @param compression whether the connections offer permessage-deflate in their handshake
  * @param dashboards admin dashboards to hold open on the live feed for the run ({@code
  *     /realtime/admin/live}, with {@code token}, which must then carry the admin group); 0 for none
+ * @param publishServer the HTTP base URL the publisher connects to in fan-out and channels: another
+ *     node of the same cluster, to measure delivery across nodes; equal to {@code server} when the
+ *     publisher shares the subscribers' node. Null means {@code server}.
  */
 public record BenchSettings(
     URI server,
@@ -44,7 +47,8 @@ public record BenchSettings(
     String token,
     int payloadBytes,
     boolean compression,
-    int dashboards) {
+    int dashboards,
+    URI publishServer) {
 
   /** The scenarios the load generator runs. */
   public enum Scenario {
@@ -64,6 +68,9 @@ public record BenchSettings(
     Objects.requireNonNull(scenario, "scenario");
     Objects.requireNonNull(duration, "duration");
     Objects.requireNonNull(warmup, "warmup");
+    if (publishServer == null) {
+      publishServer = server;
+    }
     sourceAddresses = List.copyOf(sourceAddresses);
     if (connections < 1) {
       throw new IllegalArgumentException("connections must be >= 1 but was " + connections);

@@ -11,6 +11,7 @@ import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketClientOptions;
 import io.vertx.core.http.WebSocketConnectOptions;
 import io.vertx.core.http.impl.WebSocketInternal;
+import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -86,6 +87,7 @@ public final class LoadGenerator implements AutoCloseable {
             .put("scenario", settings.scenario().name().toLowerCase(java.util.Locale.ROOT))
             .put("protocol", settings.protocol().name().toLowerCase(java.util.Locale.ROOT))
             .put("server", settings.server().toString())
+            .put("publishServer", settings.publishServer().toString())
             .put("connections", settings.connections())
             .put("rate", settings.ratePerSecond())
             .put("cores", Runtime.getRuntime().availableProcessors())
@@ -100,7 +102,7 @@ public final class LoadGenerator implements AutoCloseable {
             : OptionalLong.empty();
     long baselineRss = settings.serverPid() > 0 ? ProcessStats.rssBytes(settings.serverPid()) : -1;
     long started = System.nanoTime();
-    openConnections(settings.connections());
+    openConnections(settings.connections(), settings.server());
     double connectSeconds = (System.nanoTime() - started) / 1e9;
     Histogram handshakes = handshakeMicros.getIntervalHistogram();
     result
@@ -133,7 +135,11 @@ public final class LoadGenerator implements AutoCloseable {
     return result;
   }
 
-  private void openConnections(int count) throws InterruptedException {
+  /**
+   * Opens {@code count} connections to {@code server}, at most {@link #CONNECT_CONCURRENCY} at
+   * once.
+   */
+  private void openConnections(int count, URI server) throws InterruptedException {
     Semaphore permits = new Semaphore(CONNECT_CONCURRENCY);
     CompletableFuture<Void> all = new CompletableFuture<>();
     AtomicLong remaining = new AtomicLong(count);
@@ -151,8 +157,8 @@ public final class LoadGenerator implements AutoCloseable {
               client
                   .connect(
                       new WebSocketConnectOptions()
-                          .setHost(settings.server().getHost())
-                          .setPort(settings.server().getPort())
+                          .setHost(server.getHost())
+                          .setPort(server.getPort())
                           .setURI(settings.protocol().path()))
                   .compose(
                       ws -> {
@@ -326,9 +332,10 @@ public final class LoadGenerator implements AutoCloseable {
   private BenchConnection openPublisher() throws InterruptedException {
     int before = connections.size();
     List<BenchConnection> existing = new ArrayList<>(connections);
-    openConnections(1);
+    openConnections(1, settings.publishServer());
     if (connections.size() == before) {
-      throw new IllegalStateException("the publisher could not connect");
+      throw new IllegalStateException(
+          "the publisher could not connect to " + settings.publishServer());
     }
     List<BenchConnection> now = new ArrayList<>(connections);
     now.removeAll(existing);

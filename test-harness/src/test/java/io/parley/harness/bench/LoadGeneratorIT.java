@@ -81,7 +81,8 @@ class LoadGeneratorIT {
             token,
             0,
             false,
-            0);
+            0,
+            null);
     try (LoadGenerator generator = new LoadGenerator(settings)) {
       return generator.run();
     }
