@@ -343,6 +343,10 @@ public final class ScenarioFile {
   }
 
   private static Step simpleStep(Node at, String word, Topology topology) {
+    if (word.equals("kill_node") || word.equals("start_node") || word.equals("restart_node")) {
+      // Written as a word, without its index: the same message as an object without one.
+      node(new Node(null, at.path + "." + word), topology);
+    }
     Step step =
         switch (word) {
           case "connect" -> new Step.Connect();
@@ -379,7 +383,12 @@ public final class ScenarioFile {
   private static int node(Node body, Topology topology) {
     if (!body.present() || !body.node.isIntegralNumber() || !body.node.canConvertToInt()) {
       throw new ScenarioException(
-          body.path, "expected a node index, 0 to " + (topology.nodes() - 1) + ", such as 0");
+          body.path,
+          "expected a node index, 0 to "
+              + (topology.nodes() - 1)
+              + ", such as "
+              + body.path.substring(body.path.lastIndexOf('.') + 1)
+              + ": 0");
     }
     int node = body.node.asInt();
     if (node < 0 || node >= topology.nodes()) {

@@ -290,6 +290,7 @@ public final class ScenarioRunner {
               broken,
               clock.getAsLong(),
               verdict,
+              fleet.refusals(),
               stats(detection),
               stats(working),
               stats(climb),
