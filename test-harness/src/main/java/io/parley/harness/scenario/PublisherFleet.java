@@ -39,6 +39,7 @@ final class PublisherFleet implements AutoCloseable {
   private final ConcurrentLinkedQueue<Pending> all = new ConcurrentLinkedQueue<>();
   private final AtomicLong counter = new AtomicLong();
   private final Map<String, Position> latest = new ConcurrentHashMap<>();
+  private final Map<String, Integer> refusals = new ConcurrentHashMap<>();
   private volatile boolean retrying = true;
 
   /** One publish's state; guarded by itself. */
@@ -127,6 +128,7 @@ final class PublisherFleet implements AutoCloseable {
                   failure instanceof CompletionException ? failure.getCause() : failure;
               boolean retryable =
                   !(cause instanceof PublishRejectedException rejected) || rejected.retryable();
+              refusals.merge(reason(cause), 1, Integer::sum);
               synchronized (pending) {
                 pending.error = String.valueOf(cause);
                 if (!retryable || !retrying) {
@@ -140,6 +142,14 @@ final class PublisherFleet implements AutoCloseable {
                 signal.changed();
               }
             });
+  }
+
+  /** The server's error code, else its HTTP status, else the exception's type. */
+  private static String reason(Throwable cause) {
+    if (cause instanceof PublishRejectedException rejected) {
+      return rejected.code() != null ? rejected.code().name() : "HTTP " + rejected.httpStatus();
+    }
+    return cause.getClass().getSimpleName();
   }
 
   private void send(ParleyClient client, Pending pending) {
@@ -199,6 +209,14 @@ final class PublisherFleet implements AutoCloseable {
       }
     }
     return result;
+  }
+
+  /**
+   * Failed attempts of the HTTP publishers so far, by reason: the server's error code, or the
+   * exception's type when there was no answer. A client publisher's outbox retries unseen.
+   */
+  Map<String, Integer> refusals() {
+    return Map.copyOf(refusals);
   }
 
   /**

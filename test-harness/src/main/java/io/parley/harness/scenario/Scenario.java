@@ -15,6 +15,10 @@ import java.util.Objects;
  *     the same choices, though real processes still race
  * @param serverProperties configuration of the server the runner starts ({@code -Dkey=value});
  *     ignored when the runner points at a running server
+ * @param backplane where the server keeps its channels; {@link Backplane#REDIS} makes the runner
+ *     start a Redis of its own for the run
+ * @param nodes how many server processes the runner starts, at least 1; more than one needs {@link
+ *     Backplane#REDIS}, and a balancer of the runner's spreads connections over them
  * @param proxyMaxHeldBytes the proxy's buffer per direction and connection; 0 for its default
  * @param clients the subscribing clients
  * @param channels the channels every client subscribes to and publishers publish to, round robin
@@ -28,6 +32,8 @@ public record Scenario(
     String description,
     long seed,
     Map<String, String> serverProperties,
+    Backplane backplane,
+    int nodes,
     int proxyMaxHeldBytes,
     ClientSpec clients,
     List<String> channels,
@@ -40,6 +46,14 @@ public record Scenario(
     Objects.requireNonNull(name, "name");
     Objects.requireNonNull(description, "description");
     serverProperties = Map.copyOf(serverProperties);
+    Objects.requireNonNull(backplane, "backplane");
+    if (nodes < 1) {
+      throw new IllegalArgumentException("nodes must be at least 1 but was " + nodes);
+    }
+    if (nodes > 1 && backplane != Backplane.REDIS) {
+      throw new IllegalArgumentException(
+          nodes + " nodes need the redis backplane: with memory each node has its own channels");
+    }
     Objects.requireNonNull(clients, "clients");
     channels = List.copyOf(channels);
     publishers = List.copyOf(publishers);
@@ -55,6 +69,8 @@ public record Scenario(
         description,
         seed,
         serverProperties,
+        backplane,
+        nodes,
         proxyMaxHeldBytes,
         clients.withCount(count),
         channels,
@@ -62,6 +78,19 @@ public record Scenario(
         timeline,
         expect,
         settleTimeout);
+  }
+
+  /**
+   * Immutable and thread-safe: where the server keeps its channels ({@code realtime.backplane}).
+   */
+  public enum Backplane {
+    /** In each node's heap: one node; a restart starts new epochs. */
+    MEMORY,
+    /**
+     * In a Redis the runner starts for the run ({@code redis-server} on an ephemeral port, no
+     * persistence of its own), every node with the same key prefix, unique to the run.
+     */
+    REDIS
   }
 
   /**

@@ -62,6 +62,19 @@ public final class ScenarioFile {
           "expect",
           "settle_timeout");
   private static final int MAX_REPEAT = 1000;
+  private static final int MAX_NODES = 8;
+
+  /** The steps written as one word. */
+  private static final String SIMPLE_STEPS =
+      "connect, clear_faults, disconnect_all, kill_server, start_server, restart_server,"
+          + " stop_redis, kill_redis, start_redis";
+
+  /** Server properties the runner sets from {@code server.backplane}; a file may not set them. */
+  private static final Set<String> RUNNER_PROPERTIES =
+      Set.of("realtime.backplane", "realtime.redis.key-prefix", "quarkus.redis.hosts");
+
+  /** What the timeline's steps may refer to: the backplane and the number of nodes. */
+  private record Topology(Scenario.Backplane backplane, int nodes) {}
 
   private ScenarioFile() {}
 
@@ -107,10 +120,12 @@ public final class ScenarioFile {
     long seed = top.child("seed").integer(0L, Long.MIN_VALUE, Long.MAX_VALUE);
 
     Map<String, String> properties = new LinkedHashMap<>();
+    Scenario.Backplane backplane = Scenario.Backplane.MEMORY;
+    int nodes = 1;
     Node server = top.child("server");
     if (server.present()) {
       server.requireObject();
-      server.rejectUnknown(Set.of("properties"));
+      server.rejectUnknown(Set.of("properties", "backplane", "nodes"));
       Node props = server.child("properties");
       if (props.present()) {
         props.requireObject();
@@ -118,8 +133,28 @@ public final class ScenarioFile {
             .node
             .fields()
             .forEachRemaining(e -> properties.put(e.getKey(), e.getValue().asText()));
+        for (String key : properties.keySet()) {
+          if (RUNNER_PROPERTIES.contains(key)) {
+            throw new ScenarioException(
+                props.path + "." + key,
+                "set by the runner; choose the backplane with server.backplane (memory or redis)");
+          }
+        }
+      }
+      if (server.child("backplane").present()) {
+        backplane = server.child("backplane").enumValue(Scenario.Backplane.class);
+      }
+      Node nodesNode = server.child("nodes");
+      nodes = (int) nodesNode.integer(1L, 1, MAX_NODES);
+      if (nodes > 1 && backplane != Scenario.Backplane.REDIS) {
+        throw new ScenarioException(
+            nodesNode.path,
+            nodes
+                + " nodes need server.backplane: redis (with memory each node has its own"
+                + " channels)");
       }
     }
+    Topology topology = new Topology(backplane, nodes);
     int maxHeld = 0;
     Node proxy = top.child("proxy");
     if (proxy.present()) {
@@ -134,7 +169,7 @@ public final class ScenarioFile {
     List<Step> timeline = new ArrayList<>();
     Node steps = top.child("timeline");
     steps.requirePresent();
-    readSteps(steps, timeline);
+    readSteps(steps, timeline, topology);
     Scenario.Expectations expect = readExpect(top.child("expect"));
     Duration settle = top.child("settle_timeout").duration(DEFAULT_SETTLE);
     return new Scenario(
@@ -142,6 +177,8 @@ public final class ScenarioFile {
         description,
         seed,
         properties,
+        backplane,
+        nodes,
         maxHeld,
         clients,
         channels,
@@ -244,18 +281,18 @@ public final class ScenarioFile {
     return publishers;
   }
 
-  private static void readSteps(Node list, List<Step> into) {
+  private static void readSteps(Node list, List<Step> into, Topology topology) {
     for (Node item : list.items()) {
-      into.addAll(readStep(item));
+      into.addAll(readStep(item, topology));
       if (into.size() > 10_000) {
         throw new ScenarioException(item.path, "the timeline expands to more than 10,000 steps");
       }
     }
   }
 
-  private static List<Step> readStep(Node item) {
+  private static List<Step> readStep(Node item, Topology topology) {
     if (item.node.isTextual()) {
-      return List.of(simpleStep(item, item.node.asText()));
+      return List.of(simpleStep(item, item.node.asText(), topology));
     }
     item.requireObject();
     if (item.node.size() != 1) {
@@ -272,6 +309,12 @@ public final class ScenarioFile {
         return List.of(new Step.Wait(body.duration(null)));
       case "await":
         return List.of(readAwait(body));
+      case "kill_node":
+        return List.of(new Step.KillNode(node(body, topology)));
+      case "start_node":
+        return List.of(new Step.StartNode(node(body, topology)));
+      case "restart_node":
+        return List.of(new Step.RestartNode(node(body, topology)));
       case "repeat":
         {
           body.requireObject();
@@ -280,7 +323,7 @@ public final class ScenarioFile {
           List<Step> once = new ArrayList<>();
           Node steps = body.child("steps");
           steps.requirePresent();
-          readSteps(steps, once);
+          readSteps(steps, once, topology);
           List<Step> all = new ArrayList<>();
           for (int i = 0; i < times; i++) {
             all.addAll(once);
@@ -289,32 +332,78 @@ public final class ScenarioFile {
         }
       default:
         if (body.node.isNull() || (body.node.isObject() && body.node.isEmpty())) {
-          return List.of(simpleStep(item, kind));
+          return List.of(simpleStep(item, kind, topology));
         }
         throw new ScenarioException(
             item.path + "." + kind,
-            "unknown step; expected one of fault, remove, wait, await, repeat, "
-                + "connect, clear_faults, disconnect_all, kill_server, start_server,"
-                + " restart_server");
+            "unknown step; expected one of fault, remove, wait, await, repeat, kill_node,"
+                + " start_node, restart_node, "
+                + SIMPLE_STEPS);
     }
   }
 
-  private static Step simpleStep(Node at, String word) {
-    return switch (word) {
-      case "connect" -> new Step.Connect();
-      case "clear_faults" -> new Step.ClearFaults();
-      case "disconnect_all" -> new Step.DisconnectAll();
-      case "kill_server" -> new Step.KillServer();
-      case "start_server" -> new Step.StartServer();
-      case "restart_server" -> new Step.RestartServer();
-      default ->
-          throw new ScenarioException(
-              at.path,
-              "unknown step '"
-                  + word
-                  + "'; expected connect, clear_faults, disconnect_all, kill_server, start_server,"
-                  + " restart_server, or an object: fault, remove, wait, await, repeat");
-    };
+  private static Step simpleStep(Node at, String word, Topology topology) {
+    if (word.equals("kill_node") || word.equals("start_node") || word.equals("restart_node")) {
+      // Written as a word, without its index: the same message as an object without one.
+      node(new Node(null, at.path + "." + word), topology);
+    }
+    Step step =
+        switch (word) {
+          case "connect" -> new Step.Connect();
+          case "clear_faults" -> new Step.ClearFaults();
+          case "disconnect_all" -> new Step.DisconnectAll();
+          case "kill_server" -> new Step.KillServer();
+          case "start_server" -> new Step.StartServer();
+          case "restart_server" -> new Step.RestartServer();
+          case "stop_redis" -> new Step.StopRedis();
+          case "kill_redis" -> new Step.KillRedis();
+          case "start_redis" -> new Step.StartRedis();
+          default ->
+              throw new ScenarioException(
+                  at.path,
+                  "unknown step '"
+                      + word
+                      + "'; expected "
+                      + SIMPLE_STEPS
+                      + ", or an object: fault, remove, wait, await, repeat, kill_node,"
+                      + " start_node, restart_node");
+        };
+    boolean needsRedis =
+        step instanceof Step.StopRedis
+            || step instanceof Step.KillRedis
+            || step instanceof Step.StartRedis;
+    if (needsRedis && topology.backplane() != Scenario.Backplane.REDIS) {
+      throw new ScenarioException(
+          at.path, "'" + word + "' needs server.backplane: redis (the runner's own Redis)");
+    }
+    return step;
+  }
+
+  /** A node index for {@code kill_node} and the like: 0 to {@code nodes - 1}. */
+  private static int node(Node body, Topology topology) {
+    if (!body.present() || !body.node.isIntegralNumber() || !body.node.canConvertToInt()) {
+      throw new ScenarioException(
+          body.path,
+          "expected a node index, 0 to "
+              + (topology.nodes() - 1)
+              + ", such as "
+              + body.path.substring(body.path.lastIndexOf('.') + 1)
+              + ": 0");
+    }
+    int node = body.node.asInt();
+    if (node < 0 || node >= topology.nodes()) {
+      throw new ScenarioException(
+          body.path,
+          "no node "
+              + node
+              + ": the scenario has "
+              + topology.nodes()
+              + (topology.nodes() == 1
+                  ? " node (0)"
+                  : " nodes (0 to " + (topology.nodes() - 1) + ")")
+              + "; set server.nodes");
+    }
+    return node;
   }
 
   private static Step.Await readAwait(Node body) {

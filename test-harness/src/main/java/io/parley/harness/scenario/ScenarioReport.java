@@ -27,6 +27,9 @@ import java.util.stream.Collectors;
  * @param brokenMode the harness self-test mode; {@code NONE} for a real run
  * @param durationMillis how long the run took
  * @param verdict the invariant check
+ * @param publishRefusals failed attempts of HTTP publishers, each retried with the same id, by
+ *     reason: the server's error code ({@code SERVER_UNAVAILABLE}) or the exception's type. A
+ *     client publisher's retries happen inside its outbox and are not counted here
  * @param detection time from each failure to each client's detection of it
  * @param working time from each failure (or connect) to each client's next working transport
  * @param climb time from each recovery to each client's return to the best transport
@@ -49,6 +52,7 @@ public record ScenarioReport(
     BrokenMode brokenMode,
     long durationMillis,
     InvariantChecker.Verdict verdict,
+    Map<String, Integer> publishRefusals,
     Timings.Stats detection,
     Timings.Stats working,
     Timings.Stats climb,
@@ -62,6 +66,7 @@ public record ScenarioReport(
 
   public ScenarioReport {
     channels = List.copyOf(channels);
+    publishRefusals = Map.copyOf(publishRefusals);
     marks = List.copyOf(marks);
     timeline = List.copyOf(timeline);
     statusTransitions = Map.copyOf(statusTransitions);
@@ -144,6 +149,8 @@ public record ScenarioReport(
             v.gapsSignalled(),
             v.appliedTwice(),
             v.reappliedAcrossEpochs()));
+    out.append(
+        String.format(Locale.ROOT, "  %-22s %s%n", "publish refusals", counts(publishRefusals)));
     out.append(String.format(Locale.ROOT, "  %-22s %s%n", "detection", stats(detection)));
     out.append(String.format(Locale.ROOT, "  %-22s %s%n", "working transport", stats(working)));
     out.append(String.format(Locale.ROOT, "  %-22s %s%n", "climb back", stats(climb)));

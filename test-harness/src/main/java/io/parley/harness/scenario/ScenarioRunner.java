@@ -2,7 +2,9 @@ package io.parley.harness.scenario;
 
 import io.parley.client.ParleyClient;
 import io.parley.client.TokenSupplier;
+import io.parley.harness.auth.TestIssuer;
 import io.parley.harness.proxy.FaultProxy;
+import io.parley.harness.server.RedisProcess;
 import io.parley.harness.server.ServerProcess;
 import io.parley.protocol.Position;
 import io.parley.protocol.backoff.BackoffPolicy;
@@ -12,13 +14,16 @@ import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
@@ -44,10 +49,15 @@ import java.util.function.LongSupplier;
  * scenario's channels, HTTP publishers the publisher role. An external server gets {@link
  * Builder#token}.
  *
+ * <p>A scenario on the Redis backplane gets a {@link RedisProcess} of its own for the run, and
+ * every node the same key prefix, unique to the run. With several nodes a {@link NodeBalancer}
+ * stands between the proxy (and the publishers routed to the server) and the nodes, spreading new
+ * connections over the nodes that are up; with one node the proxy reaches it directly.
+ *
  * <p>Everything listens on loopback; the server and proxy take ephemeral ports. Timeline waits are
  * real time (the server is a real process), each bounded. A run never throws for what the clients
  * or server do: that is reported as a violation. It throws only for a scenario it cannot run (for
- * example {@code kill_server} against an external server).
+ * example {@code kill_server}, several nodes or the Redis backplane against an external server).
  */
 public final class ScenarioRunner {
 
@@ -87,10 +97,25 @@ public final class ScenarioRunner {
     Objects.requireNonNull(scenario, "scenario");
     boolean controlsServer = serverUrl == null;
     if (!controlsServer) {
+      if (scenario.nodes() > 1 || scenario.backplane() != Scenario.Backplane.MEMORY) {
+        throw new IllegalArgumentException(
+            "scenario "
+                + scenario.name()
+                + " runs "
+                + scenario.nodes()
+                + " node(s) on the "
+                + scenario.backplane().name().toLowerCase(Locale.ROOT)
+                + " backplane, which needs servers (and a Redis) started by the runner; run it"
+                + " without --server");
+      }
       for (Step step : scenario.timeline()) {
-        if (step instanceof Step.KillServer
-            || step instanceof Step.StartServer
-            || step instanceof Step.RestartServer) {
+        if (!(step instanceof Step.Connect
+            || step instanceof Step.AddFault
+            || step instanceof Step.RemoveFault
+            || step instanceof Step.ClearFaults
+            || step instanceof Step.DisconnectAll
+            || step instanceof Step.Wait
+            || step instanceof Step.Await)) {
           throw new IllegalArgumentException(
               "scenario "
                   + scenario.name()
@@ -129,7 +154,18 @@ public final class ScenarioRunner {
 
     private final ScheduledExecutorService clientTimers;
     private final ExecutorService listeners;
-    private ServerProcess server;
+
+    /** The nodes the runner started, by index; empty against an external server. */
+    private final List<ServerProcess> nodes = new ArrayList<>();
+
+    /** Nodes the timeline killed and has not started again: not expected to be running. */
+    private final Set<Integer> stoppedNodes = new HashSet<>();
+
+    /** The token authority every node trusts; null against an external server. */
+    private TestIssuer issuer;
+
+    private RedisProcess redis;
+    private NodeBalancer balancer;
     private String serverBase;
     private FaultProxy proxy;
     private PublisherFleet fleet;
@@ -230,8 +266,15 @@ public final class ScenarioRunner {
                 + Durations.format(scenario.expect().minReconnectSpread())
                 + ": a thundering herd");
       }
-      if (server != null && !server.isRunning()) {
-        violations.add("the server is not running at the end of the scenario");
+      for (int i = 0; i < nodes.size(); i++) {
+        if (!stoppedNodes.contains(i) && !nodes.get(i).isRunning()) {
+          violations.add(
+              (nodes.size() == 1 ? "the server" : "node " + i)
+                  + " is not running at the end of the scenario");
+        }
+      }
+      if (redis != null && !redis.isRunning()) {
+        violations.add("Redis is not running at the end of the scenario");
       }
       List<String> allViolations = new ArrayList<>(violations);
       allViolations.addAll(verdict.violations());
@@ -247,6 +290,7 @@ public final class ScenarioRunner {
               broken,
               clock.getAsLong(),
               verdict,
+              fleet.refusals(),
               stats(detection),
               stats(working),
               stats(climb),
@@ -266,16 +310,47 @@ public final class ScenarioRunner {
         serverBase = serverUrl.endsWith("/") ? serverUrl : serverUrl + "/";
         return "external " + serverBase;
       }
-      ServerProcess.Builder builder = ServerProcess.builder();
-      if (serverJar != null) {
-        builder.jar(serverJar);
-      }
+      issuer = TestIssuer.create();
       Map<String, String> properties = new LinkedHashMap<>(SERVER_DEFAULTS);
+      String backplane = "";
+      if (scenario.backplane() == Scenario.Backplane.REDIS) {
+        redis = RedisProcess.create().start();
+        // Unique to the run, the same on every node: they share the channels, and nothing else
+        // that ever used this Redis (nothing should: it is the run's own) is seen.
+        String prefix = "scenario:" + runId + ":" + ProcessHandle.current().pid() + ":";
+        properties.put("realtime.backplane", "redis");
+        properties.put("quarkus.redis.hosts", redis.url());
+        properties.put("realtime.redis.key-prefix", prefix);
+        backplane = " on " + redis.url() + " prefix " + prefix;
+      }
       properties.putAll(scenario.serverProperties());
-      properties.forEach(builder::property);
-      server = builder.build().start();
-      serverBase = server.baseUrl();
-      return "started " + serverBase + " " + scenario.serverProperties();
+      List<Integer> ports = new ArrayList<>();
+      for (int i = 0; i < scenario.nodes(); i++) {
+        ServerProcess.Builder builder = ServerProcess.builder().issuer(issuer);
+        if (serverJar != null) {
+          builder.jar(serverJar);
+        }
+        properties.forEach(builder::property);
+        ServerProcess node = builder.build();
+        nodes.add(node);
+        node.start();
+        ports.add(node.port());
+      }
+      if (nodes.size() == 1) {
+        serverBase = nodes.get(0).baseUrl();
+        return "started " + serverBase + backplane + " " + scenario.serverProperties();
+      }
+      balancer = new NodeBalancer(ports);
+      serverBase = "http://127.0.0.1:" + balancer.port() + "/";
+      return "started "
+          + nodes.size()
+          + " nodes "
+          + nodes.stream().map(ServerProcess::baseUrl).toList()
+          + " behind "
+          + serverBase
+          + backplane
+          + " "
+          + scenario.serverProperties();
     }
 
     private void perform(Step step) throws InterruptedException {
@@ -305,26 +380,103 @@ public final class ScenarioRunner {
       } else if (step instanceof Step.Await await) {
         outcome = await(await);
       } else if (step instanceof Step.KillServer) {
-        server.kill();
+        for (int i = 0; i < nodes.size(); i++) {
+          killNode(i);
+        }
         marks.add(new Timings.Mark(at, Timings.MarkKind.FAILURE, step.describe()));
       } else if (step instanceof Step.StartServer) {
-        outcome = startAgain();
+        outcome = startStoppedNodes();
         marks.add(new Timings.Mark(clock.getAsLong(), Timings.MarkKind.RECOVERY, "server up"));
       } else if (step instanceof Step.RestartServer) {
-        server.kill();
+        for (int i = 0; i < nodes.size(); i++) {
+          killNode(i);
+        }
         marks.add(new Timings.Mark(at, Timings.MarkKind.FAILURE, step.describe()));
-        outcome = startAgain();
+        outcome = startStoppedNodes();
         marks.add(new Timings.Mark(clock.getAsLong(), Timings.MarkKind.RECOVERY, "server up"));
+      } else if (step instanceof Step.KillNode kill) {
+        killNode(kill.node());
+        marks.add(new Timings.Mark(at, Timings.MarkKind.FAILURE, step.describe()));
+      } else if (step instanceof Step.StartNode start) {
+        outcome = startNode(start.node());
+        marks.add(
+            new Timings.Mark(
+                clock.getAsLong(), Timings.MarkKind.RECOVERY, "node " + start.node() + " up"));
+      } else if (step instanceof Step.RestartNode restart) {
+        killNode(restart.node());
+        marks.add(new Timings.Mark(at, Timings.MarkKind.FAILURE, step.describe()));
+        outcome = startNode(restart.node());
+        marks.add(
+            new Timings.Mark(
+                clock.getAsLong(), Timings.MarkKind.RECOVERY, "node " + restart.node() + " up"));
+      } else if (step instanceof Step.StopRedis) {
+        outcome = stopRedis(false);
+        marks.add(new Timings.Mark(at, Timings.MarkKind.FAILURE, step.describe()));
+      } else if (step instanceof Step.KillRedis) {
+        outcome = stopRedis(true);
+        marks.add(new Timings.Mark(at, Timings.MarkKind.FAILURE, step.describe()));
+      } else if (step instanceof Step.StartRedis) {
+        outcome = startRedis();
+        marks.add(new Timings.Mark(clock.getAsLong(), Timings.MarkKind.RECOVERY, "redis up"));
       }
       steps.add(new ScenarioReport.StepRecord(at, step.describe(), outcome));
     }
 
-    private String startAgain() {
+    /** Takes node {@code index} out of the balancer, then kills it (SIGKILL). */
+    private void killNode(int index) {
+      if (balancer != null) {
+        balancer.down(index);
+      }
+      nodes.get(index).kill();
+      stoppedNodes.add(index);
+    }
+
+    /** Starts node {@code index} on its port, then puts it back into the balancer. */
+    private String startNode(int index) {
+      long before = clock.getAsLong();
+      String who = nodes.size() == 1 ? "the server" : "node " + index;
+      try {
+        nodes.get(index).start();
+      } catch (IllegalStateException e) {
+        violations.add("timeline: " + who + " did not start again: " + e.getMessage());
+        return "failed: " + e.getMessage();
+      }
+      stoppedNodes.remove(index);
+      if (balancer != null) {
+        balancer.up(index);
+      }
+      return "up after " + (clock.getAsLong() - before) + " ms";
+    }
+
+    /** Starts every node the timeline stopped, in index order. */
+    private String startStoppedNodes() {
+      List<String> outcomes = new ArrayList<>();
+      for (int index : new TreeSet<>(stoppedNodes)) {
+        outcomes.add(startNode(index));
+      }
+      return outcomes.isEmpty() ? "no node was stopped" : String.join(", ", outcomes);
+    }
+
+    private String stopRedis(boolean crash) {
+      try {
+        if (crash) {
+          redis.kill();
+        } else {
+          redis.stop();
+        }
+        return "ok";
+      } catch (IllegalStateException e) {
+        violations.add("timeline: Redis did not stop: " + e.getMessage());
+        return "failed: " + e.getMessage();
+      }
+    }
+
+    private String startRedis() {
       long before = clock.getAsLong();
       try {
-        server.start();
+        redis.start();
       } catch (IllegalStateException e) {
-        violations.add("timeline: the server did not start again: " + e.getMessage());
+        violations.add("timeline: Redis did not start again: " + e.getMessage());
         return "failed: " + e.getMessage();
       }
       return "up after " + (clock.getAsLong() - before) + " ms";
@@ -432,20 +584,20 @@ public final class ScenarioRunner {
      * channels, no roles. Against an external server, the token given to the runner.
      */
     private TokenSupplier userToken(String subject) {
-      if (server == null) {
+      if (issuer == null) {
         return TokenSupplier.of(token);
       }
       List<String> channels = scenario.channels();
       Duration lifetime = scenario.clients().tokenLifetime();
       if (lifetime == null) {
-        return TokenSupplier.of(server.issuer().token(subject, channels, channels, Set.of()));
+        return TokenSupplier.of(issuer.token(subject, channels, channels, Set.of()));
       }
       // Short-lived tokens: a fresh one each time the client asks (at connect and when the
       // server asks for a refresh), counted for the expectations.
       AtomicInteger minted = tokensMinted.computeIfAbsent(subject, id -> new AtomicInteger());
       return () -> {
         minted.incrementAndGet();
-        return server.issuer().token(subject, channels, channels, Set.of(), lifetime);
+        return issuer.token(subject, channels, channels, Set.of(), lifetime);
       };
     }
 
@@ -488,7 +640,7 @@ public final class ScenarioRunner {
      * Against an external server, the token given to the runner.
      */
     private TokenSupplier backendToken(String subject) {
-      return TokenSupplier.of(server == null ? token : server.issuer().publisherToken(subject));
+      return TokenSupplier.of(issuer == null ? token : issuer.publisherToken(subject));
     }
 
     /** Stops publishing, clears faults and waits until every subscriber has everything acked. */
@@ -499,9 +651,13 @@ public final class ScenarioRunner {
         proxy.resetAll();
         marks.add(new Timings.Mark(at, Timings.MarkKind.RECOVERY, "settle: clear faults"));
       }
-      if (server != null && !server.isRunning()) {
+      if (redis != null && !redis.isRunning()) {
+        violations.add("settle: the timeline left Redis stopped; starting it");
+        startRedis();
+      }
+      if (!nodes.isEmpty() && nodes.stream().noneMatch(ServerProcess::isRunning)) {
         violations.add("settle: the timeline left the server stopped; starting it");
-        startAgain();
+        startStoppedNodes();
       }
       boolean settled =
           signal.await(() -> fleet.settled() && behind().isEmpty(), scenario.settleTimeout());
@@ -561,8 +717,12 @@ public final class ScenarioRunner {
       if (proxy != null) {
         proxy.close();
       }
-      if (server != null) {
-        server.kill();
+      if (balancer != null) {
+        balancer.close();
+      }
+      nodes.forEach(ServerProcess::kill);
+      if (redis != null) {
+        redis.close();
       }
       clientTimers.shutdownNow();
       listeners.shutdownNow();

@@ -103,7 +103,10 @@ public sealed interface Step {
     }
   }
 
-  /** Kills the server (SIGKILL); a failure for the timing report. Needs a runner-started server. */
+  /**
+   * Kills the server, every node of it (SIGKILL); a failure for the timing report. Needs a
+   * runner-started server.
+   */
   record KillServer() implements Step {
     @Override
     public String describe() {
@@ -111,7 +114,10 @@ public sealed interface Step {
     }
   }
 
-  /** Starts the killed server again on the same port; a recovery for the timing report. */
+  /**
+   * Starts the killed server (every node not running) again on the same port; a recovery for the
+   * timing report.
+   */
   record StartServer() implements Step {
     @Override
     public String describe() {
@@ -119,11 +125,100 @@ public sealed interface Step {
     }
   }
 
-  /** Kills the server and starts it again at once: a failure, then a recovery. */
+  /** Kills the server (every node) and starts it again at once: a failure, then a recovery. */
   record RestartServer() implements Step {
     @Override
     public String describe() {
       return "restart_server";
+    }
+  }
+
+  /**
+   * Kills one node (SIGKILL), after the balancer stops sending it new connections; a failure for
+   * the timing report. Its clients reconnect through the balancer to another node.
+   *
+   * @param node the node's index, from 0
+   */
+  record KillNode(int node) implements Step {
+    public KillNode {
+      requireNode(node);
+    }
+
+    @Override
+    public String describe() {
+      return "kill_node " + node;
+    }
+  }
+
+  /**
+   * Starts a killed node again on its port, then lets the balancer send it connections; a recovery
+   * for the timing report.
+   *
+   * @param node the node's index, from 0
+   */
+  record StartNode(int node) implements Step {
+    public StartNode {
+      requireNode(node);
+    }
+
+    @Override
+    public String describe() {
+      return "start_node " + node;
+    }
+  }
+
+  /**
+   * Kills one node and starts it again at once: a failure, then a recovery.
+   *
+   * @param node the node's index, from 0
+   */
+  record RestartNode(int node) implements Step {
+    public RestartNode {
+      requireNode(node);
+    }
+
+    @Override
+    public String describe() {
+      return "restart_node " + node;
+    }
+  }
+
+  /**
+   * Stops the runner's Redis with {@code SHUTDOWN SAVE}: Redis is down, its data kept for {@link
+   * StartRedis}; a failure for the timing report.
+   */
+  record StopRedis() implements Step {
+    @Override
+    public String describe() {
+      return "stop_redis";
+    }
+  }
+
+  /**
+   * Kills the runner's Redis (SIGKILL); it had no persistence, so {@link StartRedis} brings it back
+   * empty; a failure for the timing report.
+   */
+  record KillRedis() implements Step {
+    @Override
+    public String describe() {
+      return "kill_redis";
+    }
+  }
+
+  /**
+   * Starts the runner's Redis again on its port, with what {@link StopRedis} kept (nothing after
+   * {@link KillRedis}); a recovery for the timing report.
+   */
+  record StartRedis() implements Step {
+    @Override
+    public String describe() {
+      return "start_redis";
+    }
+  }
+
+  private static void requireNode(int node) {
+    if (node < 0) {
+      throw new IllegalArgumentException("node must be 0 or more but was " + node);
     }
   }
 }

@@ -48,6 +48,13 @@ class RunCommandTest {
   }
 
   @Test
+  void refusesSeveralNodesOrRedisAgainstAServerItDidNotStart() {
+    refused("scenarios/redis-node-kill.yaml", "--server", "http://127.0.0.1:1")
+        .hasMessageContaining("2 node(s) on the redis backplane")
+        .hasMessageContaining("without --server");
+  }
+
+  @Test
   void rejectsAServerThatIsNotAnHttpUrl() {
     refused("scenarios/blackhole.yaml", "--server", "localhost:8080")
         .satisfies(e -> assertThat(((UsageException) e).option()).isEqualTo("--server"));

@@ -97,6 +97,117 @@ class ScenarioFileTest {
   }
 
   @Test
+  void readsTheBackplaneTheNodesAndTheNodeAndRedisSteps() {
+    Scenario scenario =
+        yaml(
+            """
+            server: {backplane: redis, nodes: 3, properties: {realtime.history.size: 50}}
+            clients: {count: 1}
+            timeline:
+              - kill_node: 2
+              - start_node: 2
+              - restart_node: 0
+              - stop_redis
+              - start_redis
+              - kill_redis
+              - {start_redis: }
+              - kill_server
+            """);
+
+    assertThat(scenario.backplane()).isEqualTo(Scenario.Backplane.REDIS);
+    assertThat(scenario.nodes()).isEqualTo(3);
+    assertThat(scenario.serverProperties()).containsEntry("realtime.history.size", "50");
+    assertThat(scenario.timeline())
+        .containsExactly(
+            new Step.KillNode(2),
+            new Step.StartNode(2),
+            new Step.RestartNode(0),
+            new Step.StopRedis(),
+            new Step.StartRedis(),
+            new Step.KillRedis(),
+            new Step.StartRedis(),
+            new Step.KillServer());
+    assertThat(scenario.timeline().get(0).describe()).isEqualTo("kill_node 2");
+  }
+
+  @Test
+  void runsOneNodeInMemoryUnlessTold() {
+    Scenario scenario = yaml("clients: {count: 1}\ntimeline: [restart_server]\n");
+
+    assertThat(scenario.backplane()).isEqualTo(Scenario.Backplane.MEMORY);
+    assertThat(scenario.nodes()).isEqualTo(1);
+  }
+
+  @Test
+  void namesTheFieldOfEveryBadBackplaneNodeOrRedisSetting() {
+    assertField(
+        "server: {nodes: 2}\nclients: {count: 1}\ntimeline: []\n",
+        "server.nodes",
+        "2 nodes need server.backplane: redis");
+    assertField(
+        "server: {backplane: redis, nodes: 0}\nclients: {count: 1}\ntimeline: []\n",
+        "server.nodes",
+        "expected 1 to 8 but was 0");
+    assertField(
+        "server: {backplane: redis, nodes: 9}\nclients: {count: 1}\ntimeline: []\n",
+        "server.nodes",
+        "expected 1 to 8 but was 9");
+    assertField(
+        "server: {backplane: redis, nodes: two}\nclients: {count: 1}\ntimeline: []\n",
+        "server.nodes",
+        "expected a whole number");
+    assertField(
+        "server: {backplane: postgres}\nclients: {count: 1}\ntimeline: []\n",
+        "server.backplane",
+        "expected one of memory, redis but was 'postgres'");
+    assertField(
+        "server: {properties: {realtime.backplane: redis}}\nclients: {count: 1}\ntimeline: []\n",
+        "server.properties.realtime.backplane",
+        "set by the runner");
+    assertField(
+        "server: {properties: {quarkus.redis.hosts: 'redis://x:1'}}\n"
+            + "clients: {count: 1}\ntimeline: []\n",
+        "server.properties.quarkus.redis.hosts",
+        "set by the runner");
+    assertField(
+        "server: {backplane: redis, nodes: 2}\nclients: {count: 1}\ntimeline: [{kill_node: 2}]\n",
+        "timeline[0].kill_node",
+        "no node 2: the scenario has 2 nodes (0 to 1)");
+    assertField(
+        "clients: {count: 1}\ntimeline: [{start_node: 1}]\n",
+        "timeline[0].start_node",
+        "no node 1: the scenario has 1 node (0)");
+    assertField(
+        "server: {backplane: redis}\nclients: {count: 1}\ntimeline: [{restart_node: -1}]\n",
+        "timeline[0].restart_node",
+        "no node -1");
+    assertField(
+        "server: {backplane: redis}\nclients: {count: 1}\ntimeline: [{kill_node: first}]\n",
+        "timeline[0].kill_node",
+        "expected a node index, 0 to 0");
+    assertField(
+        "server: {backplane: redis}\nclients: {count: 1}\ntimeline: [kill_node]\n",
+        "timeline[0].kill_node",
+        "expected a node index");
+    assertField(
+        "clients: {count: 1}\ntimeline: [stop_redis]\n",
+        "timeline[0]",
+        "'stop_redis' needs server.backplane: redis");
+    assertField(
+        "server: {backplane: memory}\nclients: {count: 1}\n"
+            + "timeline: [{repeat: {times: 2, steps: [kill_redis]}}]\n",
+        "timeline[0].repeat.steps[0]",
+        "'kill_redis' needs server.backplane: redis");
+  }
+
+  private static void assertField(String text, String field, String message) {
+    assertThatThrownBy(() -> yaml(text))
+        .isInstanceOf(ScenarioException.class)
+        .hasMessageContaining(message)
+        .satisfies(e -> assertThat(((ScenarioException) e).field()).isEqualTo(field));
+  }
+
+  @Test
   void readsJsonToo() {
     Scenario scenario =
         ScenarioFile.parse(
