@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.SplittableRandom;
@@ -232,6 +233,35 @@ public interface ParleyClient {
         checked.add(url);
       }
       this.serverUrls = List.copyOf(checked);
+      return this;
+    }
+
+    /**
+     * Options from this process's environment variables; see {@link #fromEnvironment(Map)}.
+     *
+     * @throws IllegalArgumentException naming the variable that cannot be read
+     */
+    public Builder fromEnvironment() {
+      return fromEnvironment(System.getenv());
+    }
+
+    /**
+     * Options from environment variables, so that a deployment configures the client without code:
+     * {@code PARLEY_URL} (one base URL, or several separated by commas: {@link #serverUrls(List)}),
+     * {@code PARLEY_TOKEN} (a fixed token: {@link TokenSupplier#of}), {@code PARLEY_CLIENT_ID},
+     * {@code PARLEY_TRANSPORTS} (comma-separated, best first, such as {@code websocket,http-poll};
+     * any case, {@code -} for {@code _}), {@code PARLEY_CONNECT_TIMEOUT} and {@code
+     * PARLEY_HEARTBEAT_TIMEOUT} ({@code 500ms}, {@code 10s}, {@code 2m}, {@code 1h} or ISO-8601)
+     * and {@code PARLEY_MAX_ATTEMPTS}. An unset or blank variable leaves its option as it was, so
+     * call this after the code's own defaults and before anything the code must force.
+     *
+     * @param env the variables, such as {@link System#getenv()}
+     * @throws IllegalArgumentException naming the variable that cannot be read and what it expects
+     *     (a token's value is never shown)
+     */
+    public Builder fromEnvironment(Map<String, String> env) {
+      Objects.requireNonNull(env, "env");
+      EnvironmentOptions.apply(env, this);
       return this;
     }
 
