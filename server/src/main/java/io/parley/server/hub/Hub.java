@@ -130,13 +130,8 @@ public final class Hub {
   }
 
   /**
-   * @param backplane where sequences and history live
-   * @param sessionIds makes unguessable session ids
-   * @param wallClockMillis the time stamped on published messages
-   * @param maxPendingPerSubscription live messages buffered while a replay is read; past it the
-   *     session is disconnected as a slow consumer
-   * @param limits what one session, one subject and the node may use
-   * @param ticker the clock of the publish rate limits
+   * A hub alone on its node ({@link SingleNode}); see {@link #Hub(Backplane, Supplier,
+   * LongSupplier, int, Limits, Ticker, Cluster)}.
    */
   public Hub(
       Backplane backplane,
